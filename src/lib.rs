@@ -1,0 +1,19 @@
+//! SSPR Insights: the model (pure Rust, host-tested) and, in the browser build, the Leptos app.
+//! The model never touches the DOM; the app never parses or aggregates on its own.
+
+pub mod model;
+
+// The browser app. Public so that the wasm-bindgen-test component tests can mount its parts.
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod data;
+#[cfg(target_arch = "wasm32")]
+pub mod pages;
+#[cfg(target_arch = "wasm32")]
+pub mod state;
+
+#[cfg(target_arch = "wasm32")]
+pub use app::App;

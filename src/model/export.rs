@@ -1,0 +1,141 @@
+//! CSV downloads of both lists (spec §5): UTF-8 with BOM, RFC 4180 quoting, ISO 8601 UTC times,
+//! our method labels, and the formula guard. The importer reads these back to the same data.
+
+use super::dataset::Dataset;
+use super::time::{format_utc, Millis};
+
+/// Columns of the registration details download, in order.
+pub const REGISTRATION_COLUMNS: [&str; 10] = [
+    "Name",
+    "User name",
+    "Registered",
+    "Enabled",
+    "Capable",
+    "Methods",
+    "User type",
+    "Admin",
+    "Last updated",
+    "Id",
+];
+
+/// Columns of the activity download, in order.
+pub const ACTIVITY_COLUMNS: [&str; 7] = [
+    "Date",
+    "Name",
+    "User name",
+    "Feature",
+    "Method",
+    "Status",
+    "Failure reason",
+];
+
+const GUARDED: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether a cell needs the `'` prefix: after any leading quotes it starts like a formula.
+/// (Counting the quotes makes [`guard`] and [`unguard`] exact inverses for every string.)
+fn needs_guard(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(GUARDED)
+}
+
+/// Prefixes `'` to a cell a spreadsheet would run as a formula.
+///
+/// ```
+/// use sspr_insights::model::export::{guard, unguard};
+/// assert_eq!(guard("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+/// assert_eq!(guard("Ann"), "Ann");
+/// assert_eq!(unguard(&guard("-5")), "-5");
+/// ```
+pub fn guard(cell: &str) -> std::borrow::Cow<'_, str> {
+    if needs_guard(cell) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// Removes the prefix [`guard`] added.
+pub fn unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_guard(rest) => rest,
+        _ => cell,
+    }
+}
+
+fn writer() -> csv::Writer<Vec<u8>> {
+    let mut out = Vec::with_capacity(1 << 16);
+    out.extend_from_slice("\u{feff}".as_bytes());
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(out)
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
+    // Writing into a Vec cannot fail; an empty file is the only conceivable fallback.
+    w.into_inner().unwrap_or_default()
+}
+
+fn yes_no(b: bool, yes: &'static str, no: &'static str) -> &'static str {
+    if b {
+        yes
+    } else {
+        no
+    }
+}
+
+/// The registration details download of exactly `rows` (user indexes), in that order.
+pub fn registrations_csv(ds: &Dataset, rows: &[u32]) -> Vec<u8> {
+    let mut w = writer();
+    let _ = w.write_record(REGISTRATION_COLUMNS);
+    let mut methods = String::new();
+    for &u in rows {
+        let user = ds.user(u);
+        methods.clear();
+        for (i, m) in user.methods().enumerate() {
+            if i > 0 {
+                methods.push_str(", ");
+            }
+            methods.push_str(&m.label());
+        }
+        let updated = user.last_updated().map(format_utc).unwrap_or_default();
+        let _ = w.write_record([
+            guard(user.name()).as_ref(),
+            guard(user.user_name()).as_ref(),
+            yes_no(user.registered(), "Registered", "Not registered"),
+            yes_no(user.enabled(), "Enabled", "Not enabled"),
+            yes_no(user.capable(), "Capable", "Not capable"),
+            guard(&methods).as_ref(),
+            user.user_type().label(),
+            yes_no(user.is_admin(), "Yes", "No"),
+            &updated,
+            guard(user.id()).as_ref(),
+        ]);
+    }
+    finish(w)
+}
+
+/// The activity download of exactly `rows` (event indexes), in that order.
+pub fn activity_csv(ds: &Dataset, rows: &[u32]) -> Vec<u8> {
+    let mut w = writer();
+    let _ = w.write_record(ACTIVITY_COLUMNS);
+    for &e in rows {
+        let event = ds.event(e);
+        let method = event.method().map(|m| m.label()).unwrap_or_default();
+        let _ = w.write_record([
+            format_utc(event.time()).as_str(),
+            guard(event.name()).as_ref(),
+            guard(event.user_name()).as_ref(),
+            event.feature().label(),
+            guard(&method).as_ref(),
+            event.status().label(),
+            guard(event.failure_reason()).as_ref(),
+        ]);
+    }
+    finish(w)
+}
+
+/// The file name of a download: the list and the UTC date, e.g. `activity-2026-11-27.csv`.
+pub fn download_name(list: &str, today: Millis) -> String {
+    let date = format_utc(today);
+    format!("{list}-{}.csv", date.get(..10).unwrap_or("data"))
+}

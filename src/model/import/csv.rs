@@ -1,0 +1,335 @@
+//! CSV: our own downloads and the portal's downloads of the same two lists. Headers are matched
+//! case-insensitively, booleans and methods in every spelling of spec §4, the formula guard removed.
+
+use super::{parse_bool, ErrorLog, FileImport, FileKind};
+use crate::model::batch::{Batch, EventInput, Feature, Status, UserInput, UserType};
+use crate::model::export::unguard;
+use crate::model::time::parse_time;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Column {
+    Id,
+    Name,
+    UserName,
+    Registered,
+    Enabled,
+    Capable,
+    Methods,
+    UserType,
+    Admin,
+    LastUpdated,
+    Date,
+    Feature,
+    Method,
+    Status,
+    FailureReason,
+}
+
+fn column_of(header: &str) -> Option<Column> {
+    let h = header.trim().trim_matches('"').trim().to_lowercase();
+    Some(match h.as_str() {
+        "id" | "object id" | "objectid" | "user id" | "userid" | "event id" => Column::Id,
+        "name" | "display name" | "user display name" | "userdisplayname" | "user" => {
+            Column::Name
+        }
+        "user name" | "username" | "user principal name" | "userprincipalname" | "upn" => {
+            Column::UserName
+        }
+        "registered" | "sspr registered" | "isssprregistered" | "isregistered"
+        | "registration status" => Column::Registered,
+        "enabled" | "sspr enabled" | "isssprenabled" | "isenabled" | "enabled status" => {
+            Column::Enabled
+        }
+        "capable" | "sspr capable" | "isssprcapable" | "iscapable" | "capable status" => {
+            Column::Capable
+        }
+        "methods" | "methods registered" | "methodsregistered" | "authmethods"
+        | "registered methods" => Column::Methods,
+        "user type" | "usertype" => Column::UserType,
+        "admin" | "is admin" | "isadmin" => Column::Admin,
+        "last updated" | "last updated time" | "lastupdateddatetime" | "last updated (utc)" => {
+            Column::LastUpdated
+        }
+        "date" | "date (utc)" | "eventdatetime" | "event date" | "time" | "date/time" => {
+            Column::Date
+        }
+        "feature" => Column::Feature,
+        "method" | "method used" | "authentication method" | "authmethod" => Column::Method,
+        "status" | "result" | "issuccess" => Column::Status,
+        "failure reason" | "reason for failure" | "failurereason" | "reason" => {
+            Column::FailureReason
+        }
+        _ => return None,
+    })
+}
+
+/// The delimiter of the header line: `,` unless `;` or a tab is clearly meant.
+fn delimiter(bytes: &[u8]) -> u8 {
+    let line_end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
+    let line = &bytes[..line_end];
+    let count = |c: u8| line.iter().filter(|&&b| b == c).count();
+    let (commas, semicolons, tabs) = (count(b','), count(b';'), count(b'\t'));
+    if tabs > commas && tabs >= semicolons {
+        b'\t'
+    } else if semicolons > commas {
+        b';'
+    } else {
+        b','
+    }
+}
+
+pub(super) fn import_csv(name: &str, bytes: &[u8]) -> FileImport {
+    let mut log = ErrorLog::new(name);
+    let mut batch = Batch::new(name);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter(bytes))
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(bytes);
+    let fail = |log: ErrorLog, batch: Batch| FileImport {
+        name: name.to_string(),
+        kind: FileKind::Unknown,
+        records: 0,
+        bad_records: 0,
+        error_count: log.count,
+        errors: log.listed,
+        fatal: true,
+        batch,
+    };
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            log.push(Some(1), None, None, format!("the header line could not be read: {e}."));
+            return fail(log, batch);
+        }
+    };
+    let columns: Vec<Option<Column>> = headers.iter().map(column_of).collect();
+    let ambiguous_names = headers.iter().any(|h| h.trim().eq_ignore_ascii_case("user"));
+    let has = |c: Column| columns.contains(&Some(c));
+    let kind = if has(Column::Date) && (has(Column::Feature) || has(Column::Status)) {
+        FileKind::ActivityCsv
+    } else if has(Column::Registered) || has(Column::Capable) || has(Column::Enabled) {
+        FileKind::RegistrationCsv
+    } else {
+        let shown: Vec<String> = headers.iter().take(8).map(|h| format!("\u{201c}{h}\u{201d}")).collect();
+        log.push(
+            Some(1),
+            None,
+            None,
+            format!(
+                "not a JSON or CSV export this app knows: the first line ({}) is not the header of registration details (Registered, Enabled, Capable…) nor of events (Date, Feature, Status…).",
+                shown.join(", ")
+            ),
+        );
+        return fail(log, batch);
+    };
+    if kind == FileKind::RegistrationCsv && !(has(Column::Registered) && has(Column::Enabled)) {
+        log.push(
+            Some(1),
+            None,
+            None,
+            "the registration CSV needs both a Registered and an Enabled column.".to_string(),
+        );
+        return fail(log, batch);
+    }
+
+    let mut good = 0;
+    let mut bad = 0;
+    let mut record_no = 0;
+    let mut row = csv::StringRecord::new();
+    let mut cells: Vec<String> = Vec::new();
+    loop {
+        match reader.read_record(&mut row) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                record_no += 1;
+                bad += 1;
+                let line = e.position().map(|p| p.line() as usize);
+                log.push(line, None, Some(record_no), format!("the row could not be read: {}.", csv_error_text(&e)));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+                continue;
+            }
+        }
+        record_no += 1;
+        let line = row.position().map(|p| p.line() as usize);
+        if row.iter().all(|c| c.trim().is_empty()) {
+            record_no -= 1;
+            continue;
+        }
+        cells.clear();
+        cells.extend(row.iter().map(|c| unguard(c).to_string()));
+        let row = Row {
+            columns: &columns,
+            cells: &cells,
+            ambiguous_names,
+        };
+        let outcome = match kind {
+            FileKind::ActivityCsv => read_event(&row, &mut batch),
+            _ => read_user(&row, &mut batch),
+        };
+        match outcome {
+            Ok(()) => good += 1,
+            Err(message) => {
+                bad += 1;
+                log.push(line, None, Some(record_no), message);
+            }
+        }
+    }
+    if good == 0 && bad == 0 {
+        log.push(None, None, None, "the CSV has a header but no rows.".to_string());
+    }
+    FileImport {
+        name: name.to_string(),
+        kind,
+        records: good,
+        bad_records: bad,
+        error_count: log.count,
+        errors: log.listed,
+        fatal: false,
+        batch,
+    }
+}
+
+fn csv_error_text(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "it is not valid UTF-8 text".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Picks the user name and the display name, swapping them when the columns were named the
+/// other way round (one export's "User" is another's "User name").
+fn names<'a>(row: &Row<'a>) -> (&'a str, &'a str) {
+    let (user_name, name) = (row.text(Column::UserName), row.text(Column::Name));
+    if row.ambiguous_names && !user_name.contains('@') && name.contains('@') {
+        (name, user_name)
+    } else {
+        (user_name, name)
+    }
+}
+
+fn flag(label: &str, text: &str, required: bool) -> Result<Option<bool>, String> {
+    if text.is_empty() {
+        return if required {
+            Err(format!("{label} is empty, expected yes or no."))
+        } else {
+            Ok(None)
+        };
+    }
+    parse_bool(text).map(Some).ok_or_else(|| {
+        format!(
+            "{label} is \u{201c}{text}\u{201d}, expected {label} / Not {} (or yes/no, true/false).",
+            label.to_lowercase()
+        )
+    })
+}
+
+fn read_user(row: &Row<'_>, batch: &mut Batch) -> Result<(), String> {
+    let cell = |c| row.get(c);
+    let registered = flag("Registered", cell(Column::Registered), true)?.unwrap_or(false);
+    let enabled = flag("Enabled", cell(Column::Enabled), true)?.unwrap_or(false);
+    let capable = flag("Capable", cell(Column::Capable), false)?;
+    let is_admin = flag("Admin", cell(Column::Admin), false)?;
+    let user_type_text = cell(Column::UserType);
+    let user_type = UserType::parse(user_type_text);
+    if user_type.is_none() && !user_type_text.is_empty() && !user_type_text.eq_ignore_ascii_case("unknownFutureValue") {
+        return Err(format!(
+            "User type is \u{201c}{user_type_text}\u{201d}, expected Member or Guest."
+        ));
+    }
+    let updated_text = cell(Column::LastUpdated);
+    let last_updated = if updated_text.is_empty() {
+        None
+    } else {
+        let t = parse_time(updated_text);
+        if t.is_none() {
+            batch.note_malformed_time();
+        }
+        t
+    };
+    let (user_name, name) = names(row);
+    let methods = cell(Column::Methods)
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|m| !m.is_empty());
+    batch.push_user(
+        &UserInput {
+            id: row.text(Column::Id),
+            user_name,
+            name,
+            user_type,
+            is_admin,
+            registered,
+            enabled,
+            capable,
+            last_updated,
+        },
+        methods,
+    );
+    Ok(())
+}
+
+fn read_event(row: &Row<'_>, batch: &mut Batch) -> Result<(), String> {
+    let cell = |c| row.get(c);
+    let date = cell(Column::Date);
+    let time = parse_time(date).ok_or_else(|| {
+        if date.is_empty() {
+            "Date is empty, expected a date-time.".to_string()
+        } else {
+            format!("Date \u{201c}{date}\u{201d} is not a date-time.")
+        }
+    })?;
+    let feature_text = cell(Column::Feature);
+    let feature = if feature_text.is_empty() {
+        Feature::Reset
+    } else {
+        Feature::parse(feature_text).ok_or_else(|| {
+            format!("Feature is \u{201c}{feature_text}\u{201d}, expected Registration or Reset.")
+        })?
+    };
+    let status_text = cell(Column::Status);
+    let status = Status::parse(status_text).ok_or_else(|| {
+        format!("Status is \u{201c}{status_text}\u{201d}, expected Success or Failure.")
+    })?;
+    let (user_name, name) = names(row);
+    batch.push_event(&EventInput {
+        id: row.text(Column::Id),
+        time,
+        user_name,
+        name,
+        feature,
+        status,
+        method: cell(Column::Method),
+        failure_reason: row.text(Column::FailureReason),
+    });
+    Ok(())
+}
+
+/// One data row with its columns.
+struct Row<'a> {
+    columns: &'a [Option<Column>],
+    cells: &'a [String],
+    /// The file names its display-name column "User" (the portal's activity download), so the
+    /// user name and name columns may be the other way round.
+    ambiguous_names: bool,
+}
+
+impl<'a> Row<'a> {
+    /// The trimmed cell of a column ("" when the file has no such column).
+    fn get(&self, column: Column) -> &'a str {
+        self.text(column).trim()
+    }
+
+    /// The cell exactly as written (names and reasons keep their spaces).
+    fn text(&self, column: Column) -> &'a str {
+        self.columns
+            .iter()
+            .position(|c| *c == Some(column))
+            .and_then(|i| self.cells.get(i))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+}

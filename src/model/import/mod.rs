@@ -1,0 +1,212 @@
+//! Reads one export file of any supported shape (spec §4) into a [`Batch`], with every problem
+//! reported as a value (file, line or record, what was wrong). Never panics, whatever the bytes.
+
+mod csv;
+mod json;
+
+use std::fmt;
+
+use super::batch::Batch;
+
+/// At most this many errors are listed per file; the rest are counted.
+pub const MAX_LISTED_ERRORS: usize = 50;
+
+/// What a file turned out to hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// Graph `userRegistrationDetails` (v1.0 or beta).
+    UserRegistrationDetails,
+    /// Legacy beta `credentialUserRegistrationDetails`.
+    CredentialUserRegistrationDetails,
+    /// Graph beta `userEventsSummary`.
+    UserEventsSummary,
+    /// Legacy beta `userCredentialUsageDetails`.
+    UserCredentialUsageDetails,
+    /// Users and events in one JSON file.
+    MixedJson,
+    /// A CSV of registration details (ours or the portal's).
+    RegistrationCsv,
+    /// A CSV of registration and reset events (ours or the portal's).
+    ActivityCsv,
+    /// Nothing usable could be read.
+    Unknown,
+}
+
+impl fmt::Display for FileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FileKind::UserRegistrationDetails => "userRegistrationDetails (JSON)",
+            FileKind::CredentialUserRegistrationDetails => {
+                "credentialUserRegistrationDetails (legacy JSON)"
+            }
+            FileKind::UserEventsSummary => "userEventsSummary (JSON)",
+            FileKind::UserCredentialUsageDetails => "userCredentialUsageDetails (legacy JSON)",
+            FileKind::MixedJson => "registration details and events (JSON)",
+            FileKind::RegistrationCsv => "registration details (CSV)",
+            FileKind::ActivityCsv => "registration and reset events (CSV)",
+            FileKind::Unknown => "not recognised",
+        })
+    }
+}
+
+/// One problem in one file, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// 1-based number of the record in the file.
+    pub record: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ", line {line}")?;
+            if let Some(column) = self.column {
+                write!(f, ", column {column}")?;
+            }
+        }
+        if let Some(record) = self.record {
+            write!(f, ", record {record}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// The outcome of reading one file.
+#[derive(Clone, Debug)]
+pub struct FileImport {
+    pub name: String,
+    pub kind: FileKind,
+    /// Good records read.
+    pub records: usize,
+    /// Bad records (each has an error, listed up to [`MAX_LISTED_ERRORS`]).
+    pub bad_records: usize,
+    /// The listed errors.
+    pub errors: Vec<ImportError>,
+    /// All errors, listed or not.
+    pub error_count: usize,
+    /// The file could not be read to its end (not JSON or CSV, truncated, binary…).
+    pub fatal: bool,
+    /// The good records.
+    pub batch: Batch,
+}
+
+impl FileImport {
+    /// No error at all: safe to load as it is.
+    pub fn is_clean(&self) -> bool {
+        self.error_count == 0
+    }
+
+    /// The good records, accepting that the bad ones are left out (noted in the warnings).
+    pub fn into_batch_without_bad_records(self) -> Batch {
+        let mut batch = self.batch;
+        let left_out = self.bad_records + usize::from(self.fatal);
+        if left_out > 0 {
+            batch.note_skipped(self.bad_records.max(usize::from(self.fatal)));
+        }
+        batch
+    }
+}
+
+/// Collects errors for one file, listing the first ones and counting the rest.
+pub(crate) struct ErrorLog {
+    file: String,
+    pub listed: Vec<ImportError>,
+    pub count: usize,
+}
+
+impl ErrorLog {
+    pub fn new(file: &str) -> Self {
+        ErrorLog {
+            file: file.to_string(),
+            listed: Vec::new(),
+            count: 0,
+        }
+    }
+
+    pub fn push(
+        &mut self,
+        line: Option<usize>,
+        column: Option<usize>,
+        record: Option<usize>,
+        message: String,
+    ) {
+        self.count += 1;
+        if self.listed.len() < MAX_LISTED_ERRORS {
+            self.listed.push(ImportError {
+                file: self.file.clone(),
+                line,
+                column,
+                record,
+                message,
+            });
+        }
+    }
+}
+
+/// Reads one file, detecting its format and record kind.
+///
+/// ```
+/// use sspr_insights::model::import_file;
+/// let page = br#"{"value":[{"id":"1","userPrincipalName":"a@x","userDisplayName":"A",
+///   "isSsprRegistered":true,"isSsprEnabled":true,"isSsprCapable":true,"methodsRegistered":["email"]}]}"#;
+/// let file = import_file("users.json", page);
+/// assert!(file.is_clean());
+/// assert_eq!(file.records, 1);
+/// ```
+pub fn import_file(name: &str, bytes: &[u8]) -> FileImport {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let first = bytes.iter().position(|b| !b.is_ascii_whitespace());
+    let fail = |message: String| {
+        let mut log = ErrorLog::new(name);
+        log.push(None, None, None, message);
+        FileImport {
+            name: name.to_string(),
+            kind: FileKind::Unknown,
+            records: 0,
+            bad_records: 0,
+            errors: log.listed,
+            error_count: log.count,
+            fatal: true,
+            batch: Batch::new(name),
+        }
+    };
+    let Some(first) = first else {
+        return fail("the file is empty.".to_string());
+    };
+    let head = &bytes[..bytes.len().min(8192)];
+    let nul_bytes = head.iter().filter(|&&b| b == 0).count();
+    if nul_bytes * 100 > head.len() || !is_cut_utf8(head) {
+        return fail(
+            "the file is binary, not a JSON or CSV export (is it a spreadsheet or an archive?)."
+                .to_string(),
+        );
+    }
+    match bytes[first] {
+        b'{' | b'[' => json::import_json(name, bytes),
+        _ => csv::import_csv(name, bytes),
+    }
+}
+
+/// True when `head` is valid UTF-8 except for a character cut at its end.
+fn is_cut_utf8(head: &[u8]) -> bool {
+    match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    }
+}
+
+/// How a JSON or CSV value reads as a boolean (spec §4 spellings).
+pub(crate) fn parse_bool(text: &str) -> Option<bool> {
+    let t = text.trim().to_ascii_lowercase();
+    match t.as_str() {
+        "true" | "yes" | "1" | "registered" | "enabled" | "capable" | "y" => Some(true),
+        "false" | "no" | "0" | "not registered" | "not enabled" | "not capable" | "n"
+        | "notregistered" | "notenabled" | "notcapable" => Some(false),
+        _ => None,
+    }
+}

@@ -1,0 +1,289 @@
+//! The one method normalisation table (spec §3.1): every wire name, portal label and our own label
+//! maps case-insensitively to one canonical [`Method`]. Nothing else in the app names methods.
+
+use std::fmt;
+
+/// A canonical authentication method. Unknown names are kept as [`Method::Other`] with the name as
+/// it arrived, so nothing is lost and the data-quality warnings can count them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    AppNotification,
+    AppCode,
+    Passwordless,
+    Sms,
+    PhoneCall,
+    MobilePhone,
+    AlternateMobilePhone,
+    OfficePhone,
+    Email,
+    SecurityQuestions,
+    HardwareOath,
+    Fido2,
+    WindowsHello,
+    TemporaryAccessPass,
+    Certificate,
+    Other(Box<str>),
+}
+
+/// Number of canonical (non-`Other`) methods; their codes are `0..CANONICAL_COUNT`.
+pub const CANONICAL_COUNT: usize = 15;
+
+impl Method {
+    /// The canonical methods in table order.
+    pub const CANONICAL: [Method; CANONICAL_COUNT] = [
+        Method::AppNotification,
+        Method::AppCode,
+        Method::Passwordless,
+        Method::Sms,
+        Method::PhoneCall,
+        Method::MobilePhone,
+        Method::AlternateMobilePhone,
+        Method::OfficePhone,
+        Method::Email,
+        Method::SecurityQuestions,
+        Method::HardwareOath,
+        Method::Fido2,
+        Method::WindowsHello,
+        Method::TemporaryAccessPass,
+        Method::Certificate,
+    ];
+
+    /// Normalises any name from any source; `None` for an empty (or blank) name, which means
+    /// "no method".
+    ///
+    /// ```
+    /// use sspr_insights::model::Method;
+    /// assert_eq!(Method::parse("mobileSMS"), Some(Method::Sms));
+    /// assert_eq!(Method::parse("Microsoft Authenticator app"), Some(Method::AppNotification));
+    /// assert_eq!(Method::parse("qrCode"), Some(Method::Other("qrCode".into())));
+    /// assert_eq!(Method::parse(""), None);
+    /// ```
+    pub fn parse(name: &str) -> Option<Method> {
+        let name = name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        let lower = name.to_ascii_lowercase();
+        let method = match lower.as_str() {
+            "appnotification"
+            | "microsoftauthenticatorpush"
+            | "mobileappnotification"
+            | "microsoft authenticator app"
+            | "app notification"
+            | "mobile app notification" => Method::AppNotification,
+            "appcode"
+            | "softwareonetimepasscode"
+            | "onetimepasscode"
+            | "mobileappcode"
+            | "software oath token"
+            | "app code"
+            | "mobile app code" => Method::AppCode,
+            "microsoftauthenticatorpasswordless"
+            | "microsoft passwordless phone sign-in"
+            | "passwordless"
+            | "authenticator passwordless" => Method::Passwordless,
+            "sms" | "mobilesms" => Method::Sms,
+            "mobilecall" | "phone call" | "phonecall" => Method::PhoneCall,
+            "mobilephone" | "mobile phone" => Method::MobilePhone,
+            "alternatemobilephone"
+            | "alternatemobilecall"
+            | "alternate mobile call"
+            | "alternate mobile phone" => Method::AlternateMobilePhone,
+            "officephone" | "officecall" | "office call" | "office phone" => Method::OfficePhone,
+            "email" | "alternateemail" => Method::Email,
+            "securityquestion" | "securityquestions" | "security questions" => {
+                Method::SecurityQuestions
+            }
+            "hardwareonetimepasscode" | "hardwareoath" | "hardware oath token" => {
+                Method::HardwareOath
+            }
+            "fido"
+            | "fido2"
+            | "fido2securitykey"
+            | "passkeydevicebound"
+            | "passkeydeviceboundauthenticator"
+            | "passkeydeviceboundwindowshello"
+            | "passkeysynced"
+            | "fido2 security key"
+            | "fido2 / passkey" => Method::Fido2,
+            "windowshelloforbusiness" | "windowshello" | "windows hello for business" => {
+                Method::WindowsHello
+            }
+            "temporaryaccesspass" | "temporary access pass" => Method::TemporaryAccessPass,
+            "certificate" | "certificate-based authentication" => Method::Certificate,
+            other if other.starts_with("x509certificate") => Method::Certificate,
+            // Our label for Graph's placeholder reads back as the placeholder.
+            "unknown" | "unknownfuturevalue" => Method::Other("unknownFutureValue".into()),
+            _ => Method::Other(name.into()),
+        };
+        Some(method)
+    }
+
+    /// The display label (also what our CSV downloads write).
+    pub fn label(&self) -> String {
+        match self {
+            Method::Other(name) if name.eq_ignore_ascii_case("unknownFutureValue") => {
+                "Unknown".to_string()
+            }
+            Method::Other(name) => name.to_string(),
+            canonical => canonical.canonical_label().to_string(),
+        }
+    }
+
+    /// The id used in URL queries (`methods=`, `method=`): the canonical name, or the original
+    /// name for `Other`. [`Method::parse`] reads it back.
+    pub fn id(&self) -> String {
+        match self {
+            Method::Other(name) => name.to_string(),
+            canonical => canonical.canonical_id().to_string(),
+        }
+    }
+
+    /// Code of a canonical method (`0..CANONICAL_COUNT`), `None` for `Other`.
+    pub fn canonical_code(&self) -> Option<u16> {
+        Method::CANONICAL
+            .iter()
+            .position(|m| m == self)
+            .map(|i| i as u16)
+    }
+
+    fn canonical_label(&self) -> &'static str {
+        match self {
+            Method::AppNotification => "App notification",
+            Method::AppCode => "App code",
+            Method::Passwordless => "Authenticator passwordless",
+            Method::Sms => "SMS",
+            Method::PhoneCall => "Phone call",
+            Method::MobilePhone => "Mobile phone",
+            Method::AlternateMobilePhone => "Alternate mobile phone",
+            Method::OfficePhone => "Office phone",
+            Method::Email => "Email",
+            Method::SecurityQuestions => "Security questions",
+            Method::HardwareOath => "Hardware OATH token",
+            Method::Fido2 => "FIDO2 / passkey",
+            Method::WindowsHello => "Windows Hello for Business",
+            Method::TemporaryAccessPass => "Temporary Access Pass",
+            Method::Certificate => "Certificate",
+            Method::Other(_) => "",
+        }
+    }
+
+    fn canonical_id(&self) -> &'static str {
+        match self {
+            Method::AppNotification => "AppNotification",
+            Method::AppCode => "AppCode",
+            Method::Passwordless => "Passwordless",
+            Method::Sms => "Sms",
+            Method::PhoneCall => "PhoneCall",
+            Method::MobilePhone => "MobilePhone",
+            Method::AlternateMobilePhone => "AlternateMobilePhone",
+            Method::OfficePhone => "OfficePhone",
+            Method::Email => "Email",
+            Method::SecurityQuestions => "SecurityQuestions",
+            Method::HardwareOath => "HardwareOath",
+            Method::Fido2 => "Fido2",
+            Method::WindowsHello => "WindowsHello",
+            Method::TemporaryAccessPass => "TemporaryAccessPass",
+            Method::Certificate => "Certificate",
+            Method::Other(_) => "",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label())
+    }
+}
+
+/// A method as stored in the dataset: canonical codes first, then the dataset's unknown names.
+pub type MethodCode = u16;
+
+/// "No method" (an empty name).
+pub const NO_METHOD: MethodCode = u16::MAX;
+
+/// Interns method names for one dataset or batch: canonical methods have fixed codes, unknown
+/// names get codes from `CANONICAL_COUNT` up, compared case-insensitively.
+#[derive(Clone, Debug, Default)]
+pub struct MethodTable {
+    /// Original spelling of each unknown name, by `code - CANONICAL_COUNT`.
+    others: Vec<Box<str>>,
+    /// Raw spelling (exact) → code: a cache so each distinct raw string is normalised once.
+    raw: rustc_hash::FxHashMap<Box<str>, MethodCode>,
+}
+
+impl MethodTable {
+    /// The code of a raw name from the data (`NO_METHOD` for an empty one).
+    pub fn code(&mut self, raw: &str) -> MethodCode {
+        if let Some(&code) = self.raw.get(raw) {
+            return code;
+        }
+        let code = match Method::parse(raw) {
+            None => NO_METHOD,
+            Some(method) => self.code_of(&method),
+        };
+        self.raw.insert(raw.into(), code);
+        code
+    }
+
+    /// The code of a method, adding an unknown name when it is new.
+    pub fn code_of(&mut self, method: &Method) -> MethodCode {
+        match method {
+            Method::Other(name) => {
+                let existing = self
+                    .others
+                    .iter()
+                    .position(|known| known.eq_ignore_ascii_case(name));
+                let index = existing.unwrap_or_else(|| {
+                    self.others.push(name.clone());
+                    self.others.len() - 1
+                });
+                (CANONICAL_COUNT + index) as MethodCode
+            }
+            canonical => canonical.canonical_code().unwrap_or(NO_METHOD),
+        }
+    }
+
+    /// The code of a method if this table knows it (no insertion).
+    pub fn find(&self, method: &Method) -> Option<MethodCode> {
+        match method {
+            Method::Other(name) => self
+                .others
+                .iter()
+                .position(|known| known.eq_ignore_ascii_case(name))
+                .map(|i| (CANONICAL_COUNT + i) as MethodCode),
+            canonical => canonical.canonical_code(),
+        }
+    }
+
+    /// The method behind a code; `None` for `NO_METHOD` or a code this table never gave.
+    pub fn method(&self, code: MethodCode) -> Option<Method> {
+        let code = code as usize;
+        if code < CANONICAL_COUNT {
+            return Some(Method::CANONICAL[code].clone());
+        }
+        self.others
+            .get(code - CANONICAL_COUNT)
+            .map(|name| Method::Other(name.clone()))
+    }
+
+    /// How many codes are in use (canonical plus unknown names).
+    pub fn len(&self) -> usize {
+        CANONICAL_COUNT + self.others.len()
+    }
+
+    /// Always false: the canonical codes are always there.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The unknown names in the order they were first seen.
+    pub fn other_names(&self) -> &[Box<str>] {
+        &self.others
+    }
+
+    /// Bytes held on the heap (for the memory benchmark).
+    pub fn heap_bytes(&self) -> usize {
+        self.others.iter().map(|s| s.len() + 16).sum::<usize>() + self.raw.len() * 40
+    }
+}

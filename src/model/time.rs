@@ -1,0 +1,209 @@
+//! Time as integer milliseconds since the Unix epoch (UTC): parsing every date form the exports
+//! use, and the one formatter for UTC output. No time zones other than UTC live here.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+/// Milliseconds since 1970-01-01T00:00:00Z.
+pub type Millis = i64;
+
+pub const HOUR: Millis = 3_600_000;
+pub const DAY: Millis = 24 * HOUR;
+
+/// Parses an ISO 8601 / RFC 3339 time as Graph writes it (`2023-03-13T19:15:41.6195833Z`,
+/// offsets, fractions of any length), and the date forms seen in portal CSV downloads
+/// (`2023-03-13 19:15:41`, `3/13/2023 7:15:41 PM`, `13/03/2023 19:15`). Times without an offset
+/// are UTC. `None` when the text is not a time.
+///
+/// ```
+/// use sspr_insights::model::time::parse_time;
+/// assert_eq!(parse_time("1970-01-01T00:00:01.5Z"), Some(1500));
+/// assert_eq!(parse_time("not a date"), None);
+/// ```
+pub fn parse_time(text: &str) -> Option<Millis> {
+    let text = text.trim();
+    parse_iso_fast(text.as_bytes()).or_else(|| parse_time_slow(text))
+}
+
+/// The fast path for `YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)`: no allocation, no chrono.
+fn parse_iso_fast(b: &[u8]) -> Option<Millis> {
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b't') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<i64> {
+        let mut v = 0i64;
+        for &c in &b[range] {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + (c - b'0') as i64;
+        }
+        Some(v)
+    };
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut millis = 0i64;
+    if b[i] == b'.' || b[i] == b',' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            if i - start < 3 {
+                millis = millis * 10 + (b[i] - b'0') as i64;
+            }
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        for _ in (i - start)..3 {
+            millis *= 10;
+        }
+    }
+    let offset_minutes = match b.get(i)? {
+        b'Z' | b'z' if i + 1 == b.len() => 0,
+        sign @ (b'+' | b'-') if i + 6 == b.len() && b[i + 3] == b':' => {
+            let h = num(i + 1..i + 3)?;
+            let m = num(i + 4..i + 6)?;
+            let total = h * 60 + m;
+            if *sign == b'+' {
+                total
+            } else {
+                -total
+            }
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(year, month, day);
+    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second.min(59);
+    Some((seconds - offset_minutes * 60) * 1000 + millis)
+}
+
+fn parse_time_slow(text: &str) -> Option<Millis> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.timestamp_millis());
+    }
+    const NAIVE: [&str; 8] = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%m/%d/%Y %I:%M:%S %p",
+        "%m/%d/%Y %I:%M %p",
+        "%m/%d/%Y %H:%M:%S",
+        "%m/%d/%Y %H:%M",
+        "%d/%m/%Y %H:%M:%S",
+    ];
+    for format in NAIVE {
+        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+            return Some(Utc.from_utc_datetime(&t).timestamp_millis());
+        }
+    }
+    for format in ["%Y-%m-%d %H:%M:%S%.f %z", "%Y-%m-%d %H:%M:%S %:z"] {
+        if let Ok(t) = DateTime::parse_from_str(text, format) {
+            return Some(t.timestamp_millis());
+        }
+    }
+    for format in ["%Y-%m-%d", "%m/%d/%Y"] {
+        if let Ok(d) = NaiveDate::parse_from_str(text, format) {
+            return Some(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0)?).timestamp_millis());
+        }
+    }
+    None
+}
+
+fn is_leap(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The one UTC formatter: ISO 8601 with `Z`, milliseconds only when there are any.
+///
+/// ```
+/// use sspr_insights::model::format_utc;
+/// assert_eq!(format_utc(0), "1970-01-01T00:00:00Z");
+/// assert_eq!(format_utc(1500), "1970-01-01T00:00:01.500Z");
+/// ```
+pub fn format_utc(ms: Millis) -> String {
+    match Utc.timestamp_millis_opt(ms).single() {
+        Some(t) if ms.rem_euclid(1000) == 0 => t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        Some(t) => t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        None => String::new(),
+    }
+}
+
+/// The start of the UTC hour holding `ms`.
+pub fn floor_hour(ms: Millis) -> Millis {
+    ms.div_euclid(HOUR) * HOUR
+}
+
+/// The start of the UTC day holding `ms`.
+pub fn floor_day(ms: Millis) -> Millis {
+    ms.div_euclid(DAY) * DAY
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_path_agrees_with_chrono() {
+        for text in [
+            "2023-03-13T19:15:41.6195833Z",
+            "2025-07-16T16:19:18Z",
+            "2024-02-29T23:59:59.999+02:00",
+            "1999-12-31T00:00:00-05:30",
+            "2026-11-27T13:55:00.1Z",
+        ] {
+            let chrono = DateTime::parse_from_rfc3339(text).unwrap().timestamp_millis();
+            assert_eq!(parse_iso_fast(text.as_bytes()), Some(chrono), "{text}");
+        }
+    }
+
+    #[test]
+    fn impossible_dates_are_rejected() {
+        for text in ["2023-02-29T00:00:00Z", "2023-13-01T00:00:00Z", "2023-01-01T24:00:00Z"] {
+            assert_eq!(parse_time(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn portal_forms_are_read_as_utc() {
+        let expected = parse_time("2023-03-13T19:15:41Z");
+        assert_eq!(parse_time("2023-03-13 19:15:41"), expected);
+        assert_eq!(parse_time("3/13/2023 7:15:41 PM"), expected);
+    }
+
+    #[test]
+    fn format_round_trips() {
+        for ms in [0, 1, 999, 1_700_000_000_123, -86_400_000] {
+            assert_eq!(parse_time(&format_utc(ms)), Some(ms));
+        }
+    }
+}
