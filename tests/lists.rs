@@ -1,0 +1,191 @@
+//! Filters, search and sort of both lists: index vectors, stable sorts, case-insensitive search.
+
+mod common;
+
+use common::*;
+use sspr_insights::model::{
+    event_order, filter_events, filter_events_in, filter_users, user_order, AsOf, Dataset,
+    EventColumn, EventFilter, Feature, Method, Period, Population, RoleKind, Sort, SourceKind,
+    Status, UserColumn, UserFilter, UserKind,
+};
+
+fn sample() -> Dataset {
+    dataset_of(&[
+        "graph_user_registration_details_beta_page1.json",
+        "graph_user_registration_details_beta_page2.json",
+        "events_array_of_pages.json",
+        "events.ndjson",
+        "events_bare_array.json",
+    ])
+}
+
+fn names(ds: &Dataset, rows: &[u32]) -> Vec<String> {
+    rows.iter().map(|&u| ds.user(u).name().to_string()).collect()
+}
+
+#[test]
+fn registration_filters_combine() {
+    let ds = sample();
+    let capable = filter_users(&ds, &UserFilter { capable: Some(true), ..UserFilter::default() });
+    assert_eq!(names(&ds, &capable), vec!["Adele Vance"]);
+    let not_capable = filter_users(&ds, &UserFilter { capable: Some(false), ..UserFilter::default() });
+    assert_eq!(not_capable.len(), ds.user_count() - capable.len());
+    let enabled_not_registered = filter_users(
+        &ds,
+        &UserFilter { enabled: Some(true), registered: Some(false), ..UserFilter::default() },
+    );
+    assert_eq!(names(&ds, &enabled_not_registered), vec!["Grady Archie"]);
+}
+
+#[test]
+fn a_user_matches_the_methods_filter_when_they_have_any_of_them() {
+    let ds = sample();
+    let phone = filter_users(&ds, &UserFilter { methods: vec![Method::MobilePhone], ..UserFilter::default() });
+    assert_eq!(names(&ds, &phone), vec!["Adele Vance", "Megan Bowen"]);
+    let either = filter_users(
+        &ds,
+        &UserFilter { methods: vec![Method::Email, Method::Other("QRCODE".into())], ..UserFilter::default() },
+    );
+    assert_eq!(names(&ds, &either), vec!["Diego Siciliani", "Grady Archie"]);
+    let nobody = filter_users(&ds, &UserFilter { methods: vec![Method::Certificate], ..UserFilter::default() });
+    assert!(nobody.is_empty());
+}
+
+#[test]
+fn search_is_a_case_insensitive_substring_of_name_or_user_name() {
+    let ds = sample();
+    let by_name = filter_users(&ds, &UserFilter { search: "BOWEN".into(), ..UserFilter::default() });
+    assert_eq!(names(&ds, &by_name), vec!["Megan Bowen"]);
+    let by_upn = filter_users(&ds, &UserFilter { search: "o@contoso".into(), ..UserFilter::default() });
+    assert_eq!(names(&ds, &by_upn), vec!["Diego Siciliani"]);
+    let events = filter_events(
+        &ds,
+        &EventFilter { period: Period::Month, search: "grady".into(), ..EventFilter::default() },
+    );
+    assert_eq!(events.len(), 2);
+    let blank = filter_users(&ds, &UserFilter { search: "   ".into(), ..UserFilter::default() });
+    assert_eq!(blank.len(), ds.user_count());
+}
+
+#[test]
+fn sorting_by_any_column_is_stable_both_ways() {
+    let ds = sample();
+    let by_name = filter_users(&ds, &UserFilter::default());
+    assert_eq!(names(&ds, &by_name), vec!["Adele Vance", "Diego Siciliani", "Grady Archie", "Megan Bowen"]);
+    let desc = filter_users(
+        &ds,
+        &UserFilter { sort: Sort { column: UserColumn::Name, descending: true }, ..UserFilter::default() },
+    );
+    assert_eq!(names(&ds, &desc), vec!["Megan Bowen", "Grady Archie", "Diego Siciliani", "Adele Vance"]);
+    // Ties keep load order whichever the direction.
+    let registered_first = user_order(&ds, Sort { column: UserColumn::Registered, descending: true });
+    assert_eq!(registered_first, vec![0, 1, 3, 2]);
+    let registered_last = user_order(&ds, Sort { column: UserColumn::Registered, descending: false });
+    assert_eq!(registered_last, vec![2, 0, 1, 3]);
+    for column in UserColumn::ALL {
+        for descending in [false, true] {
+            let mut order = user_order(&ds, Sort { column, descending });
+            order.sort_unstable();
+            assert_eq!(order, (0..ds.user_count() as u32).collect::<Vec<_>>(), "{column:?}");
+        }
+    }
+}
+
+#[test]
+fn activity_defaults_to_newest_first_within_the_period() {
+    let ds = sample();
+    let week = filter_events(&ds, &EventFilter::default());
+    let times: Vec<i64> = week.iter().map(|&e| ds.event(e).time()).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]));
+    assert!(times.iter().all(|&t| t > ds.as_of() - 7 * 86_400_000));
+    assert_eq!(week.len(), ds.event_count());
+    let day = filter_events(&ds, &EventFilter { period: Period::Day, ..EventFilter::default() });
+    assert_eq!(day.len(), 4, "as of Megan's 11:00 refresh: e-3 the day before at 08:00 is out");
+}
+
+#[test]
+fn activity_filters_by_feature_status_method_and_reason() {
+    let ds = sample();
+    let base = EventFilter { period: Period::Month, ..EventFilter::default() };
+    let failed_resets = filter_events(
+        &ds,
+        &EventFilter { feature: Some(Feature::Reset), status: Some(Status::Failure), ..base.clone() },
+    );
+    assert_eq!(failed_resets.len(), 4);
+    let sms = filter_events(&ds, &EventFilter { method: Some(Method::Sms), ..base.clone() });
+    assert_eq!(sms.len(), 2, "sms and mobileSMS");
+    let reason = filter_events(
+        &ds,
+        &EventFilter { reason: Some("A system error has occurred.".into()), ..base.clone() },
+    );
+    assert_eq!(reason.len(), 1);
+    let absent = filter_events(&ds, &EventFilter { method: Some(Method::Certificate), ..base });
+    assert!(absent.is_empty());
+}
+
+#[test]
+fn any_sort_with_a_filter_equals_the_filter_of_the_sorted_order() {
+    let ds = sample();
+    for column in EventColumn::ALL {
+        for descending in [false, true] {
+            let sort = Sort { column, descending };
+            let filter = EventFilter { period: Period::Month, sort, status: Some(Status::Failure), ..EventFilter::default() };
+            let order = event_order(&ds, sort);
+            let via_order = filter_events_in(&ds, &filter, &order);
+            assert_eq!(filter_events(&ds, &filter), via_order, "{column:?} {descending}");
+            assert_eq!(via_order.len(), 4);
+        }
+    }
+    let by_method = filter_events(
+        &ds,
+        &EventFilter { period: Period::Month, sort: Sort { column: EventColumn::Method, descending: false }, ..EventFilter::default() },
+    );
+    let labels: Vec<String> = by_method.iter().map(|&e| ds.event(e).method().map(|m| m.label()).unwrap_or_default()).collect();
+    let mut sorted = labels.clone();
+    sorted.sort_by_key(|l| l.to_lowercase());
+    assert_eq!(labels, sorted);
+}
+
+#[test]
+fn the_population_applies_to_both_lists() {
+    let ds = sample();
+    let admins = Population { users: UserKind::All, roles: RoleKind::Admins };
+    let users = filter_users(&ds, &UserFilter { population: admins, ..UserFilter::default() });
+    assert_eq!(names(&ds, &users), vec!["Adele Vance"]);
+    let events = filter_events(&ds, &EventFilter { period: Period::Month, population: admins, ..EventFilter::default() });
+    assert!(events.iter().all(|&e| ds.event(e).user_name() == "adele@contoso.com"));
+    assert_eq!(events.len(), 2);
+}
+
+#[test]
+fn repeated_failures_and_sms_only_lenses_select_their_people() {
+    let page = |rows: &[(&str, &str, bool, &str)]| {
+        let records: Vec<String> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, (upn, time, ok, method))| format!(
+                r#"{{"id":"{i}","feature":"reset","userPrincipalName":"{upn}","isSuccess":{ok},"authMethod":"{method}","eventDateTime":"{time}"}}"#
+            ))
+            .collect();
+        format!("[{}]", records.join(","))
+    };
+    let text = page(&[
+        ("a@x", "2026-11-20T01:00:00Z", false, "sms"),
+        ("a@x", "2026-11-20T02:00:00Z", false, "email"),
+        ("a@x", "2026-11-20T03:00:00Z", false, "sms"),
+        ("b@x", "2026-11-20T04:00:00Z", false, "sms"),
+        ("b@x", "2026-11-20T05:00:00Z", true, "sms"),
+        ("c@x", "2026-11-20T06:00:00Z", true, "sms"),
+        ("c@x", "2026-11-20T07:00:00Z", true, "email"),
+    ]);
+    let ds = Dataset::build(vec![batch_of("e.json", &text)], AsOf::Newest, SourceKind::Uploaded);
+    let repeat = filter_events(
+        &ds,
+        &EventFilter { feature: Some(Feature::Reset), status: Some(Status::Failure), repeat: Some(3), ..EventFilter::default() },
+    );
+    assert_eq!(repeat.len(), 3);
+    assert!(repeat.iter().all(|&e| ds.event(e).user_name() == "a@x"));
+    let sms_only = filter_events(&ds, &EventFilter { sms_only: true, ..EventFilter::default() });
+    assert_eq!(sms_only.len(), 2);
+    assert!(sms_only.iter().all(|&e| ds.event(e).user_name() == "b@x"));
+}
