@@ -251,3 +251,19 @@ fn an_empty_dataset_computes_empty_views() {
     assert!(trend(&ds, Period::Week, Population::ALL).buckets.iter().all(|b| b.reset_success == 0));
     assert!(sspr_insights::model::insights(&ds, Period::Week, Population::ALL).is_empty());
 }
+
+#[test]
+fn merging_keeps_the_notes_of_earlier_loads() {
+    let bad = sspr_insights::model::import_file(
+        "first.json",
+        br#"[{"id":"1","feature":"reset","isSuccess":"?","eventDateTime":"2026-11-20T10:00:00Z"},
+             {"id":"2","feature":"reset","isSuccess":true,"eventDateTime":"2026-11-20T10:00:00Z"}]"#,
+    );
+    let first = Dataset::build(vec![bad.into_batch_without_bad_records()], AsOf::Newest, SourceKind::Uploaded);
+    let second = batch_of("second.json", &page(&[event("3", "2026-11-20T11:00:00Z", "reset", true, "sms", "a@x")]));
+    let merged = first.merge(vec![second], AsOf::Newest, SourceKind::Uploaded);
+    assert_eq!(merged.event_count(), 2);
+    assert_eq!(merged.warnings().skipped_records, vec![("first.json".to_string(), 1)]);
+    let names: Vec<&str> = merged.sources().iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, vec!["first.json", "second.json"]);
+}

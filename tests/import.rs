@@ -276,3 +276,16 @@ fn the_error_list_is_capped_but_every_error_is_counted() {
     assert_eq!(file.error_count, 200);
     assert_eq!(file.errors.len(), sspr_insights::model::import::MAX_LISTED_ERRORS);
 }
+
+#[test]
+fn a_cut_off_file_loaded_anyway_says_its_end_is_missing() {
+    let mut bytes = fixture("events_array_of_pages.json");
+    bytes.truncate(bytes.len() - 120);
+    let file = import_file("events.json", &bytes);
+    let read = file.records;
+    let ds = Dataset::build(vec![file.into_batch_without_bad_records()], AsOf::Newest, SourceKind::Uploaded);
+    assert_eq!(ds.event_count(), read);
+    assert_eq!(ds.warnings().cut_off_sources, vec!["events.json".to_string()]);
+    assert!(ds.warnings().skipped_records.is_empty());
+    assert!(ds.warnings().messages()[0].contains("could not be read to its end"));
+}

@@ -257,6 +257,8 @@ pub struct Batch {
     pub(crate) malformed_times: usize,
     /// Bad records that were left out when the batch was accepted without them.
     pub(crate) skipped_records: usize,
+    /// The source could not be read to its end; what followed the problem is missing.
+    pub(crate) cut_off: bool,
 }
 
 impl Batch {
@@ -326,6 +328,11 @@ impl Batch {
     /// Records that `n` bad records of this source were left out.
     pub fn note_skipped(&mut self, n: usize) {
         self.skipped_records += n;
+    }
+
+    /// Records that the source could not be read to its end.
+    pub fn note_cut_off(&mut self) {
+        self.cut_off = true;
     }
 
     pub fn source(&self) -> &str {

@@ -63,6 +63,8 @@ pub struct Warnings {
     pub contradictory_flags: usize,
     /// Bad records left out, per source.
     pub skipped_records: Vec<(String, usize)>,
+    /// Sources that could not be read to their end (loaded up to the problem).
+    pub cut_off_sources: Vec<String>,
 }
 
 impl Warnings {
@@ -105,6 +107,11 @@ impl Warnings {
             self.contradictory_flags,
             "users have a capable flag that disagrees with registered and enabled; shown as exported.",
         );
+        for source in &self.cut_off_sources {
+            out.push(format!(
+                "{source} could not be read to its end; only the records before the problem were loaded."
+            ));
+        }
         for (source, count) in &self.skipped_records {
             out.push(format!(
                 "{count} bad {} of {source} {} left out.",
@@ -297,7 +304,9 @@ impl<'a> EventRef<'a> {
         self.ds.methods.method(self.method_code())
     }
     pub fn failure_reason(&self) -> &'a str {
-        self.ds.reasons.get(self.ds.events.reason[self.index as usize])
+        self.ds
+            .reasons
+            .get(self.ds.events.reason[self.index as usize])
     }
     /// Whether the event carried an id (the id itself is kept only as a hash).
     pub fn id_hash(&self) -> u64 {
@@ -328,6 +337,9 @@ impl Dataset {
                 users: batch.users.len(),
                 events: batch.events.len(),
             });
+            if batch.cut_off {
+                warnings.cut_off_sources.push(batch.source.clone());
+            }
             if batch.skipped_records > 0 {
                 warnings
                     .skipped_records
@@ -335,12 +347,7 @@ impl Dataset {
             }
             warnings.malformed_times += batch.malformed_times;
             let person_map: Vec<u32> = (0..batch.people.len() as u32)
-                .map(|p| {
-                    people.person(
-                        batch.people.user_names.get(p),
-                        batch.people.names.get(p),
-                    )
-                })
+                .map(|p| people.person(batch.people.user_names.get(p), batch.people.names.get(p)))
                 .collect();
             let method_map: Vec<MethodCode> = (0..batch.methods.len() as MethodCode)
                 .map(|c| match batch.methods.method(c) {
@@ -361,7 +368,13 @@ impl Dataset {
                     *code = map_method(*code);
                 }
                 let key = if user.id.is_empty() {
-                    format!("\u{1}{}", People::key_of(people.user_names.get(user.person), people.names.get(user.person)))
+                    format!(
+                        "\u{1}{}",
+                        People::key_of(
+                            people.user_names.get(user.person),
+                            people.names.get(user.person)
+                        )
+                    )
                 } else {
                     user.id.to_string()
                 };
@@ -449,7 +462,8 @@ impl Dataset {
             cols.methods.extend_from_slice(&user.methods);
             cols.method_start.push(cols.methods.len() as u32);
             cols.method_mask.push(mask);
-            cols.last_updated.push(user.last_updated.unwrap_or(i64::MIN));
+            cols.last_updated
+                .push(user.last_updated.unwrap_or(i64::MIN));
             if let Some(t) = user.last_updated {
                 last_updated = Some(last_updated.map_or(t, |m: Millis| m.max(t)));
             }
@@ -466,7 +480,11 @@ impl Dataset {
                 u => {
                     let f = cols.flags[u as usize];
                     let kind = if f & U_GUEST != 0 { P_GUEST } else { P_MEMBER };
-                    let role = if f & U_ADMIN != 0 { P_ADMIN } else { P_NONADMIN };
+                    let role = if f & U_ADMIN != 0 {
+                        P_ADMIN
+                    } else {
+                        P_NONADMIN
+                    };
                     kind | role
                 }
             })
@@ -573,6 +591,15 @@ impl Dataset {
         let mut sources = self.sources.clone();
         sources.append(&mut merged.sources);
         merged.sources = sources;
+        // What was noted while loading the earlier files still holds.
+        let w = &mut merged.warnings;
+        w.malformed_times += self.warnings.malformed_times;
+        let mut skipped = self.warnings.skipped_records.clone();
+        skipped.append(&mut w.skipped_records);
+        w.skipped_records = skipped;
+        let mut cut_off = self.warnings.cut_off_sources.clone();
+        cut_off.append(&mut w.cut_off_sources);
+        w.cut_off_sources = cut_off;
         merged
     }
 
@@ -581,7 +608,9 @@ impl Dataset {
         let mut batch = Batch::new("loaded data");
         batch.people = People::default();
         for p in 0..self.names.len() as u32 {
-            batch.people.person(self.user_names.get(p), self.names.get(p));
+            batch
+                .people
+                .person(self.user_names.get(p), self.names.get(p));
         }
         batch.methods = self.methods.clone();
         batch.reasons = {
@@ -703,7 +732,12 @@ fn sort_by_time(events: EventColumns) -> EventColumns {
     }
     let mut order: Vec<u32> = (0..n as u32).collect();
     order.sort_by_key(|&i| events.time[i as usize]);
-    let gather = |column: &Vec<_>| order.iter().map(|&i| column[i as usize]).collect::<Vec<_>>();
+    let gather = |column: &Vec<_>| {
+        order
+            .iter()
+            .map(|&i| column[i as usize])
+            .collect::<Vec<_>>()
+    };
     EventColumns {
         time: order.iter().map(|&i| events.time[i as usize]).collect(),
         person: gather(&events.person),

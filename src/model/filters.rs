@@ -507,8 +507,7 @@ fn filter_events_iter(
         if ev.flags[k] & want_mask != want_bits {
             continue;
         }
-        if method.is_some_and(|m| ev.method[k] != m) || reason.is_some_and(|r| ev.reason[k] != r)
-        {
+        if method.is_some_and(|m| ev.method[k] != m) || reason.is_some_and(|r| ev.reason[k] != r) {
             continue;
         }
         let p = ev.person[k] as usize;

@@ -109,9 +109,8 @@ pub fn insights(ds: &Dataset, period: Period, population: Population) -> Vec<Ins
     let total = ok + failed;
     if total > 0 {
         let rate = percent(ok, total);
-        let mut text = format!(
-            "{rate:.0}% of password resets succeeded {in_period} ({ok} of {total})."
-        );
+        let mut text =
+            format!("{rate:.0}% of password resets succeeded {in_period} ({ok} of {total}).");
         // Compare only when the data reaches back over the whole previous period.
         let covered = ds
             .event_span()
@@ -161,7 +160,11 @@ pub fn insights(ds: &Dataset, period: Period, population: Population) -> Vec<Ins
                 text: format!(
                     "{} has the most failed {} {in_period}: {} of {} attempts failed.",
                     row.method.label(),
-                    if feature == Feature::Reset { "resets" } else { "registrations" },
+                    if feature == Feature::Reset {
+                        "resets"
+                    } else {
+                        "registrations"
+                    },
                     row.failure,
                     attempts
                 ),
@@ -182,7 +185,8 @@ pub fn insights(ds: &Dataset, period: Period, population: Population) -> Vec<Ins
     for i in range.clone() {
         let i = i as usize;
         if ds.events.flags[i] & super::batch::EV_SUCCESS == 0
-            && (population.is_all() || population.admits(ds.person_class[ds.events.person[i] as usize]))
+            && (population.is_all()
+                || population.admits(ds.person_class[ds.events.person[i] as usize]))
         {
             reason_counts[ds.events.reason[i] as usize] += 1;
         }

@@ -48,9 +48,10 @@ impl PolicyMethod {
         Some(match method {
             Method::AppNotification => PolicyMethod::MobileAppNotification,
             Method::AppCode => PolicyMethod::MobileAppCode,
-            Method::MobilePhone | Method::Sms | Method::PhoneCall | Method::AlternateMobilePhone => {
-                PolicyMethod::MobilePhone
-            }
+            Method::MobilePhone
+            | Method::Sms
+            | Method::PhoneCall
+            | Method::AlternateMobilePhone => PolicyMethod::MobilePhone,
             Method::OfficePhone => PolicyMethod::OfficePhone,
             Method::Email => PolicyMethod::Email,
             Method::SecurityQuestions => PolicyMethod::SecurityQuestions,
@@ -146,7 +147,10 @@ pub fn what_if(ds: &Dataset, policy: &Policy, population: Population) -> WhatIf 
 
         let g = groups(ds, user.method_codes());
         let (registered, enabled) = if policy.admin_rule && user.is_admin() {
-            ((g & !PolicyMethod::SecurityQuestions.bit()).count_ones() >= 2, true)
+            (
+                (g & !PolicyMethod::SecurityQuestions.bit()).count_ones() >= 2,
+                true,
+            )
         } else {
             let enabled = match &policy.scope {
                 PolicyScope::AsExported => user.enabled(),

@@ -27,15 +27,13 @@ fn decode(text: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h * 16 + l);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;
@@ -91,14 +89,20 @@ fn yes_no_id(b: bool) -> String {
 
 /// The period (default 7 days).
 pub fn period_of(pairs: &[(String, String)]) -> Period {
-    last(pairs, "period").and_then(Period::parse).unwrap_or_default()
+    last(pairs, "period")
+        .and_then(Period::parse)
+        .unwrap_or_default()
 }
 
 /// The population (default all / all).
 pub fn population_of(pairs: &[(String, String)]) -> Population {
     Population {
-        users: last(pairs, "users").and_then(UserKind::parse).unwrap_or_default(),
-        roles: last(pairs, "roles").and_then(RoleKind::parse).unwrap_or_default(),
+        users: last(pairs, "users")
+            .and_then(UserKind::parse)
+            .unwrap_or_default(),
+        roles: last(pairs, "roles")
+            .and_then(RoleKind::parse)
+            .unwrap_or_default(),
     }
 }
 

@@ -110,6 +110,8 @@ impl Interner {
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.table.heap_bytes() + self.index.capacity() * 24 + self.index.keys().map(|k| k.len()).sum::<usize>()
+        self.table.heap_bytes()
+            + self.index.capacity() * 24
+            + self.index.keys().map(|k| k.len()).sum::<usize>()
     }
 }

@@ -50,10 +50,19 @@ pub fn tiles(ds: &Dataset, population: Population) -> Tiles {
         enabled_only += usize::from(e && !r);
         registered_only += usize::from(r && !e);
     }
-    let share = |n: usize| if size == 0 { 0.0 } else { n as f64 / size as f64 };
+    let share = |n: usize| {
+        if size == 0 {
+            0.0
+        } else {
+            n as f64 / size as f64
+        }
+    };
     let people = |n: usize| if n == 1 { "user" } else { "users" };
     let registered_insight = if enabled_only > 0 {
-        format!("{enabled_only} enabled {} not registered yet", people(enabled_only))
+        format!(
+            "{enabled_only} enabled {} not registered yet",
+            people(enabled_only)
+        )
     } else {
         "Every enabled user has registered".to_string()
     };
@@ -67,7 +76,10 @@ pub fn tiles(ds: &Dataset, population: Population) -> Tiles {
     };
     let not_capable = size - capable;
     let capable_insight = if not_capable > 0 {
-        format!("{not_capable} {} cannot reset their own password", people(not_capable))
+        format!(
+            "{not_capable} {} cannot reset their own password",
+            people(not_capable)
+        )
     } else if size > 0 {
         "Everyone can reset their own password".to_string()
     } else {

@@ -113,7 +113,10 @@ fn parse_time_slow(text: &str) -> Option<Millis> {
     }
     for format in ["%Y-%m-%d", "%m/%d/%Y"] {
         if let Ok(d) = NaiveDate::parse_from_str(text, format) {
-            return Some(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0)?).timestamp_millis());
+            return Some(
+                Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0)?)
+                    .timestamp_millis(),
+            );
         }
     }
     None
@@ -181,14 +184,20 @@ mod tests {
             "1999-12-31T00:00:00-05:30",
             "2026-11-27T13:55:00.1Z",
         ] {
-            let chrono = DateTime::parse_from_rfc3339(text).unwrap().timestamp_millis();
+            let chrono = DateTime::parse_from_rfc3339(text)
+                .unwrap()
+                .timestamp_millis();
             assert_eq!(parse_iso_fast(text.as_bytes()), Some(chrono), "{text}");
         }
     }
 
     #[test]
     fn impossible_dates_are_rejected() {
-        for text in ["2023-02-29T00:00:00Z", "2023-13-01T00:00:00Z", "2023-01-01T24:00:00Z"] {
+        for text in [
+            "2023-02-29T00:00:00Z",
+            "2023-13-01T00:00:00Z",
+            "2023-01-01T24:00:00Z",
+        ] {
             assert_eq!(parse_time(text), None, "{text}");
         }
     }

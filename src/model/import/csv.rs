@@ -29,13 +29,14 @@ fn column_of(header: &str) -> Option<Column> {
     let h = header.trim().trim_matches('"').trim().to_lowercase();
     Some(match h.as_str() {
         "id" | "object id" | "objectid" | "user id" | "userid" | "event id" => Column::Id,
-        "name" | "display name" | "user display name" | "userdisplayname" | "user" => {
-            Column::Name
-        }
+        "name" | "display name" | "user display name" | "userdisplayname" | "user" => Column::Name,
         "user name" | "username" | "user principal name" | "userprincipalname" | "upn" => {
             Column::UserName
         }
-        "registered" | "sspr registered" | "isssprregistered" | "isregistered"
+        "registered"
+        | "sspr registered"
+        | "isssprregistered"
+        | "isregistered"
         | "registration status" => Column::Registered,
         "enabled" | "sspr enabled" | "isssprenabled" | "isenabled" | "enabled status" => {
             Column::Enabled
@@ -99,19 +100,30 @@ pub(super) fn import_csv(name: &str, bytes: &[u8]) -> FileImport {
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            log.push(Some(1), None, None, format!("the header line could not be read: {e}."));
+            log.push(
+                Some(1),
+                None,
+                None,
+                format!("the header line could not be read: {e}."),
+            );
             return fail(log, batch);
         }
     };
     let columns: Vec<Option<Column>> = headers.iter().map(column_of).collect();
-    let ambiguous_names = headers.iter().any(|h| h.trim().eq_ignore_ascii_case("user"));
+    let ambiguous_names = headers
+        .iter()
+        .any(|h| h.trim().eq_ignore_ascii_case("user"));
     let has = |c: Column| columns.contains(&Some(c));
     let kind = if has(Column::Date) && (has(Column::Feature) || has(Column::Status)) {
         FileKind::ActivityCsv
     } else if has(Column::Registered) || has(Column::Capable) || has(Column::Enabled) {
         FileKind::RegistrationCsv
     } else {
-        let shown: Vec<String> = headers.iter().take(8).map(|h| format!("\u{201c}{h}\u{201d}")).collect();
+        let shown: Vec<String> = headers
+            .iter()
+            .take(8)
+            .map(|h| format!("\u{201c}{h}\u{201d}"))
+            .collect();
         log.push(
             Some(1),
             None,
@@ -146,7 +158,12 @@ pub(super) fn import_csv(name: &str, bytes: &[u8]) -> FileImport {
                 record_no += 1;
                 bad += 1;
                 let line = e.position().map(|p| p.line() as usize);
-                log.push(line, None, Some(record_no), format!("the row could not be read: {}.", csv_error_text(&e)));
+                log.push(
+                    line,
+                    None,
+                    Some(record_no),
+                    format!("the row could not be read: {}.", csv_error_text(&e)),
+                );
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     break;
                 }
@@ -179,7 +196,12 @@ pub(super) fn import_csv(name: &str, bytes: &[u8]) -> FileImport {
         }
     }
     if good == 0 && bad == 0 {
-        log.push(None, None, None, "the CSV has a header but no rows.".to_string());
+        log.push(
+            None,
+            None,
+            None,
+            "the CSV has a header but no rows.".to_string(),
+        );
     }
     FileImport {
         name: name.to_string(),
@@ -235,7 +257,10 @@ fn read_user(row: &Row<'_>, batch: &mut Batch) -> Result<(), String> {
     let is_admin = flag("Admin", cell(Column::Admin), false)?;
     let user_type_text = cell(Column::UserType);
     let user_type = UserType::parse(user_type_text);
-    if user_type.is_none() && !user_type_text.is_empty() && !user_type_text.eq_ignore_ascii_case("unknownFutureValue") {
+    if user_type.is_none()
+        && !user_type_text.is_empty()
+        && !user_type_text.eq_ignore_ascii_case("unknownFutureValue")
+    {
         return Err(format!(
             "User type is \u{201c}{user_type_text}\u{201d}, expected Member or Guest."
         ));

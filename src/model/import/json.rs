@@ -247,7 +247,8 @@ impl Sink {
         if let Val::Str(t) = &f.odata_type {
             self.note_context(t);
         }
-        let is_event = f.event_time.is_present() || f.feature.is_present() || f.is_success.is_present();
+        let is_event =
+            f.event_time.is_present() || f.feature.is_present() || f.is_success.is_present();
         let is_user = f.sspr_registered.is_present()
             || f.registered.is_present()
             || f.methods_registered.is_present()
@@ -344,7 +345,10 @@ impl Sink {
     fn event(&mut self, f: &Fields<'_>) -> Result<(), String> {
         let time = match &f.event_time {
             Val::Str(s) => parse_time(s).ok_or_else(|| {
-                format!("eventDateTime {} is not a valid date-time.", f.event_time.describe())
+                format!(
+                    "eventDateTime {} is not a valid date-time.",
+                    f.event_time.describe()
+                )
             })?,
             other => {
                 return Err(format!(
@@ -403,12 +407,16 @@ fn optional_bool(key: &str, v: &Val<'_>) -> Result<Option<bool>, String> {
         Val::Str(s) => parse_bool(s)
             .map(Some)
             .ok_or_else(|| format!("{key} is {}, expected true or false.", v.describe())),
-        other => Err(format!("{key} is {}, expected true or false.", other.describe())),
+        other => Err(format!(
+            "{key} is {}, expected true or false.",
+            other.describe()
+        )),
     }
 }
 
 fn required_bool(key: &str, v: &Val<'_>) -> Result<bool, String> {
-    optional_bool(key, v)?.ok_or_else(|| format!("{key} is {}, expected true or false.", v.describe()))
+    optional_bool(key, v)?
+        .ok_or_else(|| format!("{key} is {}, expected true or false.", v.describe()))
 }
 
 /// A JSON value that may be a page, a record, or (at the top) an array of either.
@@ -566,16 +574,24 @@ impl<'de> Visitor<'de> for Records<'_> {
         Ok(())
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        Err(E::custom("\"value\" is true or false, expected a list of records"))
+        Err(E::custom(
+            "\"value\" is true or false, expected a list of records",
+        ))
     }
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        Err(E::custom("\"value\" is a number, expected a list of records"))
+        Err(E::custom(
+            "\"value\" is a number, expected a list of records",
+        ))
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        Err(E::custom("\"value\" is a number, expected a list of records"))
+        Err(E::custom(
+            "\"value\" is a number, expected a list of records",
+        ))
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Err(E::custom("\"value\" is a number, expected a list of records"))
+        Err(E::custom(
+            "\"value\" is a number, expected a list of records",
+        ))
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
         Err(E::custom("\"value\" is text, expected a list of records"))
@@ -709,9 +725,9 @@ fn describe_json_error(e: &serde_json::Error) -> String {
         None => &text,
     };
     match e.classify() {
-        serde_json::error::Category::Eof => format!(
-            "the JSON ends too early ({text}); the file looks truncated."
-        ),
+        serde_json::error::Category::Eof => {
+            format!("the JSON ends too early ({text}); the file looks truncated.")
+        }
         serde_json::error::Category::Syntax => format!("not valid JSON: {text}."),
         serde_json::error::Category::Data => format!("{text}."),
         serde_json::error::Category::Io => format!("could not be read: {text}."),

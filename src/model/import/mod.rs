@@ -101,12 +101,13 @@ impl FileImport {
         self.error_count == 0
     }
 
-    /// The good records, accepting that the bad ones are left out (noted in the warnings).
+    /// The good records, accepting that the bad ones are left out (noted in the warnings, as is
+    /// a file that was cut off: its records after the cut are missing).
     pub fn into_batch_without_bad_records(self) -> Batch {
         let mut batch = self.batch;
-        let left_out = self.bad_records + usize::from(self.fatal);
-        if left_out > 0 {
-            batch.note_skipped(self.bad_records.max(usize::from(self.fatal)));
+        batch.note_skipped(self.bad_records);
+        if self.fatal {
+            batch.note_cut_off();
         }
         batch
     }
