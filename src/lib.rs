@@ -8,7 +8,8 @@ pub mod model;
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
-#[cfg(target_arch = "wasm32")]
+/// Data sources: the protocol rules of the report backend are pure and host-tested; the
+/// browser parts (fetching, uploads, the sample) are wasm-only inside.
 pub mod data;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;

@@ -8,5 +8,7 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("sspr-insights is a browser app: build it with `make serve` (Trunk), not `cargo run`.");
+    eprintln!(
+        "sspr-insights is a browser app: build it with `make serve` (Trunk), not `cargo run`."
+    );
 }

@@ -4,10 +4,12 @@
 mod common;
 
 use common::*;
-use sspr_insights::model::export::{activity_csv, download_name, guard, registrations_csv, unguard};
+use sspr_insights::model::export::{
+    activity_csv, download_name, guard, registrations_csv, unguard,
+};
 use sspr_insights::model::{
-    import_file, AsOf, Batch, Dataset, EventInput, Feature, FileKind, SourceKind, Status, UserInput,
-    UserType,
+    import_file, AsOf, Batch, Dataset, EventInput, Feature, FileKind, SourceKind, Status,
+    UserInput, UserType,
 };
 
 const TRICKY: [&str; 10] = [
@@ -33,7 +35,11 @@ fn tricky_dataset() -> Dataset {
                 id: &id,
                 user_name: &upn,
                 name,
-                user_type: Some(if i % 3 == 0 { UserType::Guest } else { UserType::Member }),
+                user_type: Some(if i % 3 == 0 {
+                    UserType::Guest
+                } else {
+                    UserType::Member
+                }),
                 is_admin: Some(i % 4 == 0),
                 registered: i % 2 == 0,
                 enabled: i % 3 != 1,
@@ -47,8 +53,16 @@ fn tricky_dataset() -> Dataset {
             time: 1_763_640_000_000 + i as i64 * 1000,
             user_name: &upn,
             name,
-            feature: if i % 2 == 0 { Feature::Reset } else { Feature::Registration },
-            status: if i % 3 == 0 { Status::Failure } else { Status::Success },
+            feature: if i % 2 == 0 {
+                Feature::Reset
+            } else {
+                Feature::Registration
+            },
+            status: if i % 3 == 0 {
+                Status::Failure
+            } else {
+                Status::Success
+            },
             method: ["sms", "", "appCode", "unknownFutureValue"][i % 4],
             failure_reason: TRICKY[(i + 3) % TRICKY.len()],
         });
@@ -73,11 +87,17 @@ fn registration_download_reimports_to_the_same_users() {
         assert_eq!(a.id(), b.id());
         assert_eq!(a.name(), b.name());
         assert_eq!(a.user_name(), b.user_name());
-        assert_eq!((a.registered(), a.enabled(), a.capable()), (b.registered(), b.enabled(), b.capable()));
+        assert_eq!(
+            (a.registered(), a.enabled(), a.capable()),
+            (b.registered(), b.enabled(), b.capable())
+        );
         assert_eq!(a.user_type(), b.user_type());
         assert_eq!(a.is_admin(), b.is_admin());
         assert_eq!(a.last_updated(), b.last_updated());
-        assert_eq!(a.methods().collect::<Vec<_>>(), b.methods().collect::<Vec<_>>());
+        assert_eq!(
+            a.methods().collect::<Vec<_>>(),
+            b.methods().collect::<Vec<_>>()
+        );
     }
 }
 
@@ -115,7 +135,10 @@ fn downloads_are_utf8_with_bom_crlf_quoted_and_guarded() {
     assert!(text.contains("\"Lee, Ann\""));
     assert!(text.contains("\"Ann \"\"The Admin\"\" Lee\""));
     assert!(text.contains("\"two\nlines\""));
-    assert!(text.contains("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\""), "{text}");
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\""),
+        "{text}"
+    );
     assert!(text.contains("2025-11-20T12:00:00.123Z"), "{text}");
     assert!(text.contains(",Registered,Enabled,Capable,"));
     // Only the listed rows, in the given order.
@@ -151,5 +174,8 @@ fn exported_rows_follow_the_order_given() {
 
 #[test]
 fn download_names_carry_the_list_and_the_date() {
-    assert_eq!(download_name("activity", ms("2026-11-27T13:00:00Z")), "activity-2026-11-27.csv");
+    assert_eq!(
+        download_name("activity", ms("2026-11-27T13:00:00Z")),
+        "activity-2026-11-27.csv"
+    );
 }

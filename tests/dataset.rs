@@ -28,16 +28,28 @@ fn an_event_exactly_at_as_of_minus_the_period_is_out_and_one_at_as_of_is_in() {
         event("b", "2026-11-13T12:00:00.001Z", "reset", true, "sms", "a@x"), // just inside
         event("c", "2026-11-20T12:00:00Z", "reset", false, "sms", "a@x"), // at as_of: in
         event("d", "2026-11-19T12:00:00Z", "reset", true, "email", "a@x"), // as_of − 24 h: out of 24 h
-        event("e", "2026-11-19T12:00:00.001Z", "registration", true, "email", "a@x"),
+        event(
+            "e",
+            "2026-11-19T12:00:00.001Z",
+            "registration",
+            true,
+            "email",
+            "a@x",
+        ),
     ];
     let ds = Dataset::build(
         vec![batch_of("e.json", &page(&records))],
         AsOf::At(ms(AS_OF)),
-        SourceKind::Live { host: "graph.microsoft.com".into() },
+        SourceKind::Live {
+            host: "graph.microsoft.com".into(),
+        },
     );
     let week = method_counts(&ds, Period::Week, Population::ALL);
     assert_eq!(week.totals(Feature::Reset), (2, 1)); // b, d succeeded; c failed
-    assert_eq!(week.of_code(Feature::Reset, Method::Sms.canonical_code().unwrap()), (1, 1));
+    assert_eq!(
+        week.of_code(Feature::Reset, Method::Sms.canonical_code().unwrap()),
+        (1, 1)
+    );
     let day = method_counts(&ds, Period::Day, Population::ALL);
     assert_eq!(day.totals(Feature::Reset), (0, 1));
     assert_eq!(day.totals(Feature::Registration), (1, 0));
@@ -58,13 +70,23 @@ fn live_data_is_as_of_the_fetch_and_later_events_are_flagged() {
     );
     assert_eq!(ds.as_of(), ms(AS_OF));
     assert_eq!(ds.warnings().events_after_as_of, 1);
-    assert_eq!(method_counts(&ds, Period::Day, Population::ALL).totals(Feature::Reset), (1, 0));
+    assert_eq!(
+        method_counts(&ds, Period::Day, Population::ALL).totals(Feature::Reset),
+        (1, 0)
+    );
 }
 
 #[test]
 fn uploaded_data_is_as_of_its_newest_time_including_report_refresh_times() {
     let users = r#"{"value":[{"id":"1","userPrincipalName":"a@x","isSsprRegistered":true,"isSsprEnabled":true,"lastUpdatedDateTime":"2026-11-21T00:00:00Z"}]}"#;
-    let events = page(&[event("a", "2026-11-20T11:00:00Z", "reset", true, "sms", "a@x")]);
+    let events = page(&[event(
+        "a",
+        "2026-11-20T11:00:00Z",
+        "reset",
+        true,
+        "sms",
+        "a@x",
+    )]);
     let ds = Dataset::build(
         vec![batch_of("u.json", users), batch_of("e.json", &events)],
         AsOf::Newest,
@@ -119,7 +141,10 @@ fn capable_is_derived_from_registered_and_enabled_when_not_exported() {
     let ds = Dataset::build(vec![batch], AsOf::Newest, SourceKind::Uploaded);
     assert!(ds.user(0).capable());
     assert!(!ds.user(1).capable());
-    assert!(ds.user(2).capable(), "an exported flag is taken as exported");
+    assert!(
+        ds.user(2).capable(),
+        "an exported flag is taken as exported"
+    );
     assert_eq!(ds.warnings().contradictory_flags, 1);
 }
 
@@ -130,7 +155,10 @@ fn warnings_count_unknown_methods_missing_user_names_and_bad_times() {
         r#"[{"id":"1","userDisplayName":"No UPN","isSsprRegistered":false,"isSsprEnabled":false,"methodsRegistered":["qrCode","email","QRCODE"]},
             {"id":"2","userPrincipalName":"b@x","isSsprRegistered":true,"isSsprEnabled":true,"methodsRegistered":["qrCode"],"lastUpdatedDateTime":"last Tuesday"}]"#,
     );
-    let events = batch_of("e.ndjson", &event("x", "2026-11-20T10:00:00Z", "reset", true, "qrCode", ""));
+    let events = batch_of(
+        "e.ndjson",
+        &event("x", "2026-11-20T10:00:00Z", "reset", true, "qrCode", ""),
+    );
     let ds = Dataset::build(vec![batch, events], AsOf::Newest, SourceKind::Uploaded);
     let w = ds.warnings();
     assert_eq!(w.unknown_methods, vec![("qrCode".to_string(), 3)]);
@@ -138,7 +166,12 @@ fn warnings_count_unknown_methods_missing_user_names_and_bad_times() {
     assert_eq!(w.events_without_user_name, 1);
     assert_eq!(w.malformed_times, 1);
     let messages = w.messages();
-    assert!(messages.iter().any(|m| m.contains("qrCode") && m.contains("3 times")), "{messages:?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("qrCode") && m.contains("3 times")),
+        "{messages:?}"
+    );
 }
 
 #[test]
@@ -152,19 +185,57 @@ fn tiles_count_the_population_and_share_of_it() {
     );
     let ds = Dataset::build(vec![batch], AsOf::Newest, SourceKind::Uploaded);
     let all = tiles(&ds, Population::ALL);
-    assert_eq!((all.population, all.registered.count, all.enabled.count, all.capable.count), (4, 3, 2, 1));
+    assert_eq!(
+        (
+            all.population,
+            all.registered.count,
+            all.enabled.count,
+            all.capable.count
+        ),
+        (4, 3, 2, 1)
+    );
     assert!((all.registered.share - 0.75).abs() < 1e-9);
-    assert_eq!((all.enabled_not_registered, all.registered_not_enabled), (1, 2));
+    assert_eq!(
+        (all.enabled_not_registered, all.registered_not_enabled),
+        (1, 2)
+    );
     assert_eq!(all.registered.insight, "1 enabled user not registered yet");
-    let members = tiles(&ds, Population { users: UserKind::Members, roles: RoleKind::All });
+    let members = tiles(
+        &ds,
+        Population {
+            users: UserKind::Members,
+            roles: RoleKind::All,
+        },
+    );
     assert_eq!((members.population, members.registered.count), (3, 2));
-    let guests = tiles(&ds, Population { users: UserKind::Guests, roles: RoleKind::All });
+    let guests = tiles(
+        &ds,
+        Population {
+            users: UserKind::Guests,
+            roles: RoleKind::All,
+        },
+    );
     assert_eq!((guests.population, guests.capable.count), (1, 0));
-    let admins = tiles(&ds, Population { users: UserKind::All, roles: RoleKind::Admins });
+    let admins = tiles(
+        &ds,
+        Population {
+            users: UserKind::All,
+            roles: RoleKind::Admins,
+        },
+    );
     assert_eq!((admins.population, admins.capable.count), (1, 1));
-    let non_admins = tiles(&ds, Population { users: UserKind::Members, roles: RoleKind::NonAdmins });
+    let non_admins = tiles(
+        &ds,
+        Population {
+            users: UserKind::Members,
+            roles: RoleKind::NonAdmins,
+        },
+    );
     assert_eq!(non_admins.population, 2);
-    assert_eq!(tiles(&Dataset::default(), Population::ALL).registered.share, 0.0);
+    assert_eq!(
+        tiles(&Dataset::default(), Population::ALL).registered.share,
+        0.0
+    );
 }
 
 #[test]
@@ -179,24 +250,57 @@ fn charts_follow_the_population_of_the_people_behind_events() {
         &page(&[
             event("1", "2026-11-20T10:00:00Z", "reset", true, "sms", "admin@x"),
             event("2", "2026-11-20T10:00:00Z", "reset", false, "sms", "user@x"),
-            event("3", "2026-11-20T10:00:00Z", "reset", false, "email", "stranger@x"),
+            event(
+                "3",
+                "2026-11-20T10:00:00Z",
+                "reset",
+                false,
+                "email",
+                "stranger@x",
+            ),
         ]),
     );
     let ds = Dataset::build(vec![users, events], AsOf::Newest, SourceKind::Uploaded);
-    let admins = Population { users: UserKind::All, roles: RoleKind::Admins };
-    assert_eq!(method_counts(&ds, Period::Day, admins).totals(Feature::Reset), (1, 0));
-    let non_admins = Population { users: UserKind::All, roles: RoleKind::NonAdmins };
-    assert_eq!(method_counts(&ds, Period::Day, non_admins).totals(Feature::Reset), (0, 1));
+    let admins = Population {
+        users: UserKind::All,
+        roles: RoleKind::Admins,
+    };
+    assert_eq!(
+        method_counts(&ds, Period::Day, admins).totals(Feature::Reset),
+        (1, 0)
+    );
+    let non_admins = Population {
+        users: UserKind::All,
+        roles: RoleKind::NonAdmins,
+    };
+    assert_eq!(
+        method_counts(&ds, Period::Day, non_admins).totals(Feature::Reset),
+        (0, 1)
+    );
     // Someone with no registration row counts only when roles are "all".
-    let members = Population { users: UserKind::Members, roles: RoleKind::All };
-    assert_eq!(method_counts(&ds, Period::Day, members).totals(Feature::Reset), (1, 2));
+    let members = Population {
+        users: UserKind::Members,
+        roles: RoleKind::All,
+    };
+    assert_eq!(
+        method_counts(&ds, Period::Day, members).totals(Feature::Reset),
+        (1, 2)
+    );
 }
 
 #[test]
 fn chart_rows_are_stable_across_periods_and_in_table_order() {
-    let ds = dataset_of(&["events_array_of_pages.json", "events.ndjson", "events_bare_array.json"]);
+    let ds = dataset_of(&[
+        "events_array_of_pages.json",
+        "events.ndjson",
+        "events_bare_array.json",
+    ]);
     let rows = |p| -> Vec<Method> {
-        method_counts(&ds, p, Population::ALL).rows(Feature::Reset).into_iter().map(|r| r.method).collect()
+        method_counts(&ds, p, Population::ALL)
+            .rows(Feature::Reset)
+            .into_iter()
+            .map(|r| r.method)
+            .collect()
     };
     assert_eq!(rows(Period::Day), rows(Period::Month));
     assert_eq!(
@@ -214,7 +318,11 @@ fn chart_rows_are_stable_across_periods_and_in_table_order() {
         .into_iter()
         .find(|r| r.method == Method::Sms)
         .unwrap();
-    assert_eq!((sms.success, sms.failure), (1, 1), "sms and mobileSMS are one method");
+    assert_eq!(
+        (sms.success, sms.failure),
+        (1, 1),
+        "sms and mobileSMS are one method"
+    );
 }
 
 #[test]
@@ -222,10 +330,21 @@ fn the_trend_has_hourly_buckets_for_a_day_and_utc_days_otherwise() {
     let records = vec![
         event("a", "2026-11-20T11:30:00Z", "reset", true, "sms", "a@x"),
         event("b", "2026-11-20T11:59:00Z", "reset", false, "sms", "a@x"),
-        event("c", "2026-11-19T12:30:00Z", "registration", true, "email", "a@x"),
+        event(
+            "c",
+            "2026-11-19T12:30:00Z",
+            "registration",
+            true,
+            "email",
+            "a@x",
+        ),
         event("d", "2026-11-14T00:00:00Z", "reset", true, "email", "a@x"),
     ];
-    let ds = Dataset::build(vec![batch_of("e.json", &page(&records))], AsOf::At(ms(AS_OF)), SourceKind::Uploaded);
+    let ds = Dataset::build(
+        vec![batch_of("e.json", &page(&records))],
+        AsOf::At(ms(AS_OF)),
+        SourceKind::Uploaded,
+    );
     let day = trend(&ds, Period::Day, Population::ALL);
     assert!(day.hourly);
     assert_eq!(day.buckets.len(), 25); // 12:00 (partial) yesterday … 12:00 today
@@ -239,7 +358,11 @@ fn the_trend_has_hourly_buckets_for_a_day_and_utc_days_otherwise() {
     assert_eq!(week.buckets.len(), 8);
     assert_eq!(week.buckets[0].start, ms("2026-11-13T00:00:00Z"));
     assert_eq!(week.buckets[1].reset_success, 1);
-    let total: u32 = week.buckets.iter().map(|b| b.reset_success + b.reset_failure + b.registration_success).sum();
+    let total: u32 = week
+        .buckets
+        .iter()
+        .map(|b| b.reset_success + b.reset_failure + b.registration_success)
+        .sum();
     assert_eq!(total, 4);
 }
 
@@ -247,8 +370,14 @@ fn the_trend_has_hourly_buckets_for_a_day_and_utc_days_otherwise() {
 fn an_empty_dataset_computes_empty_views() {
     let ds = Dataset::default();
     assert!(ds.is_empty());
-    assert_eq!(method_counts(&ds, Period::Week, Population::ALL).rows(Feature::Reset), vec![]);
-    assert!(trend(&ds, Period::Week, Population::ALL).buckets.iter().all(|b| b.reset_success == 0));
+    assert_eq!(
+        method_counts(&ds, Period::Week, Population::ALL).rows(Feature::Reset),
+        vec![]
+    );
+    assert!(trend(&ds, Period::Week, Population::ALL)
+        .buckets
+        .iter()
+        .all(|b| b.reset_success == 0));
     assert!(sspr_insights::model::insights(&ds, Period::Week, Population::ALL).is_empty());
 }
 
@@ -259,11 +388,28 @@ fn merging_keeps_the_notes_of_earlier_loads() {
         br#"[{"id":"1","feature":"reset","isSuccess":"?","eventDateTime":"2026-11-20T10:00:00Z"},
              {"id":"2","feature":"reset","isSuccess":true,"eventDateTime":"2026-11-20T10:00:00Z"}]"#,
     );
-    let first = Dataset::build(vec![bad.into_batch_without_bad_records()], AsOf::Newest, SourceKind::Uploaded);
-    let second = batch_of("second.json", &page(&[event("3", "2026-11-20T11:00:00Z", "reset", true, "sms", "a@x")]));
+    let first = Dataset::build(
+        vec![bad.into_batch_without_bad_records()],
+        AsOf::Newest,
+        SourceKind::Uploaded,
+    );
+    let second = batch_of(
+        "second.json",
+        &page(&[event(
+            "3",
+            "2026-11-20T11:00:00Z",
+            "reset",
+            true,
+            "sms",
+            "a@x",
+        )]),
+    );
     let merged = first.merge(vec![second], AsOf::Newest, SourceKind::Uploaded);
     assert_eq!(merged.event_count(), 2);
-    assert_eq!(merged.warnings().skipped_records, vec![("first.json".to_string(), 1)]);
+    assert_eq!(
+        merged.warnings().skipped_records,
+        vec![("first.json".to_string(), 1)]
+    );
     let names: Vec<&str> = merged.sources().iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, vec!["first.json", "second.json"]);
 }

@@ -20,8 +20,14 @@ fn microsoft_v1_user_registration_details_sample_reads_as_exported() {
     assert_eq!(alex.user_name(), "AlexW@Contoso.com");
     assert_eq!(alex.name(), "Alex Wilber");
     assert!(!alex.registered() && !alex.enabled() && !alex.capable());
-    assert_eq!(alex.methods().collect::<Vec<_>>(), vec![Method::AppNotification, Method::AppCode]);
-    assert_eq!(format_utc(alex.last_updated().unwrap()), "2023-03-13T19:15:41.619Z");
+    assert_eq!(
+        alex.methods().collect::<Vec<_>>(),
+        vec![Method::AppNotification, Method::AppCode]
+    );
+    assert_eq!(
+        format_utc(alex.last_updated().unwrap()),
+        "2023-03-13T19:15:41.619Z"
+    );
     let bianca = ds.user(1);
     assert!(bianca.registered() && !bianca.enabled() && !bianca.capable());
     assert_eq!(bianca.methods().count(), 3);
@@ -42,8 +48,14 @@ fn beta_pages_with_next_links_merge_into_one_list() {
     assert!(adele.is_admin());
     assert!(adele.methods().any(|m| m == Method::Fido2));
     // qrCode is not in the table: kept as its own method and counted as unknown.
-    assert_eq!(ds.user(2).methods().collect::<Vec<_>>(), vec![Method::Other("qrCode".into())]);
-    assert_eq!(ds.warnings().unknown_methods, vec![("qrCode".to_string(), 1)]);
+    assert_eq!(
+        ds.user(2).methods().collect::<Vec<_>>(),
+        vec![Method::Other("qrCode".into())]
+    );
+    assert_eq!(
+        ds.warnings().unknown_methods,
+        vec![("qrCode".to_string(), 1)]
+    );
     // Megan's export says not capable although registered and enabled: taken as exported, counted.
     assert!(!ds.user(3).capable());
     assert_eq!(ds.warnings().contradictory_flags, 1);
@@ -58,7 +70,10 @@ fn legacy_credential_user_registration_details_are_users() {
     let user = ds.user(0);
     assert_eq!(user.user_name(), "abc@cd.com");
     assert!(!user.registered() && user.enabled() && !user.capable());
-    assert_eq!(user.methods().collect::<Vec<_>>(), vec![Method::Email, Method::Sms]);
+    assert_eq!(
+        user.methods().collect::<Vec<_>>(),
+        vec![Method::Email, Method::Sms]
+    );
     assert_eq!(user.user_type(), UserType::Member);
     assert!(!user.is_admin());
 }
@@ -97,7 +112,10 @@ fn legacy_user_credential_usage_details_are_events() {
 fn an_array_of_pages_a_bare_array_and_ndjson_all_read() {
     let pages = import_fixture("events_array_of_pages.json");
     assert!(pages.is_clean(), "{:?}", pages.errors);
-    assert_eq!((pages.kind, pages.records), (FileKind::UserEventsSummary, 3));
+    assert_eq!(
+        (pages.kind, pages.records),
+        (FileKind::UserEventsSummary, 3)
+    );
     let bare = import_fixture("events_bare_array.json");
     assert!(bare.is_clean(), "{:?}", bare.errors);
     assert_eq!(bare.records, 2);
@@ -109,7 +127,10 @@ fn an_array_of_pages_a_bare_array_and_ndjson_all_read() {
 #[test]
 fn times_with_offsets_are_converted_to_utc() {
     let ds = dataset_of(&["events_bare_array.json"]);
-    let adele = ds.events().find(|e| e.user_name() == "adele@contoso.com").unwrap();
+    let adele = ds
+        .events()
+        .find(|e| e.user_name() == "adele@contoso.com")
+        .unwrap();
     assert_eq!(format_utc(adele.time()), "2026-11-18T12:00:00Z");
     // null failure reason reads as none
     assert_eq!(adele.failure_reason(), "");
@@ -125,14 +146,24 @@ fn portal_registration_csv_with_bom_and_portal_spellings_reads() {
     let lidia = ds.user(0);
     assert_eq!(lidia.user_name(), "lidia@contoso.com");
     assert!(lidia.registered() && lidia.enabled() && lidia.capable());
-    assert_eq!(lidia.methods().collect::<Vec<_>>(), vec![Method::AppNotification, Method::MobilePhone]);
+    assert_eq!(
+        lidia.methods().collect::<Vec<_>>(),
+        vec![Method::AppNotification, Method::MobilePhone]
+    );
     let lynne = ds.user(1);
     assert!(!lynne.registered() && lynne.enabled() && !lynne.capable());
-    assert_eq!(format_utc(lynne.last_updated().unwrap()), "2026-11-20T07:31:00Z");
+    assert_eq!(
+        format_utc(lynne.last_updated().unwrap()),
+        "2026-11-20T07:31:00Z"
+    );
     let nestor = ds.user(2);
     assert_eq!(
         nestor.methods().collect::<Vec<_>>(),
-        vec![Method::Email, Method::SecurityQuestions, Method::OfficePhone]
+        vec![
+            Method::Email,
+            Method::SecurityQuestions,
+            Method::OfficePhone
+        ]
     );
 }
 
@@ -152,16 +183,26 @@ fn portal_activity_csv_reads_and_sorts_out_swapped_name_columns() {
     let lynne = ds.event(2);
     assert_eq!(lynne.method(), Some(Method::PhoneCall));
     assert_eq!(lynne.status(), Status::Failure);
-    assert!(lynne.failure_reason().starts_with("User's account has insufficient"));
+    assert!(lynne
+        .failure_reason()
+        .starts_with("User's account has insufficient"));
 }
 
 #[test]
 fn semicolon_separated_csv_is_read() {
-    let text = "Name;User name;Registered;Enabled;Capable;Methods\nAnn;ann@x.com;yes;no;no;email,sms\n";
-    let ds = Dataset::build(vec![batch_of("semi.csv", text)], AsOf::Newest, SourceKind::Uploaded);
+    let text =
+        "Name;User name;Registered;Enabled;Capable;Methods\nAnn;ann@x.com;yes;no;no;email,sms\n";
+    let ds = Dataset::build(
+        vec![batch_of("semi.csv", text)],
+        AsOf::Newest,
+        SourceKind::Uploaded,
+    );
     let ann = ds.user(0);
     assert!(ann.registered() && !ann.enabled());
-    assert_eq!(ann.methods().collect::<Vec<_>>(), vec![Method::Email, Method::Sms]);
+    assert_eq!(
+        ann.methods().collect::<Vec<_>>(),
+        vec![Method::Email, Method::Sms]
+    );
 }
 
 #[test]
@@ -173,7 +214,10 @@ fn a_truncated_json_file_names_the_file_and_the_line_and_keeps_what_was_read() {
     let message = file.errors[0].to_string();
     assert!(message.starts_with("events.json, line "), "{message}");
     assert!(message.contains("truncated"), "{message}");
-    assert!(file.records >= 2, "the records before the cut are kept aside");
+    assert!(
+        file.records >= 2,
+        "the records before the cut are kept aside"
+    );
 }
 
 #[test]
@@ -181,8 +225,16 @@ fn a_json_file_of_another_shape_is_refused_clearly() {
     let file = import_file("config.json", br#"{"name": "not an export", "size": 3}"#);
     assert_eq!(file.kind, FileKind::Unknown);
     assert!(!file.is_clean());
-    assert!(file.errors[0].to_string().contains("record 1"), "{}", file.errors[0]);
-    assert!(file.errors[0].message.contains("neither"), "{}", file.errors[0]);
+    assert!(
+        file.errors[0].to_string().contains("record 1"),
+        "{}",
+        file.errors[0]
+    );
+    assert!(
+        file.errors[0].message.contains("neither"),
+        "{}",
+        file.errors[0]
+    );
 
     let scalar = import_file("number.json", b"[42, \"x\"]");
     assert_eq!(scalar.bad_records, 2);
@@ -198,7 +250,11 @@ fn binary_bytes_are_refused_as_binary() {
     bytes.extend((0..2000u32).map(|i| (i * 7 % 256) as u8));
     let file = import_file("report.xlsx", &bytes);
     assert!(file.fatal);
-    assert!(file.errors[0].message.contains("binary"), "{}", file.errors[0]);
+    assert!(
+        file.errors[0].message.contains("binary"),
+        "{}",
+        file.errors[0]
+    );
     assert_eq!(file.errors[0].file, "report.xlsx");
 }
 
@@ -213,15 +269,32 @@ fn bad_records_are_all_reported_with_their_numbers_and_good_ones_kept() {
     ]}"#;
     let file = import_file("events.json", text.as_bytes());
     assert!(!file.fatal);
-    assert_eq!((file.records, file.bad_records, file.error_count), (2, 3, 3));
+    assert_eq!(
+        (file.records, file.bad_records, file.error_count),
+        (2, 3, 3)
+    );
     let messages: Vec<String> = file.errors.iter().map(ToString::to_string).collect();
-    assert_eq!(messages[0], "events.json, record 2: isSuccess is \"maybe\", expected true or false.");
-    assert!(messages[1].contains("record 3") && messages[1].contains("\"unlock\""), "{}", messages[1]);
-    assert!(messages[2].contains("record 4") && messages[2].contains("not a valid date-time"), "{}", messages[2]);
+    assert_eq!(
+        messages[0],
+        "events.json, record 2: isSuccess is \"maybe\", expected true or false."
+    );
+    assert!(
+        messages[1].contains("record 3") && messages[1].contains("\"unlock\""),
+        "{}",
+        messages[1]
+    );
+    assert!(
+        messages[2].contains("record 4") && messages[2].contains("not a valid date-time"),
+        "{}",
+        messages[2]
+    );
     let batch = file.into_batch_without_bad_records();
     let ds = Dataset::build(vec![batch], AsOf::Newest, SourceKind::Uploaded);
     assert_eq!(ds.event_count(), 2);
-    assert_eq!(ds.warnings().skipped_records, vec![("events.json".to_string(), 3)]);
+    assert_eq!(
+        ds.warnings().skipped_records,
+        vec![("events.json".to_string(), 3)]
+    );
 }
 
 #[test]
@@ -229,7 +302,13 @@ fn a_bad_ndjson_line_is_reported_by_line_and_the_rest_still_read() {
     let text = "{\"id\":\"1\",\"feature\":\"reset\",\"isSuccess\":true,\"eventDateTime\":\"2026-11-20T10:00:00Z\"}\n{\"id\":\"2\",\"feature\":\n{\"id\":\"3\",\"feature\":\"reset\",\"isSuccess\":false,\"eventDateTime\":\"2026-11-20T10:00:00Z\"}\n";
     let file = import_file("events.ndjson", text.as_bytes());
     assert_eq!((file.records, file.bad_records), (2, 1));
-    assert!(file.errors[0].to_string().starts_with("events.ndjson, line 2"), "{}", file.errors[0]);
+    assert!(
+        file.errors[0]
+            .to_string()
+            .starts_with("events.ndjson, line 2"),
+        "{}",
+        file.errors[0]
+    );
 }
 
 #[test]
@@ -244,7 +323,11 @@ fn broken_csv_rows_are_reported_with_line_numbers() {
         file.errors[0].to_string(),
         "activity.csv, line 3, record 2: Date \u{201c}yesterday\u{201d} is not a date-time."
     );
-    assert!(file.errors[1].to_string().contains("line 4"), "{}", file.errors[1]);
+    assert!(
+        file.errors[1].to_string().contains("line 4"),
+        "{}",
+        file.errors[1]
+    );
     assert!(file.errors[1].message.contains("Perhaps"));
 }
 
@@ -252,7 +335,11 @@ fn broken_csv_rows_are_reported_with_line_numbers() {
 fn a_csv_with_unknown_columns_is_refused_with_its_header() {
     let file = import_file("people.csv", b"First,Last,Age\nAnn,Lee,3\n");
     assert!(file.fatal);
-    assert!(file.errors[0].message.contains("\u{201c}First\u{201d}"), "{}", file.errors[0]);
+    assert!(
+        file.errors[0].message.contains("\u{201c}First\u{201d}"),
+        "{}",
+        file.errors[0]
+    );
 }
 
 #[test]
@@ -269,12 +356,17 @@ fn the_error_list_is_capped_but_every_error_is_counted() {
         if i > 0 {
             text.push(',');
         }
-        text.push_str(r#"{"feature":"reset","isSuccess":1,"eventDateTime":"2026-11-20T10:00:00Z"}"#);
+        text.push_str(
+            r#"{"feature":"reset","isSuccess":1,"eventDateTime":"2026-11-20T10:00:00Z"}"#,
+        );
     }
     text.push(']');
     let file = import_file("many.json", text.as_bytes());
     assert_eq!(file.error_count, 200);
-    assert_eq!(file.errors.len(), sspr_insights::model::import::MAX_LISTED_ERRORS);
+    assert_eq!(
+        file.errors.len(),
+        sspr_insights::model::import::MAX_LISTED_ERRORS
+    );
 }
 
 #[test]
@@ -283,9 +375,16 @@ fn a_cut_off_file_loaded_anyway_says_its_end_is_missing() {
     bytes.truncate(bytes.len() - 120);
     let file = import_file("events.json", &bytes);
     let read = file.records;
-    let ds = Dataset::build(vec![file.into_batch_without_bad_records()], AsOf::Newest, SourceKind::Uploaded);
+    let ds = Dataset::build(
+        vec![file.into_batch_without_bad_records()],
+        AsOf::Newest,
+        SourceKind::Uploaded,
+    );
     assert_eq!(ds.event_count(), read);
-    assert_eq!(ds.warnings().cut_off_sources, vec!["events.json".to_string()]);
+    assert_eq!(
+        ds.warnings().cut_off_sources,
+        vec!["events.json".to_string()]
+    );
     assert!(ds.warnings().skipped_records.is_empty());
     assert!(ds.warnings().messages()[0].contains("could not be read to its end"));
 }

@@ -20,19 +20,37 @@ fn sample() -> Dataset {
 }
 
 fn names(ds: &Dataset, rows: &[u32]) -> Vec<String> {
-    rows.iter().map(|&u| ds.user(u).name().to_string()).collect()
+    rows.iter()
+        .map(|&u| ds.user(u).name().to_string())
+        .collect()
 }
 
 #[test]
 fn registration_filters_combine() {
     let ds = sample();
-    let capable = filter_users(&ds, &UserFilter { capable: Some(true), ..UserFilter::default() });
+    let capable = filter_users(
+        &ds,
+        &UserFilter {
+            capable: Some(true),
+            ..UserFilter::default()
+        },
+    );
     assert_eq!(names(&ds, &capable), vec!["Adele Vance"]);
-    let not_capable = filter_users(&ds, &UserFilter { capable: Some(false), ..UserFilter::default() });
+    let not_capable = filter_users(
+        &ds,
+        &UserFilter {
+            capable: Some(false),
+            ..UserFilter::default()
+        },
+    );
     assert_eq!(not_capable.len(), ds.user_count() - capable.len());
     let enabled_not_registered = filter_users(
         &ds,
-        &UserFilter { enabled: Some(true), registered: Some(false), ..UserFilter::default() },
+        &UserFilter {
+            enabled: Some(true),
+            registered: Some(false),
+            ..UserFilter::default()
+        },
     );
     assert_eq!(names(&ds, &enabled_not_registered), vec!["Grady Archie"]);
 }
@@ -40,30 +58,67 @@ fn registration_filters_combine() {
 #[test]
 fn a_user_matches_the_methods_filter_when_they_have_any_of_them() {
     let ds = sample();
-    let phone = filter_users(&ds, &UserFilter { methods: vec![Method::MobilePhone], ..UserFilter::default() });
+    let phone = filter_users(
+        &ds,
+        &UserFilter {
+            methods: vec![Method::MobilePhone],
+            ..UserFilter::default()
+        },
+    );
     assert_eq!(names(&ds, &phone), vec!["Adele Vance", "Megan Bowen"]);
     let either = filter_users(
         &ds,
-        &UserFilter { methods: vec![Method::Email, Method::Other("QRCODE".into())], ..UserFilter::default() },
+        &UserFilter {
+            methods: vec![Method::Email, Method::Other("QRCODE".into())],
+            ..UserFilter::default()
+        },
     );
     assert_eq!(names(&ds, &either), vec!["Diego Siciliani", "Grady Archie"]);
-    let nobody = filter_users(&ds, &UserFilter { methods: vec![Method::Certificate], ..UserFilter::default() });
+    let nobody = filter_users(
+        &ds,
+        &UserFilter {
+            methods: vec![Method::Certificate],
+            ..UserFilter::default()
+        },
+    );
     assert!(nobody.is_empty());
 }
 
 #[test]
 fn search_is_a_case_insensitive_substring_of_name_or_user_name() {
     let ds = sample();
-    let by_name = filter_users(&ds, &UserFilter { search: "BOWEN".into(), ..UserFilter::default() });
+    let by_name = filter_users(
+        &ds,
+        &UserFilter {
+            search: "BOWEN".into(),
+            ..UserFilter::default()
+        },
+    );
     assert_eq!(names(&ds, &by_name), vec!["Megan Bowen"]);
-    let by_upn = filter_users(&ds, &UserFilter { search: "o@contoso".into(), ..UserFilter::default() });
+    let by_upn = filter_users(
+        &ds,
+        &UserFilter {
+            search: "o@contoso".into(),
+            ..UserFilter::default()
+        },
+    );
     assert_eq!(names(&ds, &by_upn), vec!["Diego Siciliani"]);
     let events = filter_events(
         &ds,
-        &EventFilter { period: Period::Month, search: "grady".into(), ..EventFilter::default() },
+        &EventFilter {
+            period: Period::Month,
+            search: "grady".into(),
+            ..EventFilter::default()
+        },
     );
     assert_eq!(events.len(), 2);
-    let blank = filter_users(&ds, &UserFilter { search: "   ".into(), ..UserFilter::default() });
+    let blank = filter_users(
+        &ds,
+        &UserFilter {
+            search: "   ".into(),
+            ..UserFilter::default()
+        },
+    );
     assert_eq!(blank.len(), ds.user_count());
 }
 
@@ -71,22 +126,60 @@ fn search_is_a_case_insensitive_substring_of_name_or_user_name() {
 fn sorting_by_any_column_is_stable_both_ways() {
     let ds = sample();
     let by_name = filter_users(&ds, &UserFilter::default());
-    assert_eq!(names(&ds, &by_name), vec!["Adele Vance", "Diego Siciliani", "Grady Archie", "Megan Bowen"]);
+    assert_eq!(
+        names(&ds, &by_name),
+        vec![
+            "Adele Vance",
+            "Diego Siciliani",
+            "Grady Archie",
+            "Megan Bowen"
+        ]
+    );
     let desc = filter_users(
         &ds,
-        &UserFilter { sort: Sort { column: UserColumn::Name, descending: true }, ..UserFilter::default() },
+        &UserFilter {
+            sort: Sort {
+                column: UserColumn::Name,
+                descending: true,
+            },
+            ..UserFilter::default()
+        },
     );
-    assert_eq!(names(&ds, &desc), vec!["Megan Bowen", "Grady Archie", "Diego Siciliani", "Adele Vance"]);
+    assert_eq!(
+        names(&ds, &desc),
+        vec![
+            "Megan Bowen",
+            "Grady Archie",
+            "Diego Siciliani",
+            "Adele Vance"
+        ]
+    );
     // Ties keep load order whichever the direction.
-    let registered_first = user_order(&ds, Sort { column: UserColumn::Registered, descending: true });
+    let registered_first = user_order(
+        &ds,
+        Sort {
+            column: UserColumn::Registered,
+            descending: true,
+        },
+    );
     assert_eq!(registered_first, vec![0, 1, 3, 2]);
-    let registered_last = user_order(&ds, Sort { column: UserColumn::Registered, descending: false });
+    let registered_last = user_order(
+        &ds,
+        Sort {
+            column: UserColumn::Registered,
+            descending: false,
+        },
+    );
     assert_eq!(registered_last, vec![2, 0, 1, 3]);
     for column in UserColumn::ALL {
         for descending in [false, true] {
             let mut order = user_order(&ds, Sort { column, descending });
             order.sort_unstable();
-            assert_eq!(order, (0..ds.user_count() as u32).collect::<Vec<_>>(), "{column:?}");
+            assert_eq!(
+                order,
+                (0..ds.user_count() as u32).collect::<Vec<_>>(),
+                "{column:?}"
+            );
         }
     }
 }
@@ -99,27 +192,59 @@ fn activity_defaults_to_newest_first_within_the_period() {
     assert!(times.windows(2).all(|w| w[0] >= w[1]));
     assert!(times.iter().all(|&t| t > ds.as_of() - 7 * 86_400_000));
     assert_eq!(week.len(), ds.event_count());
-    let day = filter_events(&ds, &EventFilter { period: Period::Day, ..EventFilter::default() });
-    assert_eq!(day.len(), 4, "as of Megan's 11:00 refresh: e-3 the day before at 08:00 is out");
+    let day = filter_events(
+        &ds,
+        &EventFilter {
+            period: Period::Day,
+            ..EventFilter::default()
+        },
+    );
+    assert_eq!(
+        day.len(),
+        4,
+        "as of Megan's 11:00 refresh: e-3 the day before at 08:00 is out"
+    );
 }
 
 #[test]
 fn activity_filters_by_feature_status_method_and_reason() {
     let ds = sample();
-    let base = EventFilter { period: Period::Month, ..EventFilter::default() };
+    let base = EventFilter {
+        period: Period::Month,
+        ..EventFilter::default()
+    };
     let failed_resets = filter_events(
         &ds,
-        &EventFilter { feature: Some(Feature::Reset), status: Some(Status::Failure), ..base.clone() },
+        &EventFilter {
+            feature: Some(Feature::Reset),
+            status: Some(Status::Failure),
+            ..base.clone()
+        },
     );
     assert_eq!(failed_resets.len(), 4);
-    let sms = filter_events(&ds, &EventFilter { method: Some(Method::Sms), ..base.clone() });
+    let sms = filter_events(
+        &ds,
+        &EventFilter {
+            method: Some(Method::Sms),
+            ..base.clone()
+        },
+    );
     assert_eq!(sms.len(), 2, "sms and mobileSMS");
     let reason = filter_events(
         &ds,
-        &EventFilter { reason: Some("A system error has occurred.".into()), ..base.clone() },
+        &EventFilter {
+            reason: Some("A system error has occurred.".into()),
+            ..base.clone()
+        },
     );
     assert_eq!(reason.len(), 1);
-    let absent = filter_events(&ds, &EventFilter { method: Some(Method::Certificate), ..base });
+    let absent = filter_events(
+        &ds,
+        &EventFilter {
+            method: Some(Method::Certificate),
+            ..base
+        },
+    );
     assert!(absent.is_empty());
 }
 
@@ -129,18 +254,37 @@ fn any_sort_with_a_filter_equals_the_filter_of_the_sorted_order() {
     for column in EventColumn::ALL {
         for descending in [false, true] {
             let sort = Sort { column, descending };
-            let filter = EventFilter { period: Period::Month, sort, status: Some(Status::Failure), ..EventFilter::default() };
+            let filter = EventFilter {
+                period: Period::Month,
+                sort,
+                status: Some(Status::Failure),
+                ..EventFilter::default()
+            };
             let order = event_order(&ds, sort);
             let via_order = filter_events_in(&ds, &filter, &order);
-            assert_eq!(filter_events(&ds, &filter), via_order, "{column:?} {descending}");
+            assert_eq!(
+                filter_events(&ds, &filter),
+                via_order,
+                "{column:?} {descending}"
+            );
             assert_eq!(via_order.len(), 4);
         }
     }
     let by_method = filter_events(
         &ds,
-        &EventFilter { period: Period::Month, sort: Sort { column: EventColumn::Method, descending: false }, ..EventFilter::default() },
+        &EventFilter {
+            period: Period::Month,
+            sort: Sort {
+                column: EventColumn::Method,
+                descending: false,
+            },
+            ..EventFilter::default()
+        },
     );
-    let labels: Vec<String> = by_method.iter().map(|&e| ds.event(e).method().map(|m| m.label()).unwrap_or_default()).collect();
+    let labels: Vec<String> = by_method
+        .iter()
+        .map(|&e| ds.event(e).method().map(|m| m.label()).unwrap_or_default())
+        .collect();
     let mut sorted = labels.clone();
     sorted.sort_by_key(|l| l.to_lowercase());
     assert_eq!(labels, sorted);
@@ -149,11 +293,29 @@ fn any_sort_with_a_filter_equals_the_filter_of_the_sorted_order() {
 #[test]
 fn the_population_applies_to_both_lists() {
     let ds = sample();
-    let admins = Population { users: UserKind::All, roles: RoleKind::Admins };
-    let users = filter_users(&ds, &UserFilter { population: admins, ..UserFilter::default() });
+    let admins = Population {
+        users: UserKind::All,
+        roles: RoleKind::Admins,
+    };
+    let users = filter_users(
+        &ds,
+        &UserFilter {
+            population: admins,
+            ..UserFilter::default()
+        },
+    );
     assert_eq!(names(&ds, &users), vec!["Adele Vance"]);
-    let events = filter_events(&ds, &EventFilter { period: Period::Month, population: admins, ..EventFilter::default() });
-    assert!(events.iter().all(|&e| ds.event(e).user_name() == "adele@contoso.com"));
+    let events = filter_events(
+        &ds,
+        &EventFilter {
+            period: Period::Month,
+            population: admins,
+            ..EventFilter::default()
+        },
+    );
+    assert!(events
+        .iter()
+        .all(|&e| ds.event(e).user_name() == "adele@contoso.com"));
     assert_eq!(events.len(), 2);
 }
 
@@ -178,14 +340,29 @@ fn repeated_failures_and_sms_only_lenses_select_their_people() {
         ("c@x", "2026-11-20T06:00:00Z", true, "sms"),
         ("c@x", "2026-11-20T07:00:00Z", true, "email"),
     ]);
-    let ds = Dataset::build(vec![batch_of("e.json", &text)], AsOf::Newest, SourceKind::Uploaded);
+    let ds = Dataset::build(
+        vec![batch_of("e.json", &text)],
+        AsOf::Newest,
+        SourceKind::Uploaded,
+    );
     let repeat = filter_events(
         &ds,
-        &EventFilter { feature: Some(Feature::Reset), status: Some(Status::Failure), repeat: Some(3), ..EventFilter::default() },
+        &EventFilter {
+            feature: Some(Feature::Reset),
+            status: Some(Status::Failure),
+            repeat: Some(3),
+            ..EventFilter::default()
+        },
     );
     assert_eq!(repeat.len(), 3);
     assert!(repeat.iter().all(|&e| ds.event(e).user_name() == "a@x"));
-    let sms_only = filter_events(&ds, &EventFilter { sms_only: true, ..EventFilter::default() });
+    let sms_only = filter_events(
+        &ds,
+        &EventFilter {
+            sms_only: true,
+            ..EventFilter::default()
+        },
+    );
     assert_eq!(sms_only.len(), 2);
     assert!(sms_only.iter().all(|&e| ds.event(e).user_name() == "b@x"));
 }

@@ -1,0 +1,63 @@
+# SSPR Insights — the commands a person needs:
+#   make serve   install what is missing, build, serve on http://127.0.0.1:8080 (rebuilds on change)
+#   make test    everything CI checks (see `test` below); prints the release download size
+#   make build   the release build in dist/ (static files for any host, at the root or a sub-path)
+#   make bench   the model's benchmarks
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := serve
+# Run recipes in the order written, also under `make -j`.
+.NOTPARALLEL:
+
+# npm's binaryen (wasm-opt 132) must come before any other wasm-opt; cargo-installed tools next.
+export PATH := $(CURDIR)/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+WASM_TARGET := wasm32-unknown-unknown
+SIZE_BUDGET_KB := 450
+SAMPLE := public/sample/userRegistrationDetails.json public/sample/userEventsSummary.json
+
+.PHONY: setup serve build test fmt-check lint test-host test-browser size e2e bench stats
+
+setup:
+	scripts/setup.sh
+
+serve: setup
+	trunk serve --address 127.0.0.1 --port 8080
+
+build: setup
+	trunk build --release
+
+# Order: quick checks first, the slow browser journeys last (their TAP summary ends the output).
+test: setup fmt-check lint test-host test-browser build size e2e
+
+fmt-check:
+	cargo fmt --check
+
+lint:
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target $(WASM_TARGET) --lib --bins --test browser -- -D warnings
+
+test-host:
+	cargo test
+
+# Component tests in headless Chromium (the runner adds --headless and --no-sandbox itself).
+test-browser:
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	CHROMEDRIVER=/usr/bin/chromedriver \
+	  cargo test --target $(WASM_TARGET) --test browser
+
+size:
+	scripts/size-check.sh dist $(SIZE_BUDGET_KB)
+
+# Journeys against dist/ (build first), served by e2e/serve.mjs with SPA fallback and strict CSP;
+# saves docs/overview.png.
+e2e:
+	node --test --test-reporter=tap e2e/
+
+bench:
+	cargo bench --bench model
+
+# What the model computes for the bundled sample (the journeys' expected numbers).
+stats:
+	cargo run --quiet --bin sspr-sample -- stats $(SAMPLE)

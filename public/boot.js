@@ -1,0 +1,17 @@
+// Starts SSPR Insights: loads the wasm-bindgen module and the wasm that the build named on this
+// script's tag (Trunk's `pattern_script`), relative to this file, so that the app works at the
+// root and under a sub-path, and under a Content-Security-Policy without 'unsafe-inline'.
+const tag = document.querySelector('script[data-app-boot]');
+const status = document.getElementById('boot-status');
+try {
+  const here = new URL('.', import.meta.url);
+  const bindings = await import(new URL(tag.dataset.js, here).href);
+  await bindings.default({ module_or_path: new URL(tag.dataset.wasm, here) });
+  status?.remove();
+} catch (error) {
+  if (status) {
+    status.classList.add('failed');
+    status.textContent = `SSPR Insights could not start in this browser: ${error}`;
+  }
+  throw error;
+}

@@ -1,0 +1,62 @@
+//! The app shell: shared state, the router (under the base path the app is served from), the
+//! header and the routes. `App` also starts loading the bundled sample on first visit.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::chart_style::NARROW_MAX_PX;
+use crate::components::header::AppHeader;
+use crate::components::load_status::LoadStatusBanner;
+use crate::data::sample::load_sample;
+use crate::pages::{not_found::NotFound, overview::Overview};
+use crate::state::{app_base, AppState};
+
+/// The whole app, as mounted by `main`: state for the page's base path, the sample loading in
+/// the background, and the shell.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::provide(app_base());
+    load_sample(state);
+    view! { <Shell/> }
+}
+
+/// Header and routes over an [`AppState`] that the caller provided (the app, or a test with its
+/// own dataset).
+#[component]
+pub fn Shell() -> impl IntoView {
+    let state = AppState::expect();
+    watch_screen_width(state);
+    let base = state.base.get_value();
+    view! {
+        <Router base=base>
+            <AppHeader/>
+            <LoadStatusBanner/>
+            <main id="main" class="app-main">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=Overview/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Keeps `state.narrow` in step with the viewport, changing it only when the class flips, so
+/// charts are redrawn on crossing the phone breakpoint and not on every resize event.
+fn watch_screen_width(state: AppState) {
+    let is_narrow = || {
+        window()
+            .inner_width()
+            .ok()
+            .and_then(|w| w.as_f64())
+            .is_some_and(|w| w < NARROW_MAX_PX)
+    };
+    state.narrow.set(is_narrow());
+    let listener = window_event_listener(leptos::ev::resize, move |_| {
+        let narrow = is_narrow();
+        if state.narrow.get_untracked() != narrow {
+            state.narrow.set(narrow);
+        }
+    });
+    on_cleanup(move || listener.remove());
+}

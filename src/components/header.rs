@@ -1,0 +1,79 @@
+//! The app header: product name, navigation to the screens that exist, and where the data comes
+//! from and how fresh it is ("Data as of …", "Last updated …"). It only reads shared state.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::model::format_utc;
+use crate::state::{link_with_filters, source_label, use_period, use_population, AppState};
+
+/// What the header says about the loaded data.
+#[derive(Clone, PartialEq)]
+struct Freshness {
+    source: String,
+    sample: bool,
+    as_of: String,
+    last_updated: Option<String>,
+}
+
+#[component]
+pub fn AppHeader() -> impl IntoView {
+    let state = AppState::expect();
+    let location = use_location();
+    let period = use_period();
+    let population = use_population();
+
+    let overview_href = move || state.href(&link_with_filters("/", period.get(), population.get()));
+    let on_overview = move || {
+        let path = location.pathname.get();
+        path == state.href("/") || path == state.href("")
+    };
+
+    let freshness = Memo::new(move |_| {
+        state.dataset.with(|dataset| {
+            dataset.as_ref().map(|ds| Freshness {
+                source: source_label(ds.source()),
+                sample: matches!(ds.source(), crate::model::SourceKind::Sample),
+                as_of: format_utc(ds.as_of()),
+                last_updated: ds.last_updated().map(format_utc),
+            })
+        })
+    });
+
+    view! {
+        <header class="app-header">
+            <a class="brand" href=move || state.href("/")>
+                <span class="brand-mark" aria-hidden="true"></span>
+                "SSPR Insights"
+            </a>
+            <nav class="app-nav" aria-label="Screens">
+                <a href=overview_href aria-current=move || on_overview().then_some("page")>
+                    "Overview"
+                </a>
+            </nav>
+            <div class="freshness">
+                {move || match freshness.get() {
+                    Some(f) => {
+                        view! {
+                            <span class="source-badge" class:sample=f.sample data-source>
+                                {f.source}
+                            </span>
+                            <span class="as-of">
+                                "Data as of " <time datetime=f.as_of.clone()>{f.as_of.clone()}</time>
+                            </span>
+                            <span class="last-updated">
+                                "Last updated "
+                                {match f.last_updated {
+                                    Some(t) => view! { <time datetime=t.clone()>{t.clone()}</time> }.into_any(),
+                                    None => view! { <span>"unknown"</span> }.into_any(),
+                                }}
+                            </span>
+                        }
+                            .into_any()
+                    }
+                    None => view! { <span class="source-badge empty">"No data loaded"</span> }.into_any(),
+                }}
+            </div>
+        </header>
+    }
+}

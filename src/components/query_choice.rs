@@ -1,0 +1,51 @@
+//! A choice held in the URL query, shown as a group of radio buttons (one click, keyboard arrows,
+//! a legend for screen readers). Picking an option writes the key to the URL; the URL is the state.
+
+use leptos::prelude::*;
+
+use crate::state::use_query_writer;
+
+/// One option: the value written to the URL and the label people read.
+pub type Choice = (&'static str, &'static str);
+
+/// A radio group for the query key `key`. `current` is the value in force (the parsed URL value
+/// or its default), so a bad value in the URL shows the default as chosen.
+///
+/// ```ignore
+/// view! { <QueryChoice legend="Period" key="period" options=vec![("24h", "24 hours")] current=Signal::derive(|| "24h")/> }
+/// ```
+#[component]
+pub fn QueryChoice(
+    /// What is being chosen, e.g. "Period".
+    legend: &'static str,
+    /// The URL query key, e.g. `period`.
+    key: &'static str,
+    options: Vec<Choice>,
+    #[prop(into)] current: Signal<&'static str>,
+) -> impl IntoView {
+    let set_query = use_query_writer();
+    let radios = options
+        .into_iter()
+        .map(|(value, label)| {
+            let set_query = set_query.clone();
+            view! {
+                <label class="segment">
+                    <input
+                        type="radio"
+                        name=key
+                        value=value
+                        prop:checked=move || current.get() == value
+                        on:change=move |_| set_query(&[(key, value.to_string())])
+                    />
+                    <span>{label}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="segmented" data-choice=key>
+            <legend>{legend}</legend>
+            <div class="segments">{radios}</div>
+        </fieldset>
+    }
+}

@@ -1,0 +1,84 @@
+//! The bundled sample tenant: fetched from `sample/` under the app's base path on first visit and
+//! imported like any upload, labelled "Sample data". It never replaces data that is already loaded.
+
+use gloo_net::http::Request;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::import::{import_files, NamedBytes};
+use crate::model::SourceKind;
+use crate::state::{AppState, LoadStatus};
+
+/// The sample's files, relative to the app's base path (`public/sample/` in the repository).
+pub const SAMPLE_FILES: [&str; 2] = [
+    "sample/userRegistrationDetails.json",
+    "sample/userEventsSummary.json",
+];
+
+/// Starts loading the sample into `state` in the background, unless data is already there.
+/// Progress and failure are reported through `state.status`.
+pub fn load_sample(state: AppState) {
+    if state.dataset.with_untracked(Option::is_some) {
+        return;
+    }
+    spawn_local(async move {
+        match fetch_and_import(state).await {
+            Ok(imported) => {
+                // Data loaded meanwhile by the user wins over the sample.
+                if state.dataset.with_untracked(Option::is_none) {
+                    state.set_dataset(imported.dataset, imported.notes);
+                }
+            }
+            Err(message) => state.status.set(LoadStatus::Failed(message)),
+        }
+    });
+}
+
+async fn fetch_and_import(state: AppState) -> Result<super::import::Imported, String> {
+    let steps = SAMPLE_FILES.len() + 1;
+    let mut files = Vec::with_capacity(SAMPLE_FILES.len());
+    for (done, path) in SAMPLE_FILES.iter().enumerate() {
+        let name = path.rsplit('/').next().unwrap_or(path).to_string();
+        state.status.set(LoadStatus::Loading {
+            what: format!("Downloading the sample data: {name}"),
+            done,
+            steps,
+        });
+        let bytes = fetch_bytes(&state.href(&format!("/{path}"))).await?;
+        files.push(NamedBytes { name, bytes });
+    }
+    state.status.set(LoadStatus::Loading {
+        what: "Reading the sample data".to_string(),
+        done: SAMPLE_FILES.len(),
+        steps,
+    });
+    // Let the progress message reach the screen before the import takes the thread.
+    yield_to_browser().await;
+    import_files(files, SourceKind::Sample)
+}
+
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let response = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| format!("The sample data could not be downloaded from {url}: {e}"))?;
+    if !response.ok() {
+        return Err(format!(
+            "The sample data could not be downloaded from {url}: the server answered {} {}.",
+            response.status(),
+            response.status_text()
+        ));
+    }
+    response
+        .binary()
+        .await
+        .map_err(|e| format!("The sample data from {url} could not be read: {e}"))
+}
+
+/// Gives the browser a turn (a zero-delay timer), so that it can paint the progress so far.
+async fn yield_to_browser() {
+    let turn = js_sys::Promise::new(&mut |resolve, _reject| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(turn).await;
+}

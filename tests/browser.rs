@@ -1,0 +1,360 @@
+//! Component tests in a real browser (headless Chromium through wasm-bindgen-test-runner): the
+//! overview mounted over a small dataset built from inline JSON, checked against the model.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use leptos::task::tick;
+use sspr_insights::app::Shell;
+use sspr_insights::components::bar_chart::method_bars_svg;
+use sspr_insights::components::chart_style::ChartSize;
+use sspr_insights::components::format::{count, percent};
+use sspr_insights::model::{
+    self, AsOf, Dataset, Feature, Method, MethodRow, Period, Population, RoleKind, SourceKind,
+    UserKind,
+};
+use sspr_insights::state::{base_path_of, link_with_filters, AppState};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const EVIL: &str = "<img src=x onerror=alert(1)>";
+
+/// Five users: members and a guest, one admin; registered / enabled / capable all differ.
+const USERS: &str = r#"{"value":[
+ {"id":"u1","userPrincipalName":"ann@contoso.com","userDisplayName":"Ann","userType":"member","isAdmin":true,
+  "isSsprRegistered":true,"isSsprEnabled":true,"isSsprCapable":true,"methodsRegistered":["email","mobilePhone"],
+  "lastUpdatedDateTime":"2026-11-20T08:00:00Z"},
+ {"id":"u2","userPrincipalName":"bob@contoso.com","userDisplayName":"Bob","userType":"member","isAdmin":false,
+  "isSsprRegistered":true,"isSsprEnabled":true,"isSsprCapable":true,"methodsRegistered":["email"],
+  "lastUpdatedDateTime":"2026-11-20T08:00:00Z"},
+ {"id":"u3","userPrincipalName":"cy@contoso.com","userDisplayName":"Cy","userType":"member","isAdmin":false,
+  "isSsprRegistered":true,"isSsprEnabled":false,"isSsprCapable":false,"methodsRegistered":["sms"],
+  "lastUpdatedDateTime":"2026-11-20T08:00:00Z"},
+ {"id":"u4","userPrincipalName":"dee@contoso.com","userDisplayName":"Dee","userType":"member","isAdmin":false,
+  "isSsprRegistered":false,"isSsprEnabled":true,"isSsprCapable":false,"methodsRegistered":[],
+  "lastUpdatedDateTime":"2026-11-20T08:00:00Z"},
+ {"id":"u5","userPrincipalName":"eve_fabrikam.com#EXT#@contoso.com","userDisplayName":"Eve","userType":"guest","isAdmin":false,
+  "isSsprRegistered":false,"isSsprEnabled":false,"isSsprCapable":false,"methodsRegistered":[],
+  "lastUpdatedDateTime":"2026-11-20T08:00:00Z"}
+]}"#;
+
+/// Events: the newest is 2026-11-20T12:00Z (the data's as-of). Three resets in the last 24 hours,
+/// more resets and registrations earlier in the week, one with a hostile method name.
+const EVENTS: &str = r#"{"value":[
+ {"id":"e1","feature":"reset","userPrincipalName":"ann@contoso.com","userDisplayName":"Ann","isSuccess":true,"authMethod":"sms","failureReason":"","eventDateTime":"2026-11-20T12:00:00Z"},
+ {"id":"e2","feature":"reset","userPrincipalName":"bob@contoso.com","userDisplayName":"Bob","isSuccess":true,"authMethod":"email","failureReason":"","eventDateTime":"2026-11-20T09:00:00Z"},
+ {"id":"e3","feature":"reset","userPrincipalName":"cy@contoso.com","userDisplayName":"Cy","isSuccess":false,"authMethod":"sms","failureReason":"Bad code","eventDateTime":"2026-11-20T01:00:00Z"},
+ {"id":"e4","feature":"reset","userPrincipalName":"bob@contoso.com","userDisplayName":"Bob","isSuccess":true,"authMethod":"email","failureReason":"","eventDateTime":"2026-11-17T10:00:00Z"},
+ {"id":"e5","feature":"reset","userPrincipalName":"ann@contoso.com","userDisplayName":"Ann","isSuccess":false,"authMethod":"email","failureReason":"Timeout","eventDateTime":"2026-11-16T10:00:00Z"},
+ {"id":"e6","feature":"reset","userPrincipalName":"dee@contoso.com","userDisplayName":"Dee","isSuccess":false,"authMethod":"<img src=x onerror=alert(1)>","failureReason":"","eventDateTime":"2026-11-15T10:00:00Z"},
+ {"id":"e7","feature":"registration","userPrincipalName":"ann@contoso.com","userDisplayName":"Ann","isSuccess":true,"authMethod":"mobilePhone","failureReason":"","eventDateTime":"2026-11-18T10:00:00Z"},
+ {"id":"e8","feature":"registration","userPrincipalName":"cy@contoso.com","userDisplayName":"Cy","isSuccess":false,"authMethod":"sms","failureReason":"","eventDateTime":"2026-11-14T10:00:00Z"}
+]}"#;
+
+fn dataset() -> Dataset {
+    let users = model::import_file("userRegistrationDetails.json", USERS.as_bytes());
+    let events = model::import_file("userEventsSummary.json", EVENTS.as_bytes());
+    assert!(
+        !users.fatal && users.errors.is_empty(),
+        "users: {:?}",
+        users.errors.len()
+    );
+    assert!(
+        !events.fatal && events.errors.is_empty(),
+        "events: {:?}",
+        events.errors.len()
+    );
+    Dataset::build(
+        vec![users.batch, events.batch],
+        AsOf::Newest,
+        SourceKind::Sample,
+    )
+}
+
+/// Puts the page at `url` (path and query) without loading, as if the user had opened that link.
+fn open_url(url: &str) {
+    window()
+        .history()
+        .expect("history")
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
+        .expect("replaceState");
+}
+
+/// Mounts the shell over `dataset` in a fresh container; the handle unmounts it when dropped.
+fn mount(dataset: Dataset) -> (web_sys::HtmlElement, impl Drop) {
+    let container: web_sys::HtmlElement = document()
+        .create_element("div")
+        .expect("div")
+        .unchecked_into();
+    document()
+        .body()
+        .expect("body")
+        .append_child(&container)
+        .expect("append");
+    let handle = leptos::mount::mount_to(container.clone(), move || {
+        let state = AppState::provide("");
+        state.set_dataset(dataset, Vec::new());
+        view! { <Shell/> }
+    });
+    let unmount = Unmount(Some(handle), container.clone());
+    (container, unmount)
+}
+
+struct Unmount<T>(Option<T>, web_sys::HtmlElement);
+impl<T> Drop for Unmount<T> {
+    fn drop(&mut self) {
+        drop(self.0.take());
+        self.1.remove();
+    }
+}
+
+async fn settle() {
+    for _ in 0..4 {
+        tick().await;
+    }
+}
+
+fn text(root: &web_sys::HtmlElement, selector: &str) -> String {
+    root.query_selector(selector)
+        .expect("selector")
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+        .text_content()
+        .unwrap_or_default()
+}
+
+/// The rows of a chart's "Show data" table as (method, success, failure) texts.
+fn table_rows(root: &web_sys::HtmlElement, chart: &str) -> Vec<(String, String, String)> {
+    let rows = root
+        .query_selector_all(&format!("[data-chart={chart}] table tbody tr"))
+        .expect("rows");
+    (0..rows.length())
+        .map(|i| {
+            let row: web_sys::Element = rows.item(i).expect("row").unchecked_into();
+            let cells = row.query_selector_all("th, td").expect("cells");
+            let cell = |j| {
+                cells
+                    .item(j)
+                    .and_then(|c| c.text_content())
+                    .unwrap_or_default()
+            };
+            (cell(0), cell(1), cell(2))
+        })
+        .collect()
+}
+
+fn expected_rows(
+    ds: &Dataset,
+    period: Period,
+    population: Population,
+    feature: Feature,
+) -> Vec<(String, String, String)> {
+    model::method_counts(ds, period, population)
+        .rows(feature)
+        .into_iter()
+        .map(|r| {
+            (
+                r.method.label(),
+                count(r.success as usize),
+                count(r.failure as usize),
+            )
+        })
+        .collect()
+}
+
+fn click(root: &web_sys::HtmlElement, selector: &str) {
+    let input: web_sys::HtmlElement = root
+        .query_selector(selector)
+        .expect("selector")
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+        .unchecked_into();
+    input.click();
+}
+
+#[wasm_bindgen_test]
+async fn tiles_show_the_models_numbers_for_the_population() {
+    open_url("/");
+    let expected = model::tiles(&dataset(), Population::default());
+    let (root, _unmount) = mount(dataset());
+    settle().await;
+
+    for (kind, tile) in [
+        ("registered", &expected.registered),
+        ("enabled", &expected.enabled),
+        ("capable", &expected.capable),
+    ] {
+        assert_eq!(
+            text(&root, &format!("[data-tile={kind}] .tile-count")),
+            count(tile.count),
+            "{kind}"
+        );
+        assert_eq!(
+            text(&root, &format!("[data-tile={kind}] .share")),
+            percent(tile.share),
+            "{kind}"
+        );
+        assert_eq!(
+            text(&root, &format!("[data-tile={kind}] .tile-insight")),
+            tile.insight,
+            "{kind}"
+        );
+    }
+    assert_eq!(
+        text(&root, "[data-tile=registered] .population"),
+        count(expected.population)
+    );
+    assert_eq!(text(&root, "[data-source]"), "Sample data");
+}
+
+#[wasm_bindgen_test]
+async fn changing_the_period_changes_the_charts_data_table() {
+    open_url("/");
+    let ds = dataset();
+    let week = expected_rows(&ds, Period::Week, Population::default(), Feature::Reset);
+    let day = expected_rows(&ds, Period::Day, Population::default(), Feature::Reset);
+    assert_ne!(week, day, "the fixture must differ between the periods");
+    let (root, _unmount) = mount(ds);
+    settle().await;
+    assert_eq!(table_rows(&root, "resets"), week);
+
+    click(&root, "input[name=period][value='24h']");
+    settle().await;
+    assert_eq!(table_rows(&root, "resets"), day);
+    assert!(window().location().search().unwrap().contains("period=24h"));
+}
+
+#[wasm_bindgen_test]
+async fn changing_the_population_changes_the_tiles() {
+    open_url("/");
+    let ds = dataset();
+    let guests = Population {
+        users: UserKind::Guests,
+        roles: RoleKind::All,
+    };
+    let expected = model::tiles(&ds, guests);
+    let (root, _unmount) = mount(ds);
+    settle().await;
+
+    click(&root, "input[name=users][value=guests]");
+    settle().await;
+    assert_eq!(
+        text(&root, "[data-tile=registered] .population"),
+        count(expected.population)
+    );
+    assert_eq!(
+        text(&root, "[data-tile=enabled] .tile-count"),
+        count(expected.enabled.count)
+    );
+    assert!(window()
+        .location()
+        .search()
+        .unwrap()
+        .contains("users=guests"));
+}
+
+#[wasm_bindgen_test]
+async fn filters_come_from_the_url_and_bad_values_mean_the_default() {
+    open_url("/?period=30d&users=nobody&roles=admins");
+    let ds = dataset();
+    let admins = Population {
+        users: UserKind::All,
+        roles: RoleKind::Admins,
+    };
+    let expected = expected_rows(&ds, Period::Month, admins, Feature::Reset);
+    let (root, _unmount) = mount(ds);
+    settle().await;
+
+    let checked = |name: &str| {
+        let input: web_sys::HtmlInputElement = root
+            .query_selector(&format!("input[name={name}]:checked"))
+            .expect("selector")
+            .expect("a checked radio")
+            .unchecked_into();
+        input.value()
+    };
+    assert_eq!(checked("period"), "30d");
+    assert_eq!(checked("users"), "all");
+    assert_eq!(checked("roles"), "admins");
+    assert_eq!(table_rows(&root, "resets"), expected);
+}
+
+#[wasm_bindgen_test]
+async fn method_names_from_the_data_stay_text_inside_the_chart() {
+    open_url("/?period=30d");
+    let (root, _unmount) = mount(dataset());
+    settle().await;
+
+    let chart = root
+        .query_selector("[data-chart=resets] .chart-svg svg")
+        .expect("selector")
+        .expect("the resets chart is drawn");
+    assert!(chart.query_selector("img").expect("selector").is_none());
+    let texts = chart.query_selector_all("text").expect("texts");
+    let shown = (0..texts.length())
+        .filter_map(|i| texts.item(i).and_then(|t| t.text_content()))
+        .any(|t| t.contains("<img src=x"));
+    assert!(shown, "the hostile name is drawn as text");
+    assert!(table_rows(&root, "resets")
+        .iter()
+        .any(|(method, _, _)| method == EVIL));
+    assert!(root.query_selector("img").expect("selector").is_none());
+}
+
+#[wasm_bindgen_test]
+fn the_svg_escapes_markup_ampersands_and_quotes_in_method_names() {
+    let names = [EVIL, "R&D <b>", r#"say "hi" 'there'"#];
+    let rows: Vec<MethodRow> = names
+        .iter()
+        .map(|name| MethodRow {
+            method: Method::Other((*name).into()),
+            success: 3,
+            failure: 1,
+        })
+        .collect();
+    let svg = method_bars_svg(&rows, ChartSize::for_screen(false));
+    assert!(svg.contains("&lt;img src=x onerror=alert("), "{svg}");
+    assert!(svg.contains("R&amp;D &lt;b&gt;"), "{svg}");
+    assert!(
+        svg.contains("say &quot;hi&quot; &apos;there&apos;"),
+        "{svg}"
+    );
+    assert!(!svg.contains("<img") && !svg.contains("<b>"));
+}
+
+#[wasm_bindgen_test]
+fn links_carry_the_population_and_where_it_applies_the_period() {
+    let guests_admins = Population {
+        users: UserKind::Guests,
+        roles: RoleKind::Admins,
+    };
+    assert_eq!(
+        link_with_filters("/registrations?capable=no", Period::Day, guests_admins),
+        "/registrations?capable=no&users=guests&roles=admins"
+    );
+    assert_eq!(
+        link_with_filters(
+            "/activity?feature=reset",
+            Period::Day,
+            Population::default()
+        ),
+        "/activity?feature=reset&period=24h"
+    );
+    assert_eq!(
+        link_with_filters("/activity?period=30d", Period::Day, Population::default()),
+        "/activity?period=30d"
+    );
+    assert_eq!(
+        link_with_filters("/", Period::Week, Population::default()),
+        "/"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_base_path_is_the_boot_scripts_folder() {
+    assert_eq!(base_path_of("https://example.com/boot.js"), "");
+    assert_eq!(
+        base_path_of("https://example.com/tools/sspr/boot.js?v=2"),
+        "/tools/sspr"
+    );
+    assert_eq!(base_path_of("http://127.0.0.1:8080/x/boot.js#a"), "/x");
+}
