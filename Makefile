@@ -17,7 +17,7 @@ WASM_TARGET := wasm32-unknown-unknown
 SIZE_BUDGET_KB := 450
 SAMPLE := public/sample/userRegistrationDetails.json public/sample/userEventsSummary.json
 
-.PHONY: setup serve build test fmt-check lint test-host test-browser size e2e bench stats
+.PHONY: setup serve build test fmt-check lint test-host test-browser size e2e bench stats sample
 
 setup:
 	scripts/setup.sh
@@ -61,3 +61,7 @@ bench:
 # What the model computes for the bundled sample (the journeys' expected numbers).
 stats:
 	cargo run --quiet --bin sspr-sample -- stats $(SAMPLE)
+
+# Regenerates the bundled sample tenant (deterministic: the same bytes every time).
+sample:
+	cargo run --quiet --release --bin sspr-sample -- write public/sample

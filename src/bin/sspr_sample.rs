@@ -4,6 +4,8 @@
 //!   sspr-sample write public/sample            the bundled sample (deterministic)
 //!   sspr-sample write DIR --users N --events N  a tenant of any size
 //!   sspr-sample stats FILE…                     tiles and chart rows as JSON
+//!   sspr-sample csv registrations|activity QUERY FILE…
+//!                                               the download the app makes for that list view
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
@@ -11,7 +13,11 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("write") => write(&args[1..]),
         Some("stats") => stats(&args[1..]),
-        _ => Err("usage: sspr-sample write DIR [--users N --events N] | sspr-sample stats FILE…".to_string()),
+        Some("csv") => csv(&args[1..]),
+        _ => Err(
+            "usage: sspr-sample write DIR [--users N --events N] | sspr-sample stats FILE… | sspr-sample csv registrations|activity QUERY FILE…"
+                .to_string(),
+        ),
     };
     if let Err(message) = result {
         eprintln!("sspr-sample: {message}");
@@ -43,7 +49,10 @@ fn write(args: &[String]) -> Result<(), String> {
     let sample = generate(&spec);
     std::fs::create_dir_all(dir).map_err(|e| format!("{dir}: {e}"))?;
     for (name, bytes) in [
-        ("userRegistrationDetails.json", &sample.user_registration_details),
+        (
+            "userRegistrationDetails.json",
+            &sample.user_registration_details,
+        ),
         ("userEventsSummary.json", &sample.user_events_summary),
     ] {
         let path = std::path::Path::new(dir).join(name);
@@ -53,13 +62,10 @@ fn write(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Loads files the way the app does (uploaded, as of their newest time).
 #[cfg(not(target_arch = "wasm32"))]
-fn stats(files: &[String]) -> Result<(), String> {
-    use serde_json::{json, Map, Value};
-    use sspr_insights::model::{
-        format_utc, import_file, insights, method_counts, tiles, AsOf, Dataset, Feature, Period,
-        Population, RoleKind, SourceKind, UserKind,
-    };
+fn load(files: &[String]) -> Result<sspr_insights::model::Dataset, String> {
+    use sspr_insights::model::{import_file, AsOf, Dataset, SourceKind};
     let mut batches = Vec::new();
     for path in files {
         let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
@@ -73,7 +79,37 @@ fn stats(files: &[String]) -> Result<(), String> {
         }
         batches.push(file.batch);
     }
-    let ds = Dataset::build(batches, AsOf::Newest, SourceKind::Uploaded);
+    Ok(Dataset::build(batches, AsOf::Newest, SourceKind::Uploaded))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn csv(args: &[String]) -> Result<(), String> {
+    use sspr_insights::model::export::{activity_csv, registrations_csv};
+    use sspr_insights::model::{filter_events, filter_users, EventFilter, UserFilter};
+    use std::io::Write;
+    let [list, query, files @ ..] = args else {
+        return Err("csv needs a list (registrations or activity), a query and files".to_string());
+    };
+    let ds = load(files)?;
+    let bytes = match list.as_str() {
+        "registrations" => {
+            registrations_csv(&ds, &filter_users(&ds, &UserFilter::from_query(query)))
+        }
+        "activity" => activity_csv(&ds, &filter_events(&ds, &EventFilter::from_query(query))),
+        other => return Err(format!("unknown list {other}")),
+    };
+    std::io::stdout()
+        .write_all(&bytes)
+        .map_err(|e| format!("stdout: {e}"))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn stats(files: &[String]) -> Result<(), String> {
+    use serde_json::{json, Map, Value};
+    use sspr_insights::model::{
+        format_utc, insights, method_counts, tiles, Feature, Period, Population, RoleKind, UserKind,
+    };
+    let ds = load(files)?;
     let chart = |period: Period, population: Population| -> Value {
         let counts = method_counts(&ds, period, population);
         let rows = |feature: Feature| -> Value {
