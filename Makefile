@@ -17,7 +17,7 @@ WASM_TARGET := wasm32-unknown-unknown
 SIZE_BUDGET_KB := 450
 SAMPLE := public/sample/userRegistrationDetails.json public/sample/userEventsSummary.json
 
-.PHONY: setup serve build test fmt-check lint test-host test-browser size e2e bench stats sample
+.PHONY: setup serve build test fmt-check lint test-host test-browser size e2e bench stats sample serve-backend
 
 setup:
 	scripts/setup.sh
@@ -32,14 +32,14 @@ build: setup
 test: setup fmt-check lint test-host test-browser build size e2e
 
 fmt-check:
-	cargo fmt --check
+	cargo fmt --all --check
 
 lint:
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --lib --bins --test browser -- -D warnings
 
 test-host:
-	cargo test
+	cargo test --workspace
 
 # Component tests in headless Chromium (the runner adds --headless and --no-sandbox itself).
 test-browser:
@@ -57,6 +57,11 @@ e2e:
 
 bench:
 	cargo bench --bench model
+
+# The local reference report backend (backend/README.md) beside `make serve`: the sample tenant
+# on http://127.0.0.1:8081 (base URL http://127.0.0.1:8081/beta, token dev-token).
+serve-backend:
+	cargo run -p sspr-backend -- --port 8081
 
 # What the model computes for the bundled sample (the journeys' expected numbers).
 stats:

@@ -5,3 +5,5 @@
 pub mod import;
 #[cfg(target_arch = "wasm32")]
 pub mod sample;
+
+pub mod report_api;
