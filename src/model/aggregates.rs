@@ -153,24 +153,30 @@ pub fn trend(ds: &Dataset, period: Period, population: Population) -> Trend {
             ..TrendBucket::default()
         })
         .collect();
+    // Events are in time order: walk the buckets along with them (no division per event).
+    // counts[b][flags & 3]: flags = reset bit | success bit.
+    let mut counts = vec![[0u32; 4]; count];
     let ev = &ds.events;
+    let mut b = 0usize;
+    let mut next_start = first + unit;
     for i in period_range(ds, period) {
         let i = i as usize;
         if !population.is_all() && !population.admits(ds.person_class[ev.person[i] as usize]) {
             continue;
         }
-        let b = ((floor(ev.time[i]) - first) / unit) as usize;
-        let Some(bucket) = buckets.get_mut(b) else {
-            continue;
-        };
-        let flags = ev.flags[i];
-        let success = flags & EV_SUCCESS != 0;
-        match (flags & EV_RESET != 0, success) {
-            (true, true) => bucket.reset_success += 1,
-            (true, false) => bucket.reset_failure += 1,
-            (false, true) => bucket.registration_success += 1,
-            (false, false) => bucket.registration_failure += 1,
+        while ev.time[i] >= next_start {
+            b += 1;
+            next_start += unit;
         }
+        if let Some(c) = counts.get_mut(b) {
+            c[(ev.flags[i] & (EV_RESET | EV_SUCCESS)) as usize] += 1;
+        }
+    }
+    for (bucket, c) in buckets.iter_mut().zip(&counts) {
+        bucket.registration_failure = c[0];
+        bucket.reset_failure = c[EV_RESET as usize];
+        bucket.registration_success = c[EV_SUCCESS as usize];
+        bucket.reset_success = c[(EV_RESET | EV_SUCCESS) as usize];
     }
     Trend { hourly, buckets }
 }

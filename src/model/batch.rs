@@ -3,9 +3,9 @@
 
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::FxHasher;
 
-use super::method::{MethodCode, MethodTable};
+use super::method::{MethodCode, MethodTable, NO_METHOD};
 use super::strings::{Interner, StrTable};
 use super::time::Millis;
 
@@ -138,17 +138,20 @@ pub struct EventInput<'a> {
     pub failure_reason: &'a str,
 }
 
-/// A user as held in a batch (people and methods are batch-local codes).
+/// A user as held in a batch (people and methods are batch-local codes). The id and the methods
+/// live in the batch's tables, so that a user costs no allocation of its own.
 #[derive(Clone, Debug)]
 pub(crate) struct BatchUser {
-    pub id: Box<str>,
+    /// Index into [`Batch::user_ids`].
+    pub id: u32,
     pub person: u32,
     pub user_type: UserType,
     pub is_admin: bool,
     pub registered: bool,
     pub enabled: bool,
     pub capable: Option<bool>,
-    pub methods: Vec<MethodCode>,
+    /// The user's methods are `Batch::user_methods[methods.0..methods.1]`.
+    pub methods: (u32, u32),
     pub last_updated: Option<Millis>,
 }
 
@@ -157,51 +160,204 @@ pub(crate) const EV_RESET: u8 = 1;
 pub(crate) const EV_SUCCESS: u8 = 2;
 
 /// People seen in a batch: display name and user name, keyed by the lower-case user name
-/// (or the name when there is no user name).
+/// (or the lower-case name when there is no user name). The first spelling is kept.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct People {
     pub names: StrTable,
     pub user_names: StrTable,
-    key: FxHashMap<Box<str>, u32>,
+    /// Open-addressing index of the keys (linear probing, at most 4/5 full), one cache line a
+    /// key, so that finding a person costs about one memory access and no allocation.
+    slots: Vec<Slot>,
+    used: usize,
+    /// Keys longer than a slot holds.
+    long_keys: Vec<u8>,
+    /// Room for keys being built.
+    scratch: Vec<u8>,
 }
 
+/// Bytes of a key held in its slot.
+const INLINE: usize = 52;
+
+/// One slot of the people index: a whole cache line.
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(64))]
+struct Slot {
+    /// High bits of the key's hash, never 0 in a used slot (0: empty).
+    tag: u32,
+    person: u32,
+    len: u32,
+    /// The key when it fits, else its offset in `long_keys` (first 4 bytes, little-endian).
+    key: [u8; INLINE],
+}
+
+const EMPTY: Slot = Slot {
+    tag: 0,
+    person: 0,
+    len: 0,
+    key: [0; INLINE],
+};
+
+fn hash_key(key: &[u8]) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(key);
+    hasher.finish()
+}
+
+/// Appends a person's key: a mark (user name or name) and the lower-case text.
+fn push_key(out: &mut Vec<u8>, user_name: &str, name: &str) {
+    let (mark, text) = if user_name.is_empty() {
+        (1u8, name)
+    } else {
+        (0u8, user_name)
+    };
+    out.push(mark);
+    if text.is_ascii() {
+        let start = out.len();
+        out.extend_from_slice(text.as_bytes());
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.extend_from_slice(text.to_lowercase().as_bytes());
+    }
+}
+
+/// People looked up together by [`People::persons`].
+const CHUNK: usize = 256;
+
 impl People {
-    /// The key that identifies a person across files.
-    pub fn key_of(user_name: &str, name: &str) -> String {
-        if user_name.is_empty() {
-            format!("\u{1}{}", name.to_lowercase())
+    /// The index of the person, adding them when new.
+    pub fn person(&mut self, user_name: &str, name: &str) -> u32 {
+        let mut key = std::mem::take(&mut self.scratch);
+        key.clear();
+        push_key(&mut key, user_name, name);
+        let person = self.find_or_add(&key, hash_key(&key), user_name, name);
+        self.scratch = key;
+        person
+    }
+
+    /// The same as [`People::person`] for each (user name, name) in order, appended to `out`;
+    /// faster at scale: the index lines of a chunk are loaded back to back first, so that their
+    /// cache misses overlap instead of following one another.
+    pub fn persons(&mut self, keys: &[(&str, &str)], out: &mut Vec<u32>) {
+        let mut bytes = std::mem::take(&mut self.scratch);
+        let mut ends: Vec<usize> = Vec::with_capacity(CHUNK);
+        let mut hashes: Vec<u64> = Vec::with_capacity(CHUNK);
+        for chunk in keys.chunks(CHUNK) {
+            bytes.clear();
+            ends.clear();
+            hashes.clear();
+            for &(user_name, name) in chunk {
+                let start = bytes.len();
+                push_key(&mut bytes, user_name, name);
+                hashes.push(hash_key(&bytes[start..]));
+                ends.push(bytes.len());
+            }
+            if !self.slots.is_empty() {
+                let mask = self.slots.len() - 1;
+                // A key is often one slot further (linear probing): load that line too.
+                let touched = hashes.iter().fold(0u32, |acc, &h| {
+                    let i = h as usize & mask;
+                    acc ^ self.slots[i].tag ^ self.slots[(i + 1) & mask].tag
+                });
+                std::hint::black_box(touched);
+            }
+            let mut start = 0;
+            for (i, &(user_name, name)) in chunk.iter().enumerate() {
+                let key = &bytes[start..ends[i]];
+                start = ends[i];
+                out.push(self.find_or_add(key, hashes[i], user_name, name));
+            }
+        }
+        self.scratch = bytes;
+    }
+
+    /// The person with this key (and hash), adding them with these names when new.
+    fn find_or_add(&mut self, key: &[u8], hash: u64, user_name: &str, name: &str) -> u32 {
+        let tag = (hash >> 32) as u32 | 1;
+        if (self.used + 1) * 5 > self.slots.len() * 4 {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = &self.slots[i];
+            if slot.tag == 0 {
+                break;
+            }
+            if slot.tag == tag && slot.len as usize == key.len() && self.key_of(slot) == key {
+                return slot.person;
+            }
+            i = (i + 1) & mask;
+        }
+        let person = self.user_names.push(user_name);
+        self.names.push(name);
+        let mut slot = Slot {
+            tag,
+            person,
+            len: key.len() as u32,
+            key: [0; INLINE],
+        };
+        if key.len() <= INLINE {
+            slot.key[..key.len()].copy_from_slice(key);
         } else {
-            user_name.to_lowercase()
+            slot.key[..4].copy_from_slice(&(self.long_keys.len() as u32).to_le_bytes());
+            self.long_keys.extend_from_slice(key);
+        }
+        self.slots[i] = slot;
+        self.used += 1;
+        person
+    }
+
+    fn key_of<'a>(&'a self, slot: &'a Slot) -> &'a [u8] {
+        let len = slot.len as usize;
+        if len <= INLINE {
+            &slot.key[..len]
+        } else {
+            let mut offset = [0u8; 4];
+            offset.copy_from_slice(&slot.key[..4]);
+            let start = u32::from_le_bytes(offset) as usize;
+            &self.long_keys[start..start + len]
         }
     }
 
-    /// The index of the person, adding them when new; a later non-empty name replaces nothing
-    /// (first spelling wins within a batch, which keeps lookups allocation-free).
-    pub fn person(&mut self, user_name: &str, name: &str) -> u32 {
-        // Fast path: exact user name already seen (the common case at a million events).
-        if let Some(&i) = self.key.get(user_name) {
-            if !user_name.is_empty() {
-                return i;
+    /// Doubles the index (at least 16 slots), keeping every key.
+    fn grow(&mut self) {
+        self.resize((self.slots.len() * 2).max(16));
+    }
+
+    /// Moves every key into a new index of `size` slots (a power of two).
+    fn resize(&mut self, size: usize) {
+        let old = std::mem::replace(&mut self.slots, vec![EMPTY; size]);
+        let mask = size - 1;
+        for slot in old.iter().filter(|s| s.tag != 0) {
+            let mut i = hash_key(self.key_of(slot)) as usize & mask;
+            while self.slots[i].tag != 0 {
+                i = (i + 1) & mask;
             }
+            self.slots[i] = *slot;
         }
-        let key = People::key_of(user_name, name);
-        if let Some(&i) = self.key.get(key.as_str()) {
-            if !user_name.is_empty() && key != user_name {
-                self.key.insert(user_name.into(), i);
-            }
-            return i;
-        }
-        self.names.push(name);
-        let i = self.user_names.push(user_name);
-        if !user_name.is_empty() && key != user_name {
-            self.key.insert(user_name.into(), i);
-        }
-        self.key.insert(key.into_boxed_str(), i);
-        i
     }
 
     pub fn len(&self) -> usize {
         self.names.len()
+    }
+
+    /// Room for `n` people in all without growing the index.
+    pub fn reserve(&mut self, n: usize) {
+        let mut size = self.slots.len().max(16);
+        while n * 5 > size * 4 {
+            size *= 2;
+        }
+        if size > self.slots.len() {
+            self.resize(size);
+        }
+    }
+
+    /// Frees the index once no more people will be added (the names stay).
+    pub fn drop_index(&mut self) {
+        self.slots = Vec::new();
+        self.long_keys = Vec::new();
+        self.scratch = Vec::new();
+        self.used = 0;
     }
 }
 
@@ -250,6 +406,14 @@ pub struct Batch {
     pub(crate) source: String,
     pub(crate) people: People,
     pub(crate) users: Vec<BatchUser>,
+    /// Events whose person is not looked up yet: (event, end of its user name and of its name
+    /// in `pending_text`). Looked up together, in order, by [`Batch::resolve_people`].
+    pending: Vec<(u32, u32, u32)>,
+    pending_text: String,
+    /// The ids of `users`.
+    pub(crate) user_ids: StrTable,
+    /// The methods of `users`, one run per user.
+    pub(crate) user_methods: Vec<MethodCode>,
     pub(crate) events: EventColumns,
     pub(crate) reasons: Interner,
     pub(crate) methods: MethodTable,
@@ -276,16 +440,17 @@ impl Batch {
         user: &UserInput<'_>,
         methods: impl IntoIterator<Item = S>,
     ) {
+        self.resolve_people();
         let person = self.people.person(user.user_name, user.name);
-        let mut codes: Vec<MethodCode> = Vec::new();
+        let start = self.user_methods.len();
         for raw in methods {
             let code = self.methods.code(raw.as_ref());
-            if code != super::method::NO_METHOD && !codes.contains(&code) {
-                codes.push(code);
+            if code != NO_METHOD && !self.user_methods[start..].contains(&code) {
+                self.user_methods.push(code);
             }
         }
         self.users.push(BatchUser {
-            id: user.id.into(),
+            id: self.user_ids.push(user.id),
             person,
             user_type: user
                 .user_type
@@ -294,14 +459,32 @@ impl Batch {
             registered: user.registered,
             enabled: user.enabled,
             capable: user.capable,
-            methods: codes,
+            methods: (start as u32, self.user_methods.len() as u32),
             last_updated: user.last_updated,
         });
     }
 
+    /// The id of a user of this batch.
+    pub(crate) fn user_id(&self, user: &BatchUser) -> &str {
+        self.user_ids.get(user.id)
+    }
+
+    /// The methods of a user of this batch (batch-local codes).
+    pub(crate) fn user_method_codes(&self, user: &BatchUser) -> &[MethodCode] {
+        &self.user_methods[user.methods.0 as usize..user.methods.1 as usize]
+    }
+
     /// Adds an event record.
     pub fn push_event(&mut self, event: &EventInput<'_>) {
-        let person = self.people.person(event.user_name, event.name);
+        // The person is looked up later, with those of the next events (see `resolve_people`).
+        self.pending_text.push_str(event.user_name);
+        let user_name_end = self.pending_text.len() as u32;
+        self.pending_text.push_str(event.name);
+        self.pending.push((
+            self.events.len() as u32,
+            user_name_end,
+            self.pending_text.len() as u32,
+        ));
         let method = self.methods.code(event.method);
         let reason = self.reasons.intern(event.failure_reason.trim());
         let mut flags = 0;
@@ -313,11 +496,41 @@ impl Batch {
         }
         let e = &mut self.events;
         e.time.push(event.time);
-        e.person.push(person);
+        e.person.push(u32::MAX);
         e.method.push(method);
         e.flags.push(flags);
         e.reason.push(reason);
         e.id.push(event_id_hash(event.id));
+        if self.pending.len() >= CHUNK {
+            self.resolve_people();
+        }
+    }
+
+    /// Looks up the people of the events pushed since the last call, in order (as if each had
+    /// been looked up when pushed).
+    pub(crate) fn resolve_people(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let text = self.pending_text.as_str();
+        let mut start = 0;
+        let keys: Vec<(&str, &str)> = self
+            .pending
+            .iter()
+            .map(|&(_, user_name_end, name_end)| {
+                let (u, n) = (user_name_end as usize, name_end as usize);
+                let key = (&text[start..u], &text[u..n]);
+                start = n;
+                key
+            })
+            .collect();
+        let mut persons = Vec::with_capacity(keys.len());
+        self.people.persons(&keys, &mut persons);
+        for (&(event, _, _), person) in self.pending.iter().zip(persons) {
+            self.events.person[event as usize] = person;
+        }
+        self.pending.clear();
+        self.pending_text.clear();
     }
 
     /// Counts a user record whose update time could not be read.

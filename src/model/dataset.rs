@@ -2,7 +2,7 @@
 //! events in time order. Built from batches (merge, de-duplication, as-of, data-quality warnings);
 //! never changed afterwards: a new load builds a new one.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use super::batch::{Batch, EventColumns, Feature, People, Status, UserType, EV_RESET, EV_SUCCESS};
 use super::method::{Method, MethodCode, MethodTable, CANONICAL_COUNT, NO_METHOD};
@@ -149,6 +149,21 @@ pub(crate) const P_GUEST: u8 = 2;
 pub(crate) const P_ADMIN: u8 = 4;
 pub(crate) const P_NONADMIN: u8 = 8;
 
+/// The population class of a user row, from its own flags.
+pub(crate) fn user_class(flags: u8) -> u8 {
+    let kind = if flags & U_GUEST != 0 {
+        P_GUEST
+    } else {
+        P_MEMBER
+    };
+    let role = if flags & U_ADMIN != 0 {
+        P_ADMIN
+    } else {
+        P_NONADMIN
+    };
+    kind | role
+}
+
 /// Users column-wise.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct UserColumns {
@@ -162,6 +177,20 @@ pub(crate) struct UserColumns {
     pub method_mask: Vec<u16>,
     /// `i64::MIN` when unknown.
     pub last_updated: Vec<Millis>,
+}
+
+impl UserColumns {
+    fn with_capacity(n: usize) -> Self {
+        UserColumns {
+            person: Vec::with_capacity(n),
+            id: StrTable::with_capacity(n, 0),
+            flags: Vec::with_capacity(n),
+            method_start: Vec::with_capacity(n + 1),
+            methods: Vec::with_capacity(n * 2),
+            method_mask: Vec::with_capacity(n),
+            last_updated: Vec::with_capacity(n),
+        }
+    }
 }
 
 /// The loaded data. Cheap to share (`Arc<Dataset>`), never mutated.
@@ -317,21 +346,27 @@ impl<'a> EventRef<'a> {
 impl Dataset {
     /// Merges batches into a dataset: users keyed by id (user name when there is no id; the last
     /// record wins), events de-duplicated by id (the first wins), events sorted by time.
-    pub fn build(batches: Vec<Batch>, as_of: AsOf, source: SourceKind) -> Dataset {
+    pub fn build(mut batches: Vec<Batch>, as_of: AsOf, source: SourceKind) -> Dataset {
+        for batch in batches.iter_mut() {
+            batch.resolve_people();
+        }
         let total_events: usize = batches.iter().map(|b| b.events.len()).sum();
+        let total_users: usize = batches.iter().map(|b| b.users.len()).sum();
         let mut people = People::default();
+        people.reserve(batches.iter().map(|b| b.people.len()).max().unwrap_or(0));
         let mut methods = MethodTable::default();
         let mut reasons = super::strings::Interner::default();
         let mut warnings = Warnings::default();
         let mut sources = Vec::with_capacity(batches.len());
 
-        let mut user_slot: FxHashMap<String, usize> = FxHashMap::default();
-        let mut users: Vec<super::batch::BatchUser> = Vec::new();
         let mut events = EventColumns::with_capacity(total_events);
-        let mut seen_events: FxHashSet<u64> = FxHashSet::default();
-        seen_events.reserve(total_events);
+        let mut seen_events = IdSet::with_capacity(total_events);
+        let mut person_maps: Vec<Vec<u32>> = Vec::with_capacity(batches.len());
+        let mut method_maps: Vec<Vec<MethodCode>> = Vec::with_capacity(batches.len());
 
-        for batch in batches {
+        // People, methods, reasons and events, batch by batch (each batch's events are freed
+        // as soon as they are copied).
+        for batch in batches.iter_mut() {
             sources.push(SourceSummary {
                 name: batch.source.clone(),
                 users: batch.users.len(),
@@ -346,9 +381,13 @@ impl Dataset {
                     .push((batch.source.clone(), batch.skipped_records));
             }
             warnings.malformed_times += batch.malformed_times;
-            let person_map: Vec<u32> = (0..batch.people.len() as u32)
-                .map(|p| people.person(batch.people.user_names.get(p), batch.people.names.get(p)))
+            let batch_people: Vec<(&str, &str)> = (0..batch.people.len() as u32)
+                .map(|p| (batch.people.user_names.get(p), batch.people.names.get(p)))
                 .collect();
+            let mut person_map = Vec::with_capacity(batch_people.len());
+            people.persons(&batch_people, &mut person_map);
+            drop(batch_people);
+            batch.people.drop_index();
             let method_map: Vec<MethodCode> = (0..batch.methods.len() as MethodCode)
                 .map(|c| match batch.methods.method(c) {
                     Some(m) => methods.code_of(&m),
@@ -362,51 +401,68 @@ impl Dataset {
                 .map(|r| reasons.intern(batch.reasons.get(r)))
                 .collect();
 
-            for mut user in batch.users {
-                user.person = person_map[user.person as usize];
-                for code in user.methods.iter_mut() {
-                    *code = map_method(*code);
-                }
-                let key = if user.id.is_empty() {
-                    format!(
-                        "\u{1}{}",
-                        People::key_of(
-                            people.user_names.get(user.person),
-                            people.names.get(user.person)
-                        )
-                    )
-                } else {
-                    user.id.to_string()
-                };
-                match user_slot.get(&key) {
-                    Some(&slot) => {
-                        warnings.duplicate_users += 1;
-                        users[slot] = user;
+            let e = std::mem::take(&mut batch.events);
+            for chunk in (0..e.len()).step_by(ID_CHUNK) {
+                let chunk = chunk..(chunk + ID_CHUNK).min(e.len());
+                seen_events.preload(&e.id[chunk.clone()]);
+                for i in chunk {
+                    let id = e.id[i];
+                    if id != 0 && !seen_events.insert(id) {
+                        warnings.duplicate_events += 1;
+                        continue;
                     }
-                    None => {
-                        user_slot.insert(key, users.len());
-                        users.push(user);
-                    }
+                    events.time.push(e.time[i]);
+                    events.person.push(person_map[e.person[i] as usize]);
+                    events.method.push(map_method(e.method[i]));
+                    events.flags.push(e.flags[i]);
+                    events.reason.push(reason_map[e.reason[i] as usize]);
+                    events.id.push(id);
                 }
             }
-
-            let e = &batch.events;
-            for i in 0..e.len() {
-                let id = e.id[i];
-                if id != 0 && !seen_events.insert(id) {
-                    warnings.duplicate_events += 1;
-                    continue;
-                }
-                events.time.push(e.time[i]);
-                events.person.push(person_map[e.person[i] as usize]);
-                events.method.push(map_method(e.method[i]));
-                events.flags.push(e.flags[i]);
-                events.reason.push(reason_map[e.reason[i] as usize]);
-                events.id.push(id);
-            }
+            person_maps.push(person_map);
+            method_maps.push(method_map);
         }
         drop(seen_events);
-        drop(user_slot);
+
+        // Users keyed by id, else by person: the last record wins, in the first one's place.
+        // `slots` holds (batch, user) of each row.
+        let mut slots: Vec<(u32, u32)> = Vec::with_capacity(total_users);
+        let mut by_id: FxHashMap<&str, u32> = FxHashMap::default();
+        by_id.reserve(total_users);
+        let mut by_person = vec![u32::MAX; people.len()];
+        for (b, batch) in batches.iter().enumerate() {
+            for (u, user) in batch.users.iter().enumerate() {
+                let here = (b as u32, u as u32);
+                let id = batch.user_id(user);
+                let slot = if id.is_empty() {
+                    let person = person_maps[b][user.person as usize] as usize;
+                    match by_person[person] {
+                        u32::MAX => {
+                            by_person[person] = slots.len() as u32;
+                            None
+                        }
+                        slot => Some(slot),
+                    }
+                } else {
+                    match by_id.entry(id) {
+                        std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(slots.len() as u32);
+                            None
+                        }
+                    }
+                };
+                match slot {
+                    Some(slot) => {
+                        warnings.duplicate_users += 1;
+                        slots[slot as usize] = here;
+                    }
+                    None => slots.push(here),
+                }
+            }
+        }
+        drop(by_id);
+        drop(by_person);
 
         let events = sort_by_time(events);
         let reasons = {
@@ -418,11 +474,22 @@ impl Dataset {
         };
 
         // Users, column-wise.
-        let mut cols = UserColumns::default();
+        let mut cols = UserColumns::with_capacity(slots.len());
         let mut person_user = vec![u32::MAX; people.len()];
         let mut last_updated = None::<Millis>;
         cols.method_start.push(0);
-        for (u, user) in users.iter().enumerate() {
+        for (u, &(b, i)) in slots.iter().enumerate() {
+            let batch = &batches[b as usize];
+            let user = &batch.users[i as usize];
+            let person = person_maps[b as usize][user.person as usize];
+            let method_map = &method_maps[b as usize];
+            let first_method = cols.methods.len();
+            cols.methods.extend(
+                batch
+                    .user_method_codes(user)
+                    .iter()
+                    .map(|&c| method_map.get(c as usize).copied().unwrap_or(NO_METHOD)),
+            );
             let mut flags = 0;
             if user.registered {
                 flags |= U_REGISTERED;
@@ -447,19 +514,18 @@ impl Dataset {
             if user.user_type == UserType::Guest {
                 flags |= U_GUEST;
             }
-            if people.user_names.get(user.person).is_empty() {
+            if people.user_names.get(person).is_empty() {
                 warnings.users_without_user_name += 1;
             }
             let mut mask = 0u16;
-            for &code in &user.methods {
+            for &code in &cols.methods[first_method..] {
                 if (code as usize) < CANONICAL_COUNT {
                     mask |= 1 << code;
                 }
             }
-            cols.person.push(user.person);
-            cols.id.push(&user.id);
+            cols.person.push(person);
+            cols.id.push(batch.user_id(user));
             cols.flags.push(flags);
-            cols.methods.extend_from_slice(&user.methods);
             cols.method_start.push(cols.methods.len() as u32);
             cols.method_mask.push(mask);
             cols.last_updated
@@ -467,8 +533,10 @@ impl Dataset {
             if let Some(t) = user.last_updated {
                 last_updated = Some(last_updated.map_or(t, |m: Millis| m.max(t)));
             }
-            person_user[user.person as usize] = u as u32;
+            person_user[person as usize] = u as u32;
         }
+        drop(slots);
+        drop(batches);
 
         // Who each person is, for the population control.
         let person_class: Vec<u8> = (0..people.len())
@@ -477,16 +545,7 @@ impl Dataset {
                     UserType::Guest => P_GUEST,
                     UserType::Member => P_MEMBER,
                 },
-                u => {
-                    let f = cols.flags[u as usize];
-                    let kind = if f & U_GUEST != 0 { P_GUEST } else { P_MEMBER };
-                    let role = if f & U_ADMIN != 0 {
-                        P_ADMIN
-                    } else {
-                        P_NONADMIN
-                    };
-                    kind | role
-                }
+                u => user_class(cols.flags[u as usize]),
             })
             .collect();
 
@@ -494,9 +553,9 @@ impl Dataset {
         let mut buffer = String::new();
         for p in 0..people.len() as u32 {
             buffer.clear();
-            buffer.push_str(&people.names.get(p).to_lowercase());
+            push_lowercase(&mut buffer, people.names.get(p));
             buffer.push('\n');
-            buffer.push_str(&people.user_names.get(p).to_lowercase());
+            push_lowercase(&mut buffer, people.user_names.get(p));
             search_text.push(&buffer);
         }
 
@@ -622,15 +681,17 @@ impl Dataset {
         };
         for u in 0..self.user_count() as u32 {
             let user = self.user(u);
+            let first_method = batch.user_methods.len() as u32;
+            batch.user_methods.extend_from_slice(user.method_codes());
             batch.users.push(super::batch::BatchUser {
-                id: user.id().into(),
+                id: batch.user_ids.push(user.id()),
                 person: self.users.person[u as usize],
                 user_type: user.user_type(),
                 is_admin: user.is_admin(),
                 registered: user.registered(),
                 enabled: user.enabled(),
                 capable: user.capable_exported().then(|| user.capable()),
-                methods: user.method_codes().to_vec(),
+                methods: (first_method, batch.user_methods.len() as u32),
                 last_updated: user.last_updated(),
             });
         }
@@ -722,16 +783,76 @@ impl Dataset {
     }
 }
 
+/// Event ids looked up together by `Dataset::build`.
+const ID_CHUNK: usize = 512;
+
+/// The event ids seen so far (their hashes, never 0): open addressing, at most half full.
+struct IdSet {
+    slots: Vec<u64>,
+    used: usize,
+}
+
+impl IdSet {
+    fn with_capacity(n: usize) -> Self {
+        IdSet {
+            slots: vec![0; (n * 2).next_power_of_two().max(16)],
+            used: 0,
+        }
+    }
+
+    /// Loads the slots of `ids` back to back, so that their cache misses overlap instead of
+    /// following one another when they are inserted.
+    fn preload(&self, ids: &[u64]) {
+        let mask = self.slots.len() - 1;
+        let loaded = ids
+            .iter()
+            .fold(0u64, |acc, &id| acc ^ self.slots[id as usize & mask]);
+        std::hint::black_box(loaded);
+    }
+
+    /// Adds a (non-zero) id; false when it was there already.
+    fn insert(&mut self, id: u64) -> bool {
+        if (self.used + 1) * 2 > self.slots.len() {
+            let size = self.slots.len() * 2;
+            let old = std::mem::replace(&mut self.slots, vec![0; size]);
+            self.used = 0;
+            for id in old.into_iter().filter(|&id| id != 0) {
+                self.insert(id);
+            }
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = id as usize & mask;
+        loop {
+            match self.slots[i] {
+                0 => {
+                    self.slots[i] = id;
+                    self.used += 1;
+                    return true;
+                }
+                seen if seen == id => return false,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+}
+
+/// Appends `text.to_lowercase()` (without allocating for ASCII text).
+fn push_lowercase(buffer: &mut String, text: &str) {
+    if text.is_ascii() {
+        buffer.extend(text.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        buffer.push_str(&text.to_lowercase());
+    }
+}
+
 /// Sorts events by time (stable: equal times keep load order) and trims spare capacity.
 fn sort_by_time(events: EventColumns) -> EventColumns {
-    let n = events.len();
     if events.time.windows(2).all(|w| w[0] <= w[1]) {
         let mut events = events;
         shrink(&mut events);
         return events;
     }
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.sort_by_key(|&i| events.time[i as usize]);
+    let order = time_order(&events.time);
     let gather = |column: &Vec<_>| {
         order
             .iter()
@@ -746,6 +867,30 @@ fn sort_by_time(events: EventColumns) -> EventColumns {
         reason: gather(&events.reason),
         id: order.iter().map(|&i| events.id[i as usize]).collect(),
     }
+}
+
+/// The stable order of `times`: each time packed with its index into one integer when the span
+/// of times allows (it does for any real data), else an indirect stable sort.
+fn time_order(times: &[Millis]) -> Vec<u32> {
+    let n = times.len();
+    let (Some(&min), Some(&max)) = (times.iter().min(), times.iter().max()) else {
+        return Vec::new();
+    };
+    let index_bits = usize::BITS - n.leading_zeros();
+    let span = (max as i128 - min as i128) as u128;
+    if index_bits < 64 && span < 1u128 << (64 - index_bits) {
+        let mut keys: Vec<u64> = times
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| (((t as i128 - min as i128) as u64) << index_bits) | i as u64)
+            .collect();
+        keys.sort_unstable();
+        let index_mask = (1u64 << index_bits) - 1;
+        return keys.into_iter().map(|k| (k & index_mask) as u32).collect();
+    }
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_by_key(|&i| times[i as usize]);
+    order
 }
 
 fn shrink(events: &mut EventColumns) {

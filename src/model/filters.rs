@@ -7,6 +7,7 @@ use super::method::{Method, MethodCode, CANONICAL_COUNT, NO_METHOD};
 use super::period::{period_range, Period};
 use super::policy::satisfies_admin_rule;
 use super::population::Population;
+use super::time::Millis;
 
 /// A column sort: which column, and whether descending.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -188,45 +189,122 @@ pub fn search_people(ds: &Dataset, query: &str) -> Option<Vec<bool>> {
     )
 }
 
-/// Rank of each person by lower-case name (then user name), or by user name alone.
-fn person_ranks(ds: &Dataset, by_user_name: bool) -> Vec<u32> {
-    let n = ds.search_text.len();
-    let key = |p: u32| -> &str {
-        let text = ds.search_text.get(p);
-        if by_user_name {
-            text.split_once('\n').map_or(text, |(_, upn)| upn)
-        } else {
-            text
+/// Dense ranks by `keys`: equal keys share a rank, so that sorting rows by rank is a stable sort
+/// by the key itself (ties keep row order).
+fn dense_ranks<K: Ord>(keys: &[K]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+    order.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+    let mut rank = vec![0u32; keys.len()];
+    let mut r = 0;
+    for (i, &k) in order.iter().enumerate() {
+        if i > 0 && keys[order[i - 1] as usize] != keys[k as usize] {
+            r += 1;
         }
-    };
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.sort_by(|&a, &b| key(a).cmp(key(b)));
-    let mut rank = vec![0u32; n];
-    for (r, &p) in order.iter().enumerate() {
-        rank[p as usize] = r as u32;
+        rank[k as usize] = r;
     }
     rank
+}
+
+/// A person's lower-case name and user name, read from the search text "name\nuser name"
+/// (lower-casing keeps line breaks, so the separator is the one after the name's own).
+fn lower_names(ds: &Dataset, p: u32) -> (&str, &str) {
+    let text = ds.search_text.get(p);
+    let breaks = memchr::memchr_iter(b'\n', ds.names.get(p).as_bytes()).count();
+    match memchr::memchr_iter(b'\n', text.as_bytes()).nth(breaks) {
+        Some(at) => (&text[..at], &text[at + 1..]),
+        None => (text, ""),
+    }
+}
+
+/// Rank of each person by lower-case name (then user name), or by user name alone.
+fn person_ranks(ds: &Dataset, by_user_name: bool) -> Vec<u32> {
+    let people = 0..ds.search_text.len() as u32;
+    // Names without a byte up to a line break (the usual case) compare as their whole search
+    // text: "name\nuser name" orders like the pair (name, user name) then.
+    let plain = |p: u32| !ds.names.get(p).bytes().any(|b| b <= b'\n');
+    if by_user_name {
+        let keys: Vec<&str> = people
+            .map(|p| match ds.search_text.get(p).split_once('\n') {
+                Some((_, user_name)) if plain(p) => user_name,
+                _ => lower_names(ds, p).1,
+            })
+            .collect();
+        dense_ranks(&keys)
+    } else if people.clone().all(plain) {
+        let keys: Vec<&str> = people.map(|p| ds.search_text.get(p)).collect();
+        dense_ranks(&keys)
+    } else {
+        let keys: Vec<(&str, &str)> = people.map(|p| lower_names(ds, p)).collect();
+        dense_ranks(&keys)
+    }
 }
 
 /// Rank of each method code by label (no method last).
 fn method_ranks(ds: &Dataset) -> Vec<u32> {
     let n = ds.methods.len();
-    let mut codes: Vec<MethodCode> = (0..n as MethodCode).collect();
-    let label = |c: MethodCode| ds.methods.method(c).map(|m| m.label().to_lowercase());
-    codes.sort_by_cached_key(|&c| label(c));
-    let mut rank = vec![0u32; n + 1];
-    for (r, &c) in codes.iter().enumerate() {
-        rank[c as usize] = r as u32;
-    }
-    rank[n] = n as u32;
+    let labels: Vec<String> = (0..n as MethodCode)
+        .map(|c| {
+            ds.methods
+                .method(c)
+                .map(|m| m.label().to_lowercase())
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut rank = dense_ranks(&labels);
+    rank.push(n as u32);
     rank
 }
 
-fn sort_stable<K: Ord>(order: &mut [u32], descending: bool, key: impl Fn(u32) -> K) {
-    if descending {
-        order.sort_by_key(|&i| std::cmp::Reverse(key(i)));
-    } else {
-        order.sort_by_key(|&i| key(i));
+/// A sort key that orders like a `u64`, so that every column goes through one sort routine:
+/// each instantiation of the standard library's sort adds kilobytes to the wasm download.
+trait SortKey {
+    fn to_u64(self) -> u64;
+}
+
+impl SortKey for u32 {
+    fn to_u64(self) -> u64 {
+        self as u64
+    }
+}
+
+impl SortKey for u8 {
+    fn to_u64(self) -> u64 {
+        self as u64
+    }
+}
+
+impl SortKey for bool {
+    fn to_u64(self) -> u64 {
+        self as u64
+    }
+}
+
+impl SortKey for i64 {
+    /// Flipping the sign bit keeps the order of signed values.
+    fn to_u64(self) -> u64 {
+        (self as u64) ^ (1 << 63)
+    }
+}
+
+/// Sorts `order` by `key`, stably: ties keep their order (also when descending).
+fn sort_stable<K: SortKey>(order: &mut [u32], descending: bool, key: impl Fn(u32) -> K) {
+    let flip = if descending { u64::MAX } else { 0 };
+    let keyed: Vec<(u64, u32)> = order
+        .iter()
+        .enumerate()
+        .map(|(position, &i)| (key(i).to_u64() ^ flip, position as u32))
+        .collect();
+    sort_keyed(order, keyed);
+}
+
+/// The one sort routine: (key, position) pairs are all distinct, so an unstable sort of them is
+/// a stable sort by key.
+#[inline(never)]
+fn sort_keyed(order: &mut [u32], mut keyed: Vec<(u64, u32)>) {
+    keyed.sort_unstable();
+    let before = order.to_vec();
+    for (slot, (_, position)) in order.iter_mut().zip(keyed) {
+        *slot = before[position as usize];
     }
 }
 
@@ -264,7 +342,8 @@ pub fn user_order(ds: &Dataset, sort: Sort<UserColumn>) -> Vec<u32> {
                     k
                 })
                 .collect();
-            sort_stable(&mut order, sort.descending, |i| &keys[i as usize]);
+            let keys = dense_ranks(&keys);
+            sort_stable(&mut order, sort.descending, |i| keys[i as usize]);
         }
     }
     order
@@ -277,7 +356,7 @@ pub fn event_order(ds: &Dataset, sort: Sort<EventColumn>) -> Vec<u32> {
     if sort.column == EventColumn::Date {
         // Events are stored in time order; equal times keep load order either way.
         return if sort.descending {
-            (0..n).rev().collect()
+            NewestFirst::new(&ev.time, 0..n).collect()
         } else {
             (0..n).collect()
         };
@@ -308,18 +387,62 @@ pub fn event_order(ds: &Dataset, sort: Sort<EventColumn>) -> Vec<u32> {
             });
         }
         EventColumn::FailureReason => {
-            let mut reasons: Vec<u32> = (0..ds.reasons.len() as u32).collect();
-            reasons.sort_by_cached_key(|&r| ds.reasons.get(r).to_lowercase());
-            let mut rank = vec![0u32; reasons.len()];
-            for (k, &r) in reasons.iter().enumerate() {
-                rank[r as usize] = k as u32;
-            }
+            let reasons: Vec<String> = ds.reasons.iter().map(str::to_lowercase).collect();
+            let rank = dense_ranks(&reasons);
             sort_stable(&mut order, sort.descending, |i| {
                 rank[ev.reason[i as usize] as usize]
             });
         }
     }
     order
+}
+
+/// Event indexes of a range of the time-ordered events, newest first; equal times keep load
+/// order (a stable descending sort, like every other column's).
+struct NewestFirst<'a> {
+    times: &'a [Millis],
+    floor: u32,
+    group_start: u32,
+    group_end: u32,
+    next: u32,
+}
+
+impl<'a> NewestFirst<'a> {
+    fn new(times: &'a [Millis], range: std::ops::Range<u32>) -> Self {
+        NewestFirst {
+            times,
+            floor: range.start,
+            group_start: range.end,
+            group_end: range.end,
+            next: range.end,
+        }
+    }
+}
+
+impl Iterator for NewestFirst<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        if self.next < self.group_end {
+            let i = self.next;
+            self.next += 1;
+            return Some(i);
+        }
+        // Step back to the previous group of equal times.
+        if self.group_start <= self.floor {
+            return None;
+        }
+        let end = self.group_start;
+        let time = self.times[end as usize - 1];
+        let mut start = end - 1;
+        while start > self.floor && self.times[start as usize - 1] == time {
+            start -= 1;
+        }
+        self.group_start = start;
+        self.group_end = end;
+        self.next = start + 1;
+        Some(start)
+    }
 }
 
 /// Users matching `filter`, in its sort order.
@@ -445,12 +568,11 @@ pub fn filter_events(ds: &Dataset, filter: &EventFilter) -> Vec<u32> {
     if filter.sort.column == EventColumn::Date {
         // Time order is storage order: walk only the period's slice.
         let range = period_range(ds, filter.period);
-        let slice: Box<dyn Iterator<Item = u32>> = if filter.sort.descending {
-            Box::new(range.rev())
+        return if filter.sort.descending {
+            filter_events_iter(ds, filter, NewestFirst::new(&ds.events.time, range))
         } else {
-            Box::new(range)
+            filter_events_iter(ds, filter, range)
         };
-        return filter_events_iter(ds, filter, slice);
     }
     filter_events_in(ds, filter, &event_order(ds, filter.sort))
 }

@@ -1,7 +1,7 @@
 //! The population control, mirroring Graph's `includedUserTypes` / `includedUserRoles`:
 //! all / members / guests × all / admins / non-admins. Applies to tiles, charts and lists.
 
-use super::dataset::{Dataset, P_ADMIN, P_GUEST, P_MEMBER, P_NONADMIN};
+use super::dataset::{user_class, Dataset, P_ADMIN, P_GUEST, P_MEMBER, P_NONADMIN};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum UserKind {
@@ -107,9 +107,10 @@ impl Population {
         self == Population::ALL
     }
 
-    /// Whether user `u` belongs to this population.
+    /// Whether user `u` belongs to this population, by the row's own user type and admin flag
+    /// (two rows of one person, one keyed by id and one by user name, may differ).
     pub fn has_user(self, ds: &Dataset, u: u32) -> bool {
-        self.is_all() || self.admits(ds.person_class[ds.users.person[u as usize] as usize])
+        self.is_all() || self.admits(user_class(ds.users.flags[u as usize]))
     }
 
     /// Whether the person behind event `e` belongs to this population.

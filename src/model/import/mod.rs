@@ -3,6 +3,7 @@
 
 mod csv;
 mod json;
+mod scan;
 
 use std::fmt;
 
@@ -160,6 +161,7 @@ impl ErrorLog {
 /// assert_eq!(file.records, 1);
 /// ```
 pub fn import_file(name: &str, bytes: &[u8]) -> FileImport {
+    let with_bom = bytes.starts_with(b"\xEF\xBB\xBF");
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first = bytes.iter().position(|b| !b.is_ascii_whitespace());
     let fail = |message: String| {
@@ -181,7 +183,9 @@ pub fn import_file(name: &str, bytes: &[u8]) -> FileImport {
     };
     let head = &bytes[..bytes.len().min(8192)];
     let nul_bytes = head.iter().filter(|&&b| b == 0).count();
-    if nul_bytes * 100 > head.len() || !is_cut_utf8(head) {
+    // A UTF-8 byte-order mark declares text (our downloads carry one): NUL characters in its
+    // cells are data, not the sign of a binary file.
+    if (!with_bom && nul_bytes * 100 > head.len()) || !is_cut_utf8(head) {
         return fail(
             "the file is binary, not a JSON or CSV export (is it a spreadsheet or an archive?)."
                 .to_string(),
