@@ -25,7 +25,7 @@ pub use filters::{
     event_order, filter_events, filter_events_in, filter_users, filter_users_in, user_order,
     EventColumn, EventFilter, Sort, UserColumn, UserFilter,
 };
-pub use import::{import_file, FileImport, FileKind, ImportError};
+pub use import::{import_file, FileImport, FileKind, ImportError, ImportJob, ImportProgress};
 pub use insights::{insights, Insight, InsightKind};
 pub use method::Method;
 pub use period::Period;

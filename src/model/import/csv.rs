@@ -79,139 +79,211 @@ fn delimiter(bytes: &[u8]) -> u8 {
     }
 }
 
-pub(super) fn import_csv(name: &str, bytes: &[u8]) -> FileImport {
-    let mut log = ErrorLog::new(name);
-    let mut batch = Batch::new(name);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter(bytes))
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(bytes);
-    let fail = |log: ErrorLog, batch: Batch| FileImport {
-        name: name.to_string(),
-        kind: FileKind::Unknown,
-        records: 0,
-        bad_records: 0,
-        error_count: log.count,
-        errors: log.listed,
-        fatal: true,
-        batch,
-    };
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            log.push(
+/// Reads a CSV a slice of rows at a time (see [`super::ImportJob`]); the same result as reading
+/// it in one go.
+pub(super) struct CsvJob {
+    log: ErrorLog,
+    batch: Batch,
+    kind: FileKind,
+    fatal: bool,
+    delimiter: u8,
+    columns: Vec<Option<Column>>,
+    ambiguous_names: bool,
+    /// Where the next row starts, and its line number.
+    pos: usize,
+    line: u64,
+    done: bool,
+    good: usize,
+    bad: usize,
+    record_no: usize,
+}
+
+impl CsvJob {
+    /// Reads the header line and decides what the file holds.
+    pub(super) fn new(name: &str, bytes: &[u8]) -> CsvJob {
+        let delimiter = delimiter(bytes);
+        let mut job = CsvJob {
+            log: ErrorLog::new(name),
+            batch: Batch::new(name),
+            kind: FileKind::Unknown,
+            fatal: true,
+            delimiter,
+            columns: Vec::new(),
+            ambiguous_names: false,
+            pos: 0,
+            line: 1,
+            done: true,
+            good: 0,
+            bad: 0,
+            record_no: 0,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(bytes);
+        let mut headers = csv::StringRecord::new();
+        match reader.read_record(&mut headers) {
+            Ok(true) => {}
+            Ok(false) => return job,
+            Err(e) => {
+                job.log.push(
+                    Some(1),
+                    None,
+                    None,
+                    format!("the header line could not be read: {}.", csv_error_text(&e)),
+                );
+                return job;
+            }
+        }
+        job.columns = headers.iter().map(column_of).collect();
+        job.ambiguous_names = headers
+            .iter()
+            .any(|h| h.trim().eq_ignore_ascii_case("user"));
+        let has = |c: Column| job.columns.contains(&Some(c));
+        let kind = if has(Column::Date) && (has(Column::Feature) || has(Column::Status)) {
+            FileKind::ActivityCsv
+        } else if has(Column::Registered) || has(Column::Capable) || has(Column::Enabled) {
+            FileKind::RegistrationCsv
+        } else {
+            let shown: Vec<String> = headers
+                .iter()
+                .take(8)
+                .map(|h| format!("\u{201c}{h}\u{201d}"))
+                .collect();
+            job.log.push(
                 Some(1),
                 None,
                 None,
-                format!("the header line could not be read: {e}."),
+                format!(
+                    "not a JSON or CSV export this app knows: the first line ({}) is not the header of registration details (Registered, Enabled, Capable…) nor of events (Date, Feature, Status…).",
+                    shown.join(", ")
+                ),
             );
-            return fail(log, batch);
+            return job;
+        };
+        if kind == FileKind::RegistrationCsv && !(has(Column::Registered) && has(Column::Enabled)) {
+            job.log.push(
+                Some(1),
+                None,
+                None,
+                "the registration CSV needs both a Registered and an Enabled column.".to_string(),
+            );
+            return job;
         }
-    };
-    let columns: Vec<Option<Column>> = headers.iter().map(column_of).collect();
-    let ambiguous_names = headers
-        .iter()
-        .any(|h| h.trim().eq_ignore_ascii_case("user"));
-    let has = |c: Column| columns.contains(&Some(c));
-    let kind = if has(Column::Date) && (has(Column::Feature) || has(Column::Status)) {
-        FileKind::ActivityCsv
-    } else if has(Column::Registered) || has(Column::Capable) || has(Column::Enabled) {
-        FileKind::RegistrationCsv
-    } else {
-        let shown: Vec<String> = headers
-            .iter()
-            .take(8)
-            .map(|h| format!("\u{201c}{h}\u{201d}"))
-            .collect();
-        log.push(
-            Some(1),
-            None,
-            None,
-            format!(
-                "not a JSON or CSV export this app knows: the first line ({}) is not the header of registration details (Registered, Enabled, Capable…) nor of events (Date, Feature, Status…).",
-                shown.join(", ")
-            ),
-        );
-        return fail(log, batch);
-    };
-    if kind == FileKind::RegistrationCsv && !(has(Column::Registered) && has(Column::Enabled)) {
-        log.push(
-            Some(1),
-            None,
-            None,
-            "the registration CSV needs both a Registered and an Enabled column.".to_string(),
-        );
-        return fail(log, batch);
+        job.kind = kind;
+        job.fatal = false;
+        job.done = false;
+        job.pos = reader.position().byte() as usize;
+        job.line = reader.position().line();
+        job
     }
 
-    let mut good = 0;
-    let mut bad = 0;
-    let mut record_no = 0;
-    let mut row = csv::StringRecord::new();
-    let mut cells: Vec<String> = Vec::new();
-    loop {
-        match reader.read_record(&mut row) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                record_no += 1;
-                bad += 1;
-                let line = e.position().map(|p| p.line() as usize);
-                log.push(
-                    line,
-                    None,
-                    Some(record_no),
-                    format!("the row could not be read: {}.", csv_error_text(&e)),
-                );
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+    pub(super) fn position(&self, bytes: &[u8]) -> usize {
+        if self.done {
+            bytes.len()
+        } else {
+            self.pos
+        }
+    }
+
+    pub(super) fn records(&self) -> (usize, usize) {
+        (self.good, self.bad)
+    }
+
+    /// Reads up to `max` more rows of `bytes` (the same bytes every call); true when finished.
+    pub(super) fn step(&mut self, bytes: &[u8], max: usize) -> bool {
+        if self.done {
+            return true;
+        }
+        let base = self.pos;
+        let base_line = self.line;
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(&bytes[base.min(bytes.len())..]);
+        let at_line = |line: u64| (base_line + line - 1) as usize;
+        let mut row = csv::StringRecord::new();
+        let mut cells: Vec<String> = Vec::new();
+        let mut read = 0;
+        while read < max.max(1) {
+            match reader.read_record(&mut row) {
+                Ok(false) => {
+                    self.done = true;
                     break;
                 }
+                Ok(true) => {}
+                Err(e) => {
+                    self.record_no += 1;
+                    self.bad += 1;
+                    read += 1;
+                    let line = e.position().map(|p| at_line(p.line()));
+                    self.log.push(
+                        line,
+                        None,
+                        Some(self.record_no),
+                        format!("the row could not be read: {}.", csv_error_text(&e)),
+                    );
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        self.done = true;
+                        break;
+                    }
+                    continue;
+                }
+            }
+            let line = row.position().map(|p| at_line(p.line()));
+            if row.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
-        }
-        record_no += 1;
-        let line = row.position().map(|p| p.line() as usize);
-        if row.iter().all(|c| c.trim().is_empty()) {
-            record_no -= 1;
-            continue;
-        }
-        cells.clear();
-        cells.extend(row.iter().map(|c| unguard(c).to_string()));
-        let row = Row {
-            columns: &columns,
-            cells: &cells,
-            ambiguous_names,
-        };
-        let outcome = match kind {
-            FileKind::ActivityCsv => read_event(&row, &mut batch),
-            _ => read_user(&row, &mut batch),
-        };
-        match outcome {
-            Ok(()) => good += 1,
-            Err(message) => {
-                bad += 1;
-                log.push(line, None, Some(record_no), message);
+            read += 1;
+            self.record_no += 1;
+            cells.clear();
+            cells.extend(row.iter().map(|c| unguard(c).to_string()));
+            let row = Row {
+                columns: &self.columns,
+                cells: &cells,
+                ambiguous_names: self.ambiguous_names,
+            };
+            let outcome = match self.kind {
+                FileKind::ActivityCsv => read_event(&row, &mut self.batch),
+                _ => read_user(&row, &mut self.batch),
+            };
+            match outcome {
+                Ok(()) => self.good += 1,
+                Err(message) => {
+                    self.bad += 1;
+                    self.log.push(line, None, Some(self.record_no), message);
+                }
             }
         }
+        let position = reader.position();
+        self.pos = base + position.byte() as usize;
+        self.line = base_line + position.line() - 1;
+        self.done
     }
-    if good == 0 && bad == 0 {
-        log.push(
-            None,
-            None,
-            None,
-            "the CSV has a header but no rows.".to_string(),
-        );
-    }
-    FileImport {
-        name: name.to_string(),
-        kind,
-        records: good,
-        bad_records: bad,
-        error_count: log.count,
-        errors: log.listed,
-        fatal: false,
-        batch,
+
+    /// The outcome; reads whatever is left first.
+    pub(super) fn finish(mut self, name: &str, bytes: &[u8]) -> FileImport {
+        while !self.step(bytes, usize::MAX / 2) {}
+        if !self.fatal && self.good == 0 && self.bad == 0 {
+            self.log.push(
+                None,
+                None,
+                None,
+                "the CSV has a header but no rows.".to_string(),
+            );
+        }
+        FileImport {
+            name: name.to_string(),
+            kind: self.kind,
+            records: self.good,
+            bad_records: self.bad,
+            error_count: self.log.count,
+            errors: self.log.listed,
+            fatal: self.fatal,
+            batch: self.batch,
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::{parse_bool, ErrorLog, FileImport, FileKind};
+use super::{parse_bool, scan, ErrorLog, FileImport, FileKind};
 use crate::model::batch::{Batch, EventInput, Feature, Status, UserInput, UserType};
 use crate::model::time::parse_time;
 
@@ -598,120 +598,369 @@ impl<'de> Visitor<'de> for Records<'_> {
     }
 }
 
-/// Reads JSON or NDJSON bytes (BOM already removed).
-pub(super) fn import_json(name: &str, bytes: &[u8]) -> FileImport {
-    let mut sink = Sink {
-        batch: Batch::new(name),
-        log: ErrorLog::new(name),
-        record: 0,
-        line: None,
-        good: 0,
-        bad: 0,
-        users_current: 0,
-        users_legacy: 0,
-        events: 0,
-        legacy_events_hint: false,
-    };
-    // Rough pre-size: Graph events are about 230 bytes each.
-    sink.batch.reserve_events(bytes.len() / 400);
-    let mut fatal = false;
-    // Text that is UTF-8 as a whole is read without checking each string again.
-    let text = std::str::from_utf8(bytes).ok();
+/// Where a resumable JSON read stands.
+#[derive(Clone, Copy, Debug)]
+enum Stage {
+    Start,
+    /// One value per line; `line` lines read so far.
+    Ndjson {
+        pos: usize,
+        line: usize,
+    },
+    /// Inside the top-level object that opened at `open`: before a key or its closing brace.
+    PageKeys {
+        pos: usize,
+        open: usize,
+        saw_value: bool,
+    },
+    /// Inside an array of items. `page`: the `value` array of the top-level object that opened
+    /// there (records); `None`: the top-level array itself (records or whole pages).
+    Elements {
+        pos: usize,
+        page: Option<usize>,
+        first: bool,
+    },
+    Done,
+}
 
-    if is_ndjson(bytes) {
-        let mut line_no = 0;
-        let mut start = 0;
-        let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
-        for end in ends {
-            let mut range = start..end;
-            start = end + 1;
-            line_no += 1;
-            if bytes[range.clone()].ends_with(b"\r") {
-                range.end -= 1;
-            }
-            let line = &bytes[range.clone()];
-            if line.iter().all(|b| b.is_ascii_whitespace()) {
-                continue;
-            }
-            sink.line = Some(line_no);
-            let result = read_value(&mut sink, line, text.map(|t| &t[range]));
-            if let Err(e) = result {
-                sink.record += 1;
-                sink.bad += 1;
-                sink.log.push(
-                    Some(line_no),
+/// Reads JSON or NDJSON a slice of records at a time, so a browser can show progress and
+/// never freeze on a big file. The same visitors as a one-shot read; the same result.
+pub(super) struct JsonJob {
+    sink: Sink,
+    stage: Stage,
+    fatal: bool,
+}
+
+impl JsonJob {
+    pub(super) fn new(name: &str, len: usize) -> JsonJob {
+        let mut sink = Sink {
+            batch: Batch::new(name),
+            log: ErrorLog::new(name),
+            record: 0,
+            line: None,
+            good: 0,
+            bad: 0,
+            users_current: 0,
+            users_legacy: 0,
+            events: 0,
+            legacy_events_hint: false,
+        };
+        // Rough pre-size: Graph events are about 230 bytes each.
+        sink.batch.reserve_events(len / 400);
+        JsonJob {
+            sink,
+            stage: Stage::Start,
+            fatal: false,
+        }
+    }
+
+    /// Bytes of `b` read so far.
+    pub(super) fn position(&self, b: &[u8]) -> usize {
+        match self.stage {
+            Stage::Start => 0,
+            Stage::Ndjson { pos, .. }
+            | Stage::PageKeys { pos, .. }
+            | Stage::Elements { pos, .. } => pos,
+            Stage::Done => b.len(),
+        }
+    }
+
+    /// Records read so far, good and bad.
+    pub(super) fn records(&self) -> (usize, usize) {
+        (self.sink.good, self.sink.bad)
+    }
+
+    /// Reads about `max` more records of `b` (the same bytes every call); true when finished.
+    pub(super) fn step(&mut self, b: &[u8], max: usize) -> bool {
+        let target = self.sink.good + self.sink.bad + max.max(1);
+        while self.sink.good + self.sink.bad < target {
+            self.stage = match self.stage {
+                Stage::Done => return true,
+                Stage::Start => {
+                    let pos = scan::skip_ws(b, 0);
+                    if is_ndjson(b) {
+                        Stage::Ndjson { pos, line: 0 }
+                    } else if b.get(pos) == Some(&b'{') {
+                        Stage::PageKeys {
+                            pos: pos + 1,
+                            open: pos,
+                            saw_value: false,
+                        }
+                    } else if b.get(pos) == Some(&b'[') {
+                        Stage::Elements {
+                            pos: pos + 1,
+                            page: None,
+                            first: true,
+                        }
+                    } else {
+                        self.whole(b, pos, b.len());
+                        Stage::Done
+                    }
+                }
+                Stage::Ndjson { pos, line } => self.ndjson_line(b, pos, line),
+                Stage::PageKeys {
+                    pos,
+                    open,
+                    saw_value,
+                } => self.page_key(b, pos, open, saw_value),
+                Stage::Elements { pos, page, first } => self.element(b, pos, page, first),
+            };
+        }
+        matches!(self.stage, Stage::Done)
+    }
+
+    /// Reads `b[from..to]` as one value in one go (a single record, or an odd shape).
+    fn whole(&mut self, b: &[u8], from: usize, to: usize) {
+        if let Err(e) = read_value(&mut self.sink, &b[from..to], true) {
+            self.fail_at(b, from, &e);
+        }
+    }
+
+    /// A fatal problem: the rest of the file cannot be read.
+    fn fail_at(&mut self, b: &[u8], from: usize, e: &serde_json::Error) {
+        self.fatal = true;
+        let (line, column) = absolute(b, from, e);
+        let mut message = describe_json_error(e);
+        if self.sink.good > 0 {
+            message.push_str(&format!(
+                " The {} records before this point were read.",
+                self.sink.good
+            ));
+        }
+        self.sink.log.push(line, column, None, message);
+    }
+
+    /// A structural problem found by the scanner at `pos`.
+    fn fail_here(&mut self, b: &[u8], pos: usize, what: &str) -> Stage {
+        self.fatal = true;
+        let (line, column) = scan::line_column(b, pos);
+        let message = if pos >= b.len() {
+            "the JSON ends too early; the file looks truncated.".to_string()
+        } else {
+            format!("not valid JSON: {what}.")
+        };
+        let mut message = message;
+        if self.sink.good > 0 {
+            message.push_str(&format!(
+                " The {} records before this point were read.",
+                self.sink.good
+            ));
+        }
+        self.sink.log.push(Some(line), Some(column), None, message);
+        Stage::Done
+    }
+
+    fn ndjson_line(&mut self, b: &[u8], pos: usize, line: usize) -> Stage {
+        if pos >= b.len() {
+            return Stage::Done;
+        }
+        let end = memchr::memchr(b'\n', &b[pos..]).map_or(b.len(), |i| pos + i);
+        let line = line + 1;
+        let mut text = &b[pos..end];
+        if text.ends_with(b"\r") {
+            text = &text[..text.len() - 1];
+        }
+        if !text.iter().all(|c| c.is_ascii_whitespace()) {
+            self.sink.line = Some(line);
+            if let Err(e) = read_value(&mut self.sink, text, true) {
+                self.sink.record += 1;
+                self.sink.bad += 1;
+                self.sink.log.push(
+                    Some(line),
                     Some(e.column()),
-                    Some(sink.record),
+                    Some(self.sink.record),
                     describe_json_error(&e),
                 );
             }
         }
-    } else {
-        let result = read_value(&mut sink, bytes, text);
-        if let Err(e) = result {
-            fatal = true;
-            let (line, column) = if e.line() > 0 {
-                (Some(e.line()), Some(e.column()))
-            } else {
-                (None, None)
-            };
-            let mut message = describe_json_error(&e);
-            if sink.good > 0 {
-                message.push_str(&format!(
-                    " The {} records before this point were read.",
-                    sink.good
-                ));
+        Stage::Ndjson { pos: end + 1, line }
+    }
+
+    fn page_key(&mut self, b: &[u8], pos: usize, open: usize, saw_value: bool) -> Stage {
+        let mut p = scan::skip_ws(b, pos);
+        if b.get(p) == Some(&b',') {
+            p = scan::skip_ws(b, p + 1);
+        }
+        match b.get(p) {
+            None => self.fail_here(b, p, "the object never closes"),
+            Some(b'}') => {
+                if !saw_value {
+                    // Not a page: one record (or something else) to read as a whole.
+                    self.whole(b, open, b.len());
+                    return Stage::Done;
+                }
+                self.trailing(b, p + 1)
             }
-            sink.log.push(line, column, None, message);
+            Some(b'"') => {
+                let Some(key_end) = scan::string_end(b, p) else {
+                    return self.fail_here(b, b.len(), "");
+                };
+                let colon = scan::skip_ws(b, key_end);
+                if b.get(colon) != Some(&b':') {
+                    return self.fail_here(b, colon, "expected a colon after a key");
+                }
+                let value = scan::skip_ws(b, colon + 1);
+                let key = &b[p + 1..key_end - 1];
+                if key == b"value" && b.get(value) == Some(&b'[') {
+                    return Stage::Elements {
+                        pos: value + 1,
+                        page: Some(open),
+                        first: true,
+                    };
+                }
+                let Some(end) = scan::value_end(b, value) else {
+                    return self.fail_here(b, b.len(), "");
+                };
+                if key == b"@odata.context" || key == b"@odata.type" {
+                    if let Ok(text) = serde_json::from_slice::<String>(&b[value..end]) {
+                        self.sink.note_context(&text);
+                    }
+                }
+                Stage::PageKeys {
+                    pos: end,
+                    open,
+                    saw_value,
+                }
+            }
+            Some(_) => {
+                // Not the shape of a page: let serde read it whole and say what is wrong.
+                self.whole(b, open, b.len());
+                Stage::Done
+            }
         }
     }
 
-    let kind = match (sink.users_current + sink.users_legacy, sink.events) {
-        (0, 0) => FileKind::Unknown,
-        (_, 0) if sink.users_legacy > sink.users_current => {
-            FileKind::CredentialUserRegistrationDetails
+    fn element(&mut self, b: &[u8], pos: usize, page: Option<usize>, first: bool) -> Stage {
+        let mut p = scan::skip_ws(b, pos);
+        if b.get(p) == Some(&b']') {
+            return match page {
+                Some(open) => Stage::PageKeys {
+                    pos: p + 1,
+                    open,
+                    saw_value: true,
+                },
+                None => self.trailing(b, p + 1),
+            };
         }
-        (_, 0) => FileKind::UserRegistrationDetails,
-        (0, _) if sink.legacy_events_hint => FileKind::UserCredentialUsageDetails,
-        (0, _) => FileKind::UserEventsSummary,
-        _ => FileKind::MixedJson,
-    };
-    if kind == FileKind::Unknown && !fatal && sink.bad == 0 {
-        sink.log.push(
-            None,
-            None,
-            None,
-            "no records found: the file is valid JSON but holds no registration details or events."
-                .to_string(),
-        );
+        if !first {
+            if b.get(p) != Some(&b',') {
+                return match b.get(p) {
+                    None => self.fail_here(b, p, ""),
+                    Some(_) => self.fail_here(b, p, "expected a comma between records"),
+                };
+            }
+            p = scan::skip_ws(b, p + 1);
+        }
+        let Some(end) = scan::value_end(b, p) else {
+            // Cut off inside this element: let serde say where and how.
+            let e = read_element(&mut self.sink, &b[p..]).err();
+            return match e {
+                Some(e) => {
+                    self.fail_at(b, p, &e);
+                    Stage::Done
+                }
+                None => self.fail_here(b, b.len(), ""),
+            };
+        };
+        let before = self.sink.good + self.sink.bad;
+        if let Err(e) = read_element(&mut self.sink, &b[p..end]) {
+            if self.sink.good + self.sink.bad == before {
+                self.sink.record += 1;
+                self.sink.bad += 1;
+            }
+            let (line, column) = absolute(b, p, &e);
+            let record = self.sink.record;
+            self.sink
+                .log
+                .push(line, column, Some(record), describe_json_error(&e));
+        }
+        Stage::Elements {
+            pos: end,
+            page,
+            first: false,
+        }
     }
-    FileImport {
-        name: name.to_string(),
-        kind,
-        records: sink.good,
-        bad_records: sink.bad,
-        error_count: sink.log.count,
-        errors: sink.log.listed,
-        fatal,
-        batch: sink.batch,
+
+    /// After the top-level value only white space may follow.
+    fn trailing(&mut self, b: &[u8], pos: usize) -> Stage {
+        let rest = scan::skip_ws(b, pos);
+        if rest < b.len() {
+            return self.fail_here(b, rest, "unexpected text after the end of the JSON");
+        }
+        Stage::Done
+    }
+
+    /// The outcome; reads whatever is left first.
+    pub(super) fn finish(mut self, name: &str, b: &[u8]) -> FileImport {
+        while !self.step(b, usize::MAX / 2) {}
+        let sink = &mut self.sink;
+        let fatal = self.fatal;
+        let kind = match (sink.users_current + sink.users_legacy, sink.events) {
+            (0, 0) => FileKind::Unknown,
+            (_, 0) if sink.users_legacy > sink.users_current => {
+                FileKind::CredentialUserRegistrationDetails
+            }
+            (_, 0) => FileKind::UserRegistrationDetails,
+            (0, _) if sink.legacy_events_hint => FileKind::UserCredentialUsageDetails,
+            (0, _) => FileKind::UserEventsSummary,
+            _ => FileKind::MixedJson,
+        };
+        if kind == FileKind::Unknown && !fatal && sink.bad == 0 {
+            sink.log.push(
+                None,
+                None,
+                None,
+                "no records found: the file is valid JSON but holds no registration details or events."
+                    .to_string(),
+            );
+        }
+        FileImport {
+            name: name.to_string(),
+            kind,
+            records: sink.good,
+            bad_records: sink.bad,
+            error_count: sink.log.count,
+            errors: std::mem::take(&mut sink.log.listed),
+            fatal,
+            batch: std::mem::take(&mut sink.batch),
+        }
     }
 }
 
-/// Reads one JSON value (a file, or a line of NDJSON) into the sink; `text` is the same bytes
-/// when they are known to be UTF-8 (then strings are not checked again: same result, faster).
-fn read_value(sink: &mut Sink, bytes: &[u8], text: Option<&str>) -> Result<(), serde_json::Error> {
+/// The file position of a serde error in `b[from..]`.
+fn absolute(b: &[u8], from: usize, e: &serde_json::Error) -> (Option<usize>, Option<usize>) {
+    if e.line() == 0 {
+        return (None, None);
+    }
+    let (line, column) = scan::line_column(b, from);
+    if e.line() == 1 {
+        (Some(line), Some(column + e.column() - 1))
+    } else {
+        (Some(line + e.line() - 1), Some(e.column()))
+    }
+}
+
+/// Reads one JSON value (a whole file, or a line of NDJSON) that may be a page, a record or a
+/// list of them. Valid UTF-8 is parsed as text, so strings are not checked again.
+fn read_value(sink: &mut Sink, bytes: &[u8], top: bool) -> Result<(), serde_json::Error> {
     fn read<'de, R: serde_json::de::Read<'de>>(
         sink: &mut Sink,
+        top: bool,
         mut de: serde_json::Deserializer<R>,
     ) -> Result<(), serde_json::Error> {
-        Item { sink, top: true }
+        Item { sink, top }
             .deserialize(&mut de)
             .and_then(|()| de.end())
     }
-    match text {
-        Some(text) => read(sink, serde_json::Deserializer::from_str(text)),
-        None => read(sink, serde_json::Deserializer::from_slice(bytes)),
+    match std::str::from_utf8(bytes) {
+        Ok(text) => read(sink, top, serde_json::Deserializer::from_str(text)),
+        Err(_) => read(sink, top, serde_json::Deserializer::from_slice(bytes)),
     }
+}
+
+/// Reads one element of an array: a record, or a whole page.
+fn read_element(sink: &mut Sink, bytes: &[u8]) -> Result<(), serde_json::Error> {
+    read_value(sink, bytes, false)
 }
 
 /// NDJSON when the first line alone is a complete JSON value and more follows.

@@ -150,7 +150,8 @@ impl ErrorLog {
     }
 }
 
-/// Reads one file, detecting its format and record kind.
+/// Reads one file, detecting its format and record kind (all at once; see [`ImportJob`] to read
+/// a big file a slice at a time).
 ///
 /// ```
 /// use sspr_insights::model::import_file;
@@ -161,39 +162,134 @@ impl ErrorLog {
 /// assert_eq!(file.records, 1);
 /// ```
 pub fn import_file(name: &str, bytes: &[u8]) -> FileImport {
-    let with_bom = bytes.starts_with(b"\xEF\xBB\xBF");
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let first = bytes.iter().position(|b| !b.is_ascii_whitespace());
-    let fail = |message: String| {
-        let mut log = ErrorLog::new(name);
-        log.push(None, None, None, message);
-        FileImport {
+    ImportJob::new(name, bytes).finish()
+}
+
+/// How far an [`ImportJob`] has read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportProgress {
+    pub bytes_done: usize,
+    pub bytes_total: usize,
+    /// Good records read so far.
+    pub records: usize,
+    /// Bad records met so far.
+    pub errors: usize,
+}
+
+enum Reader {
+    Json(json::JsonJob),
+    Csv(csv::CsvJob),
+    /// Refused before reading (empty, binary).
+    Refused(FileImport),
+}
+
+/// Reads one file a slice of records at a time, so a page can show progress and stay responsive
+/// between slices; the outcome is exactly [`import_file`]'s.
+///
+/// ```
+/// use sspr_insights::model::import::ImportJob;
+/// let text = b"Date,Feature,Status\n2026-11-20T10:00:00Z,Reset,Success\n2026-11-20T11:00:00Z,Reset,Failure\n";
+/// let mut job = ImportJob::new("activity.csv", &text[..]);
+/// assert!(!job.step(1));
+/// assert_eq!(job.progress().records, 1);
+/// let file = job.finish();
+/// assert_eq!(file.records, 2);
+/// ```
+pub struct ImportJob<B: AsRef<[u8]>> {
+    name: String,
+    bytes: B,
+    /// Where the content starts (after a byte-order mark).
+    start: usize,
+    reader: Reader,
+}
+
+impl<B: AsRef<[u8]>> ImportJob<B> {
+    /// Checks the first bytes and picks the reader; nothing is read yet.
+    pub fn new(name: &str, bytes: B) -> ImportJob<B> {
+        let all = bytes.as_ref();
+        let with_bom = all.starts_with(b"\xEF\xBB\xBF");
+        let start = if with_bom { 3 } else { 0 };
+        let content = &all[start..];
+        let refuse = |message: &str| {
+            let mut log = ErrorLog::new(name);
+            log.push(None, None, None, message.to_string());
+            Reader::Refused(FileImport {
+                name: name.to_string(),
+                kind: FileKind::Unknown,
+                records: 0,
+                bad_records: 0,
+                errors: log.listed,
+                error_count: log.count,
+                fatal: true,
+                batch: Batch::new(name),
+            })
+        };
+        let head = &content[..content.len().min(8192)];
+        let nul_bytes = head.iter().filter(|&&b| b == 0).count();
+        let reader = match content.iter().position(|b| !b.is_ascii_whitespace()) {
+            None => refuse("the file is empty."),
+            // A UTF-8 byte-order mark declares text (our downloads carry one): NUL characters in
+            // its cells are data, not the sign of a binary file.
+            Some(_) if (!with_bom && nul_bytes * 100 > head.len()) || !is_cut_utf8(head) => refuse(
+                "the file is binary, not a JSON or CSV export (is it a spreadsheet or an archive?).",
+            ),
+            Some(first) if matches!(content[first], b'{' | b'[') => {
+                Reader::Json(json::JsonJob::new(name, content.len()))
+            }
+            Some(_) => Reader::Csv(csv::CsvJob::new(name, content)),
+        };
+        ImportJob {
             name: name.to_string(),
-            kind: FileKind::Unknown,
-            records: 0,
-            bad_records: 0,
-            errors: log.listed,
-            error_count: log.count,
-            fatal: true,
-            batch: Batch::new(name),
+            bytes,
+            start,
+            reader,
         }
-    };
-    let Some(first) = first else {
-        return fail("the file is empty.".to_string());
-    };
-    let head = &bytes[..bytes.len().min(8192)];
-    let nul_bytes = head.iter().filter(|&&b| b == 0).count();
-    // A UTF-8 byte-order mark declares text (our downloads carry one): NUL characters in its
-    // cells are data, not the sign of a binary file.
-    if (!with_bom && nul_bytes * 100 > head.len()) || !is_cut_utf8(head) {
-        return fail(
-            "the file is binary, not a JSON or CSV export (is it a spreadsheet or an archive?)."
-                .to_string(),
-        );
     }
-    match bytes[first] {
-        b'{' | b'[' => json::import_json(name, bytes),
-        _ => csv::import_csv(name, bytes),
+
+    fn content(&self) -> &[u8] {
+        &self.bytes.as_ref()[self.start..]
+    }
+
+    /// Reads about `max_records` more records; true when the file is finished.
+    pub fn step(&mut self, max_records: usize) -> bool {
+        let content = &self.bytes.as_ref()[self.start..];
+        match &mut self.reader {
+            Reader::Json(job) => job.step(content, max_records),
+            Reader::Csv(job) => job.step(content, max_records),
+            Reader::Refused(_) => true,
+        }
+    }
+
+    /// How far the reading has come.
+    pub fn progress(&self) -> ImportProgress {
+        let content = self.content();
+        let total = self.bytes.as_ref().len();
+        let (done, (records, errors)) = match &self.reader {
+            Reader::Json(job) => (job.position(content), job.records()),
+            Reader::Csv(job) => (job.position(content), job.records()),
+            Reader::Refused(_) => (content.len(), (0, 1)),
+        };
+        ImportProgress {
+            bytes_done: (self.start + done).min(total),
+            bytes_total: total,
+            records,
+            errors,
+        }
+    }
+
+    /// The file's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The outcome (reads what is left first).
+    pub fn finish(self) -> FileImport {
+        let content = &self.bytes.as_ref()[self.start..];
+        match self.reader {
+            Reader::Json(job) => job.finish(&self.name, content),
+            Reader::Csv(job) => job.finish(&self.name, content),
+            Reader::Refused(file) => file,
+        }
     }
 }
 
