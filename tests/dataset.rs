@@ -413,3 +413,34 @@ fn merging_keeps_the_notes_of_earlier_loads() {
     let names: Vec<&str> = merged.sources().iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, vec!["first.json", "second.json"]);
 }
+
+#[test]
+fn pages_of_one_list_are_one_source() {
+    let mut first = batch_of(
+        "p1.json",
+        &page(&[event(
+            "1",
+            "2026-11-20T10:00:00Z",
+            "reset",
+            true,
+            "sms",
+            "a@x",
+        )]),
+    );
+    let mut second = batch_of(
+        "p2.json",
+        &page(&[event(
+            "2",
+            "2026-11-20T11:00:00Z",
+            "reset",
+            true,
+            "sms",
+            "a@x",
+        )]),
+    );
+    first.set_source("userEventsSummary (live)");
+    second.set_source("userEventsSummary (live)");
+    let ds = Dataset::build(vec![first, second], AsOf::Newest, SourceKind::Uploaded);
+    assert_eq!(ds.sources().len(), 1);
+    assert_eq!(ds.sources()[0].events, 2);
+}

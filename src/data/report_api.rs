@@ -1269,6 +1269,9 @@ impl PageWalk {
                 .unwrap_or_else(|| "it is not valid JSON".to_string());
             return bad_page(detail);
         }
+        // Errors name the page; the dataset lists the collection once, whatever its page count.
+        page.batch
+            .set_source(&format!("{} (live)", self.collection.name()));
         let head = match read_page_head(body) {
             Ok(head) => head,
             Err(e) => return bad_page(format!("it is not valid JSON ({e})")),

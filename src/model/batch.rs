@@ -548,6 +548,11 @@ impl Batch {
         self.cut_off = true;
     }
 
+    /// Renames the source (e.g. every page of a live list under the list's name).
+    pub fn set_source(&mut self, source: &str) {
+        self.source = source.to_string();
+    }
+
     pub fn source(&self) -> &str {
         &self.source
     }

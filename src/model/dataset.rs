@@ -357,7 +357,7 @@ impl Dataset {
         let mut methods = MethodTable::default();
         let mut reasons = super::strings::Interner::default();
         let mut warnings = Warnings::default();
-        let mut sources = Vec::with_capacity(batches.len());
+        let mut sources: Vec<SourceSummary> = Vec::with_capacity(batches.len());
 
         let mut events = EventColumns::with_capacity(total_events);
         let mut seen_events = IdSet::with_capacity(total_events);
@@ -367,11 +367,18 @@ impl Dataset {
         // People, methods, reasons and events, batch by batch (each batch's events are freed
         // as soon as they are copied).
         for batch in batches.iter_mut() {
-            sources.push(SourceSummary {
-                name: batch.source.clone(),
-                users: batch.users.len(),
-                events: batch.events.len(),
-            });
+            match sources.last_mut() {
+                // Pages of one list arrive as batches of the same name: one source.
+                Some(last) if last.name == batch.source => {
+                    last.users += batch.users.len();
+                    last.events += batch.events.len();
+                }
+                _ => sources.push(SourceSummary {
+                    name: batch.source.clone(),
+                    users: batch.users.len(),
+                    events: batch.events.len(),
+                }),
+            }
             if batch.cut_off {
                 warnings.cut_off_sources.push(batch.source.clone());
             }
