@@ -258,26 +258,6 @@ fn split_host_port(authority: &str, scheme: Scheme) -> Result<(String, u16), Str
     Ok((host, port))
 }
 
-/// Percent-encodes a query parameter value: everything but `A–Z a–z 0–9 - . _ ~` (like
-/// JavaScript's `encodeURIComponent`, which also keeps `!'()*`).
-///
-/// ```
-/// use sspr_insights::data::report_api::encode_query_value;
-/// assert_eq!(encode_query_value("eventDateTime ge 2026-10-21T14:30:00Z"),
-///            "eventDateTime%20ge%202026-10-21T14%3A30%3A00Z");
-/// ```
-pub fn encode_query_value(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// A checked, normalised base address of a report backend: http(s) only, no user info, no query
 /// or fragment, lower-case scheme and host, default port and trailing slashes removed.
 ///
@@ -345,7 +325,7 @@ impl ReportBase {
         format!(
             "{}{EVENTS_SUMMARY_PATH}?$filter={}&$top={EVENTS_PAGE_SIZE}",
             self.text,
-            encode_query_value(&filter)
+            crate::model::query::encode(&filter)
         )
     }
 
@@ -1513,8 +1493,9 @@ mod tests {
 
     #[test]
     fn query_values_keep_only_unreserved_characters() {
-        assert_eq!(encode_query_value("a-z_0.9~"), "a-z_0.9~");
-        assert_eq!(encode_query_value("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+        use crate::model::query::encode;
+        assert_eq!(encode("a-z_0.9~"), "a-z_0.9~");
+        assert_eq!(encode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
     }
 
     // --- headers and token
