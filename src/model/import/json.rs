@@ -740,10 +740,7 @@ impl JsonJob {
         let (line, column) = absolute(b, from, e);
         let mut message = describe_json_error(e);
         if self.sink.good > 0 {
-            message.push_str(&format!(
-                " The {} records before this point were read.",
-                self.sink.good
-            ));
+            message.push_str(&read_before(self.sink.good));
         }
         self.sink.log.push(line, column, None, message);
     }
@@ -759,10 +756,7 @@ impl JsonJob {
         };
         let mut message = message;
         if self.sink.good > 0 {
-            message.push_str(&format!(
-                " The {} records before this point were read.",
-                self.sink.good
-            ));
+            message.push_str(&read_before(self.sink.good));
         }
         self.sink.log.push(Some(line), Some(column), None, message);
         Stage::Done
@@ -1003,6 +997,15 @@ impl<'b> Window<'b> {
             *self = Window { start: pos, text };
         }
         self.text.get(pos - self.start..)
+    }
+}
+
+/// " The N records before this point were read." for a file that stops being readable.
+fn read_before(good: usize) -> String {
+    if good == 1 {
+        " The record before this point was read.".to_string()
+    } else {
+        format!(" The {good} records before this point were read.")
     }
 }
 
