@@ -6,25 +6,20 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
 import { serve } from './serve.mjs';
-
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(repo, 'dist');
-const SAMPLE = ['public/sample/userRegistrationDetails.json', 'public/sample/userEventsSummary.json'];
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import {
+  closePage as close,
+  dist,
+  launch,
+  modelStats,
+  number,
+  openPage as open,
+  repo,
+  table,
+  waitForTiles,
+} from './harness.mjs';
 
 let stats;
 let browser;
@@ -32,14 +27,9 @@ let server;
 
 before(async () => {
   assert.ok(existsSync(join(dist, 'index.html')), 'dist/ is missing: run `trunk build --release` first');
-  const json = execFileSync('cargo', ['run', '--quiet', '--bin', 'sspr-sample', '--', 'stats', ...SAMPLE], {
-    cwd: repo,
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
-  stats = JSON.parse(json);
+  stats = modelStats();
   server = await serve({ root: dist });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launch();
 });
 
 after(async () => {
@@ -47,29 +37,8 @@ after(async () => {
   await server?.close();
 });
 
-/** A fresh page that records console errors, uncaught exceptions and failed requests. */
-async function openPage({ width = 1440, height = 900 } = {}) {
-  const page = await browser.newPage({ viewport: { width, height } });
-  const problems = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`exception: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
-  page.problems = problems;
-  return page;
-}
-
-async function closePage(page) {
-  const problems = page.problems;
-  await page.close();
-  assert.deepEqual(problems, [], 'no console errors, exceptions or failed requests');
-}
-
-async function waitForTiles(page) {
-  await page.locator('[data-tile=registered] .tile-count').waitFor({ timeout: 15_000 });
-}
-
-const number = (text) => Number(text.replace(/[^\d]/g, ''));
+const openPage = (options) => open(browser, options);
+const closePage = close;
 
 async function tiles(page) {
   const read = (selector) => page.locator(selector).textContent().then(number);
@@ -79,14 +48,6 @@ async function tiles(page) {
     enabled: await read('[data-tile=enabled] .tile-count'),
     capable: await read('[data-tile=capable] .tile-count'),
   };
-}
-
-/** A chart's "Show data" table as [{ method, success, failure }]. */
-async function table(page, chart) {
-  const rows = await page.$$eval(`[data-chart=${chart}] table tbody tr`, (trs) =>
-    trs.map((tr) => [...tr.children].map((cell) => cell.textContent)),
-  );
-  return rows.map(([method, success, failure]) => ({ method, success: number(success), failure: number(failure) }));
 }
 
 const expectedRows = (rows) => rows.map(({ method, success, failure }) => ({ method, success, failure }));

@@ -8,8 +8,12 @@ use leptos_router::path;
 use crate::components::chart_style::NARROW_MAX_PX;
 use crate::components::header::AppHeader;
 use crate::components::load_status::LoadStatusBanner;
+use crate::data::loads::DataLoads;
 use crate::data::sample::load_sample;
-use crate::pages::{not_found::NotFound, overview::Overview};
+use crate::pages::data::DataPage;
+use crate::pages::{
+    activity::Activity, not_found::NotFound, overview::Overview, registrations::Registrations,
+};
 use crate::state::{app_base, AppState};
 
 /// The whole app, as mounted by `main`: state for the page's base path, the sample loading in
@@ -26,6 +30,7 @@ pub fn App() -> impl IntoView {
 #[component]
 pub fn Shell() -> impl IntoView {
     let state = AppState::expect();
+    DataLoads::provide();
     watch_screen_width(state);
     let base = state.base.get_value();
     view! {
@@ -35,6 +40,9 @@ pub fn Shell() -> impl IntoView {
             <main id="main" class="app-main">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=Overview/>
+                    <Route path=path!("/registrations") view=Registrations/>
+                    <Route path=path!("/activity") view=Activity/>
+                    <Route path=path!("/data") view=DataPage/>
                 </Routes>
             </main>
         </Router>

@@ -6,7 +6,8 @@ pub mod model;
 // The browser app. Public so that the wasm-bindgen-test component tests can mount its parts.
 #[cfg(target_arch = "wasm32")]
 pub mod app;
-#[cfg(target_arch = "wasm32")]
+/// UI building blocks: wasm-only inside, except the pure helpers (formats, the virtual table's
+/// window arithmetic), which the host tests too.
 pub mod components;
 /// Data sources: the protocol rules of the report backend are pure and host-tested; the
 /// browser parts (fetching, uploads, the sample) are wasm-only inside.

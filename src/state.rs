@@ -186,6 +186,68 @@ pub fn use_query_writer() -> impl Fn(&[(&'static str, String)]) + Clone + 'stati
     }
 }
 
+/// Puts a whole query on the current path (the lists write their filter's `to_query()` this
+/// way, so their URLs are always in the model's normal form). `Copy`, so event handlers and
+/// callbacks can capture it freely.
+///
+/// ```ignore
+/// let nav = QueryNavigator::new();
+/// nav.go("capable=no", false); // a new history entry
+/// nav.go("capable=no&q=ann", true); // in place of the current one (typing)
+/// ```
+/// The router's navigate function, boxed so that it can be stored.
+type Navigate = Box<dyn Fn(&str, NavigateOptions)>;
+
+#[derive(Clone, Copy)]
+pub struct QueryNavigator {
+    pathname: Memo<String>,
+    hash: Memo<String>,
+    navigate: StoredValue<Navigate, LocalStorage>,
+}
+
+impl QueryNavigator {
+    /// For the route being rendered (call it in a component).
+    pub fn new() -> Self {
+        let location = use_location();
+        let navigate = use_navigate();
+        QueryNavigator {
+            pathname: location.pathname,
+            hash: location.hash,
+            navigate: StoredValue::new_local(Box::new(navigate)),
+        }
+    }
+
+    /// Navigates to `query` (without `?`; `""` for none) on the current path: a new history
+    /// entry, or with `replace` in place of the current one.
+    pub fn go(&self, query: &str, replace: bool) {
+        let path = self.pathname.get_untracked();
+        let hash = self.hash.get_untracked();
+        let url = if query.is_empty() {
+            format!("{path}{hash}")
+        } else {
+            format!("{path}?{query}{hash}")
+        };
+        self.navigate.with_value(|navigate| {
+            // The path already carries the base, so it must not be resolved against it again.
+            navigate(
+                &url,
+                NavigateOptions {
+                    resolve: false,
+                    replace,
+                    scroll: false,
+                    ..Default::default()
+                },
+            )
+        });
+    }
+}
+
+impl Default for QueryNavigator {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// `href` (a path, maybe with a query) with the current filters appended where they apply and
 /// `href` does not set them itself: the population on every screen, the period on the overview
 /// and the activity list. Defaults are left out, so links stay short.

@@ -358,3 +358,241 @@ fn the_base_path_is_the_boot_scripts_folder() {
     );
     assert_eq!(base_path_of("http://127.0.0.1:8080/x/boot.js#a"), "/x");
 }
+
+// ---- the lists and their virtual table ----
+
+/// The stylesheets the virtual table needs to scroll (the test page has none of the app's).
+fn add_list_styles() {
+    let style = document().create_element("style").expect("style");
+    style.set_text_content(Some(concat!(
+        include_str!("../style/base.css"),
+        include_str!("../style/lists.css")
+    )));
+    document()
+        .head()
+        .expect("head")
+        .append_child(&style)
+        .expect("append");
+}
+
+/// Resolves after the browser's next frames (the table measures itself in an animation frame,
+/// and a scroll event arrives with the frame after `scrollTop` changed).
+async fn frames(n: usize) {
+    for _ in 0..n {
+        let frame = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = window().request_animation_frame(&resolve);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
+        tick().await;
+    }
+}
+
+fn rows_in_dom(root: &web_sys::HtmlElement) -> u32 {
+    root.query_selector_all(".vt-rows [role=row]")
+        .expect("rows")
+        .length()
+}
+
+fn press(element: &web_sys::Element, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+        .expect("keydown");
+    element.dispatch_event(&event).expect("dispatch");
+}
+
+#[wasm_bindgen_test]
+async fn a_virtual_table_of_a_million_rows_keeps_at_most_a_hundred_in_the_dom_and_reaches_the_last()
+{
+    use sspr_insights::components::virtual_table::{Cell, Column, SortState, VirtualTable};
+    const ROWS: usize = 1_000_000;
+    add_list_styles();
+    let container: web_sys::HtmlElement = document()
+        .create_element("div")
+        .expect("div")
+        .unchecked_into();
+    document()
+        .body()
+        .expect("body")
+        .append_child(&container)
+        .expect("append");
+    let handle = leptos::mount::mount_to(container.clone(), || {
+        view! {
+            <VirtualTable
+                label="Numbers"
+                list="numbers"
+                columns=vec![Column { id: "n", label: "Number" }]
+                sort=Signal::stored(SortState { column: "n", descending: false })
+                on_sort=Callback::new(|_| {})
+                row_count=Signal::stored(ROWS)
+                cells=Callback::new(|i: usize| vec![Cell::new(format!("row {i}"))])
+                view_key=Signal::stored(String::new())
+                empty=|| "No rows"
+            />
+        }
+    });
+    frames(2).await;
+
+    let grid: web_sys::HtmlElement = container
+        .query_selector("[role=grid]")
+        .expect("selector")
+        .expect("a grid")
+        .unchecked_into();
+    assert_eq!(
+        grid.get_attribute("aria-rowcount").as_deref(),
+        Some("1000001")
+    );
+    let first = rows_in_dom(&container);
+    assert!(first > 5 && first <= 100, "{first} rows in the DOM");
+    assert_eq!(text(&container, "[aria-rowindex='2']"), "row 0");
+    // The scrollbar is scaled: far below every browser's cap on element height.
+    assert!(
+        grid.scroll_height() <= 10_000_000,
+        "{}",
+        grid.scroll_height()
+    );
+
+    // The bottom of the scrollbar shows the last row, inside the box.
+    grid.set_scroll_top(grid.scroll_height());
+    frames(3).await;
+    let last = container
+        .query_selector("[aria-rowindex='1000001']")
+        .expect("selector")
+        .expect("the last row is rendered");
+    assert_eq!(last.text_content().as_deref(), Some("row 999999"));
+    let (row, view) = (
+        last.get_bounding_client_rect(),
+        grid.get_bounding_client_rect(),
+    );
+    assert!(
+        row.bottom() <= view.bottom() + 0.5 && row.top() >= view.top(),
+        "{} {} / {} {}",
+        row.top(),
+        row.bottom(),
+        view.top(),
+        view.bottom()
+    );
+    assert!(rows_in_dom(&container) <= 100);
+
+    // Halfway down the scrollbar is halfway down the rows.
+    grid.set_scroll_top((grid.scroll_height() - grid.client_height()) / 2);
+    frames(3).await;
+    let middle = container
+        .query_selector(&format!("[aria-rowindex='{}']", ROWS / 2 + 2))
+        .expect("selector");
+    assert!(middle.is_some(), "row {} is rendered", ROWS / 2);
+
+    // Keys move the focused row: Home to the first, End to the last, arrows one by one.
+    press(&grid, "Home");
+    frames(2).await;
+    assert_eq!(text(&container, ".vt-row.active"), "row 0");
+    assert_eq!(
+        grid.get_attribute("aria-activedescendant").as_deref(),
+        Some("numbers-row-0")
+    );
+    press(&grid, "ArrowDown");
+    press(&grid, "ArrowDown");
+    frames(1).await;
+    assert_eq!(text(&container, ".vt-row.active"), "row 2");
+    press(&grid, "End");
+    frames(2).await;
+    assert_eq!(text(&container, ".vt-row.active"), "row 999999");
+    press(&grid, "PageUp");
+    frames(2).await;
+    let page_up = text(&container, ".vt-row.active");
+    assert!(page_up.starts_with("row 9999"), "{page_up}");
+    assert!(rows_in_dom(&container) <= 100);
+
+    drop(handle);
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_registrations_count_follows_a_column_filter() {
+    use sspr_insights::model::{filter_users, UserFilter};
+    open_url("/registrations?capable=no");
+    let ds = dataset();
+    let count_for = |query: &str| filter_users(&ds, &UserFilter::from_query(query)).len();
+    let (not_capable, capable) = (count_for("capable=no"), count_for("capable=yes"));
+    assert_ne!(not_capable, capable, "the fixture must tell them apart");
+    let (root, _unmount) = mount(dataset());
+    settle().await;
+    assert_eq!(text(&root, "[data-count]"), count(not_capable));
+    assert_eq!(text(&root, "[data-total]"), count(ds.user_count()));
+
+    let select: web_sys::HtmlSelectElement = root
+        .query_selector("#filter-capable")
+        .expect("selector")
+        .expect("the Capable filter")
+        .unchecked_into();
+    select.set_value("yes");
+    select
+        .dispatch_event(&web_sys::Event::new("change").expect("change"))
+        .expect("dispatch");
+    settle().await;
+    assert_eq!(text(&root, "[data-count]"), count(capable));
+    assert!(window()
+        .location()
+        .search()
+        .unwrap()
+        .contains("capable=yes"));
+}
+
+#[wasm_bindgen_test]
+async fn the_activity_count_is_the_models_for_the_url() {
+    use sspr_insights::model::{filter_events, EventFilter};
+    let query = "period=30d&status=failure&feature=reset";
+    open_url(&format!("/activity?{query}"));
+    let ds = dataset();
+    let expected = filter_events(&ds, &EventFilter::from_query(query)).len();
+    assert!(expected > 0);
+    let (root, _unmount) = mount(dataset());
+    settle().await;
+    assert_eq!(text(&root, "[data-count]"), count(expected));
+    let rows = root
+        .query_selector_all(".vt-rows [role=row]")
+        .expect("rows")
+        .length();
+    assert_eq!(rows as usize, expected);
+    // The hostile method name is a text cell, not markup.
+    assert!(root
+        .query_selector(".vt-rows img")
+        .expect("selector")
+        .is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_data_screen_summarises_the_loaded_data_and_clear_leaves_a_clear_empty_state() {
+    open_url("/data");
+    let ds = dataset();
+    let warnings = ds.warnings().messages();
+    let (root, _unmount) = mount(dataset());
+    settle().await;
+    assert_eq!(text(&root, "[data-summary=users]"), count(ds.user_count()));
+    assert_eq!(
+        text(&root, "[data-summary=events]"),
+        count(ds.event_count())
+    );
+    assert_eq!(text(&root, "[data-summary=source]"), "Sample data");
+    // The warnings are the model's, and a hostile method name in them stays text.
+    let shown = root
+        .query_selector_all(".warning-list li")
+        .expect("warnings");
+    assert_eq!(shown.length() as usize, warnings.len());
+    assert!(text(&root, ".warning-list").contains(EVIL));
+    assert!(root
+        .query_selector(".data-page img")
+        .expect("selector")
+        .is_none());
+
+    click(&root, "[data-action=clear]");
+    settle().await;
+    assert!(text(&root, "[data-summary=empty]").starts_with("No data is loaded."));
+    assert_eq!(text(&root, ".freshness"), "No data loaded");
+    assert!(root
+        .query_selector("[data-action=clear]:disabled")
+        .expect("selector")
+        .is_some());
+}

@@ -366,3 +366,79 @@ fn repeated_failures_and_sms_only_lenses_select_their_people() {
     assert_eq!(sms_only.len(), 2);
     assert!(sms_only.iter().all(|&e| ds.event(e).user_name() == "b@x"));
 }
+
+#[test]
+fn the_method_filters_offer_exactly_the_methods_in_the_data() {
+    use sspr_insights::model::lists::{event_methods, user_methods};
+    let ds = sample();
+    let offered = user_methods(&ds);
+    let mut registered: Vec<Method> = ds.users().flat_map(|u| u.methods()).collect();
+    registered.dedup();
+    for m in &registered {
+        assert!(offered.contains(m), "{m:?} is registered but not offered");
+    }
+    for m in &offered {
+        assert!(registered.contains(m), "{m:?} is offered but nobody has it");
+    }
+    assert!(offered.contains(&Method::Other("qrCode".into())));
+    assert!(!offered.contains(&Method::Certificate));
+
+    let used = event_methods(&ds);
+    assert!(!used.is_empty());
+    for m in &used {
+        assert!(
+            ds.events().any(|e| e.method().as_ref() == Some(m)),
+            "{m:?} is offered but no event used it"
+        );
+    }
+    for e in ds.events() {
+        if let Some(m) = e.method() {
+            assert!(used.contains(&m), "{m:?} is used but not offered");
+        }
+    }
+    // Canonical methods come first, in the method table's order.
+    let canonical: Vec<&Method> = used
+        .iter()
+        .filter(|m| m.canonical_code().is_some())
+        .collect();
+    let mut sorted = canonical.clone();
+    sorted.sort_by_key(|m| m.canonical_code());
+    assert_eq!(canonical, sorted);
+}
+
+#[test]
+fn a_header_click_flips_its_own_column_and_starts_another_ascending_or_newest_first() {
+    use sspr_insights::model::lists::sort_after_click;
+    let by_name = Sort::<UserColumn>::default();
+    assert_eq!(
+        sort_after_click(by_name, UserColumn::Name),
+        Sort {
+            column: UserColumn::Name,
+            descending: true
+        }
+    );
+    assert_eq!(
+        sort_after_click(by_name, UserColumn::Capable),
+        Sort {
+            column: UserColumn::Capable,
+            descending: false
+        }
+    );
+    assert_eq!(
+        sort_after_click(by_name, UserColumn::LastUpdated),
+        Sort {
+            column: UserColumn::LastUpdated,
+            descending: true
+        }
+    );
+    let newest_first = Sort::<EventColumn>::default();
+    let oldest_first = sort_after_click(newest_first, EventColumn::Date);
+    assert!(!oldest_first.descending);
+    assert_eq!(
+        sort_after_click(oldest_first, EventColumn::Status),
+        Sort {
+            column: EventColumn::Status,
+            descending: false
+        }
+    );
+}

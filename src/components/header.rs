@@ -23,10 +23,19 @@ pub fn AppHeader() -> impl IntoView {
     let period = use_period();
     let population = use_population();
 
-    let overview_href = move || state.href(&link_with_filters("/", period.get(), population.get()));
-    let on_overview = move || {
-        let path = location.pathname.get();
-        path == state.href("/") || path == state.href("")
+    // Each screen's link carries the population (and the period where it applies).
+    let href =
+        move |path: &str| state.href(&link_with_filters(path, period.get(), population.get()));
+    let current = move |path: &'static str| {
+        move || {
+            let here = location.pathname.get();
+            let on = if path == "/" {
+                here == state.href("/") || here == state.href("")
+            } else {
+                here == state.href(path) || here == state.href(&format!("{path}/"))
+            };
+            on.then_some("page")
+        }
     };
 
     let freshness = Memo::new(move |_| {
@@ -47,9 +56,12 @@ pub fn AppHeader() -> impl IntoView {
                 "SSPR Insights"
             </a>
             <nav class="app-nav" aria-label="Screens">
-                <a href=overview_href aria-current=move || on_overview().then_some("page")>
-                    "Overview"
+                <a href=move || href("/") aria-current=current("/")>"Overview"</a>
+                <a href=move || href("/registrations") aria-current=current("/registrations")>
+                    "Registrations"
                 </a>
+                <a href=move || href("/activity") aria-current=current("/activity")>"Activity"</a>
+                <a href=move || href("/data") aria-current=current("/data")>"Data"</a>
             </nav>
             <div class="freshness">
                 {move || match freshness.get() {

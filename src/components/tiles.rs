@@ -1,17 +1,45 @@
 //! The three tiles: users registered, enabled and capable for the chosen population, each with
-//! its count, its share of the population and the model's one-line insight.
+//! its count, its share of the population and the model's one-line insight. Each tile opens the
+//! registration details filtered to its status (the title is the link; it covers the tile).
 
 use leptos::prelude::*;
 
 use super::format::{count, percent};
-use crate::model::{Tile, Tiles};
+use crate::model::query::registrations_href;
+use crate::model::{Tile, Tiles, UserFilter};
+use crate::state::{use_population, AppState};
+
+/// Which status a tile counts, as the registration details filter it.
+#[derive(Clone, Copy)]
+enum TileStatus {
+    Registered,
+    Enabled,
+    Capable,
+}
 
 #[component]
 pub fn TileRow(
     /// The model's tiles for the current population (`None` while nothing is loaded).
     tiles: Memo<Option<Tiles>>,
 ) -> impl IntoView {
-    let tile = move |kind: &'static str, title: &'static str, pick: fn(&Tiles) -> &Tile| {
+    let state = AppState::expect();
+    let population = use_population();
+    let href = move |status: TileStatus| {
+        let mut filter = UserFilter {
+            population: population.get(),
+            ..UserFilter::default()
+        };
+        match status {
+            TileStatus::Registered => filter.registered = Some(true),
+            TileStatus::Enabled => filter.enabled = Some(true),
+            TileStatus::Capable => filter.capable = Some(true),
+        }
+        state.href(&registrations_href(&filter))
+    };
+    let tile = move |kind: &'static str,
+                     title: &'static str,
+                     status: TileStatus,
+                     pick: fn(&Tiles) -> &Tile| {
         let numbers = move || {
             tiles.with(|t| {
                 t.as_ref().map(|t| {
@@ -22,7 +50,9 @@ pub fn TileRow(
         };
         view! {
             <article class="tile" data-tile=kind>
-                <h2 class="tile-title">{title}</h2>
+                <h2 class="tile-title">
+                    <a class="tile-link" href=move || href(status)>{title}</a>
+                </h2>
                 {move || {
                     numbers()
                         .map(|(tile_count, share, insight, population)| {
@@ -43,9 +73,9 @@ pub fn TileRow(
     };
     view! {
         <section class="tiles" aria-label="Registration state">
-            {tile("registered", "Users registered", |t| &t.registered)}
-            {tile("enabled", "Users enabled", |t| &t.enabled)}
-            {tile("capable", "Users capable", |t| &t.capable)}
+            {tile("registered", "Users registered", TileStatus::Registered, |t| &t.registered)}
+            {tile("enabled", "Users enabled", TileStatus::Enabled, |t| &t.enabled)}
+            {tile("capable", "Users capable", TileStatus::Capable, |t| &t.capable)}
         </section>
     }
 }

@@ -1,9 +1,17 @@
-//! Where data comes from: for now the bundled sample, fetched and passed through the same import
-//! path that uploads will use. Nothing here parses or aggregates: that is the model's job.
+//! Where data comes from: uploads, the report backend, the bundled sample; all go through the
+//! model's importer. Nothing here parses or aggregates: that is the model's job.
 
+#[cfg(target_arch = "wasm32")]
+pub mod backend;
 #[cfg(target_arch = "wasm32")]
 pub mod import;
 #[cfg(target_arch = "wasm32")]
+pub mod loads;
+#[cfg(target_arch = "wasm32")]
+pub mod pause;
+#[cfg(target_arch = "wasm32")]
 pub mod sample;
 
+pub mod live_fetch;
 pub mod report_api;
+pub mod upload;

@@ -553,35 +553,127 @@ pub fn read_jwt(token: &str) -> Option<TokenClaims> {
     if parts.next().is_some() {
         return None;
     }
-    let header: serde_json::Value = serde_json::from_slice(&base64url_decode(header)?).ok()?;
-    header.as_object()?;
-    let payload: serde_json::Value = serde_json::from_slice(&base64url_decode(payload)?).ok()?;
-    let claims = payload.as_object()?;
-    let strings = |name: &str| -> Vec<String> {
-        claims
-            .get(name)
-            .and_then(|v| v.as_array())
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
+    // Both must be JSON objects; of the payload only a few claims matter (read without building
+    // a `serde_json::Value` tree, which would add its whole machinery to the wasm).
+    serde_json::from_slice::<Claims>(&base64url_decode(header)?).ok()?;
+    let claims: Claims = serde_json::from_slice(&base64url_decode(payload)?).ok()?;
+    let expires_at = match claims.exp {
+        Some(Claim::Number(seconds)) => Some((seconds * 1000.0) as Millis),
+        _ => None,
     };
-    let expires_at = claims
-        .get("exp")
-        .and_then(|v| v.as_f64())
-        .map(|seconds| (seconds * 1000.0) as Millis);
-    let app_roles = strings("roles");
-    let is_app = claims.get("idtyp").and_then(|v| v.as_str()) == Some("app")
-        || (claims.get("roles").is_some() && claims.get("scp").is_none());
+    let is_app = matches!(&claims.idtyp, Some(Claim::Text(t)) if t == "app")
+        || (claims.roles.is_some() && claims.scp.is_none());
     Some(TokenClaims {
-        wids: strings("wids"),
+        wids: claims.wids.map(Claim::into_strings).unwrap_or_default(),
         expires_at,
         is_app,
-        app_roles,
+        app_roles: claims.roles.map(Claim::into_strings).unwrap_or_default(),
     })
+}
+
+/// The claims of a JWT payload that the role check reads; present (even as `null`) or not. A
+/// claim given twice counts with its last value, as in any JSON object reader.
+#[derive(Default)]
+struct Claims {
+    wids: Option<Claim>,
+    exp: Option<Claim>,
+    idtyp: Option<Claim>,
+    roles: Option<Claim>,
+    scp: Option<Claim>,
+}
+
+/// One claim's value, as far as the role check cares.
+enum Claim {
+    /// A list: its strings (other items are skipped).
+    Strings(Vec<String>),
+    Number(f64),
+    Text(String),
+    /// An object, a boolean or `null`.
+    Other,
+}
+
+impl Claim {
+    fn into_strings(self) -> Vec<String> {
+        match self {
+            Claim::Strings(list) => list,
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Claims {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ClaimsVisitor;
+        impl<'de> Visitor<'de> for ClaimsVisitor {
+            type Value = Claims;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Claims, A::Error> {
+                let mut claims = Claims::default();
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    let slot = match key.as_ref() {
+                        "wids" => &mut claims.wids,
+                        "exp" => &mut claims.exp,
+                        "idtyp" => &mut claims.idtyp,
+                        "roles" => &mut claims.roles,
+                        "scp" => &mut claims.scp,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    *slot = Some(map.next_value()?);
+                }
+                Ok(claims)
+            }
+        }
+        d.deserialize_map(ClaimsVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Claim {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ClaimVisitor;
+        impl<'de> Visitor<'de> for ClaimVisitor {
+            type Value = Claim;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a claim")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Claim, A::Error> {
+                let mut strings = Vec::new();
+                while let Some(item) = seq.next_element::<Claim>()? {
+                    if let Claim::Text(text) = item {
+                        strings.push(text);
+                    }
+                }
+                Ok(Claim::Strings(strings))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Claim, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Claim::Other)
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Claim, E> {
+                Ok(Claim::Text(text.to_string()))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Claim, E> {
+                Ok(Claim::Number(n))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Claim, E> {
+                Ok(Claim::Number(n as f64))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Claim, E> {
+                Ok(Claim::Number(n as f64))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Claim, E> {
+                Ok(Claim::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Claim, E> {
+                Ok(Claim::Other)
+            }
+        }
+        d.deserialize_any(ClaimVisitor)
+    }
 }
 
 /// What the role check found in a token that may go ahead.

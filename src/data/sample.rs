@@ -3,9 +3,9 @@
 
 use gloo_net::http::Request;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::import::{import_files, NamedBytes};
+use super::pause::{spawn, yield_to_browser};
 use crate::model::SourceKind;
 use crate::state::{AppState, LoadStatus};
 
@@ -21,7 +21,7 @@ pub fn load_sample(state: AppState) {
     if state.dataset.with_untracked(Option::is_some) {
         return;
     }
-    spawn_local(async move {
+    spawn(async move {
         match fetch_and_import(state).await {
             Ok(imported) => {
                 // Data loaded meanwhile by the user wins over the sample.
@@ -29,6 +29,17 @@ pub fn load_sample(state: AppState) {
                     state.set_dataset(imported.dataset, imported.notes);
                 }
             }
+            Err(message) => state.status.set(LoadStatus::Failed(message)),
+        }
+    });
+}
+
+/// Loads the sample because the user asked for it (the data screen's button): it replaces the
+/// loaded data once it is read; until then, and if it fails, the loaded data stays.
+pub fn reload_sample(state: AppState) {
+    spawn(async move {
+        match fetch_and_import(state).await {
+            Ok(imported) => state.set_dataset(imported.dataset, imported.notes),
             Err(message) => state.status.set(LoadStatus::Failed(message)),
         }
     });
@@ -73,12 +84,4 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
         .binary()
         .await
         .map_err(|e| format!("The sample data from {url} could not be read: {e}"))
-}
-
-/// Gives the browser a turn (a zero-delay timer), so that it can paint the progress so far.
-async fn yield_to_browser() {
-    let turn = js_sys::Promise::new(&mut |resolve, _reject| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(turn).await;
 }

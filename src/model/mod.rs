@@ -8,6 +8,7 @@ pub mod export;
 pub mod filters;
 pub mod import;
 pub mod insights;
+pub mod lists;
 pub mod method;
 pub mod period;
 pub mod policy;

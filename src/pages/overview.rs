@@ -84,8 +84,8 @@ pub fn Overview() -> impl IntoView {
             >
                 <TileRow tiles=tiles/>
                 <div class="overview-grid">
-                    <MethodChart title="Registrations" noun="registrations" rows=registrations/>
-                    <MethodChart title="Resets" noun="resets" rows=resets/>
+                    <MethodChart title="Registrations" noun="registrations" feature=Feature::Registration rows=registrations/>
+                    <MethodChart title="Resets" noun="resets" feature=Feature::Reset rows=resets/>
                     <TrendChart trend=trend/>
                     <InsightList insights=insights/>
                 </div>

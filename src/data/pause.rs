@@ -1,0 +1,68 @@
+//! Background work in the browser: spawning a task, giving the browser a turn between slices of
+//! work (so progress is painted and input handled), and cancellable sleeps (Retry-After waits).
+
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use wasm_bindgen_futures::JsFuture;
+
+/// Runs `task` in the background on the browser's event loop. Every task goes through this one
+/// boxed type, so the wasm holds one copy of the task machinery instead of one per call site.
+///
+/// ```ignore
+/// spawn(async move { load().await });
+/// ```
+pub fn spawn(task: impl Future<Output = ()> + 'static) {
+    let task: Pin<Box<dyn Future<Output = ()>>> = Box::pin(task);
+    leptos::task::spawn_local(task);
+}
+
+/// Resolves after `ms` milliseconds (a browser timer; 0 gives the browser one turn).
+///
+/// ```ignore
+/// sleep(0).await; // let the progress bar paint
+/// ```
+pub async fn sleep(ms: u32) {
+    let timer = js_sys::Promise::new(&mut |resolve, _reject| {
+        let delay = i32::try_from(ms).unwrap_or(i32::MAX);
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, delay);
+        }
+    });
+    let _ = JsFuture::from(timer).await;
+}
+
+/// Gives the browser a turn, so that it can paint the progress so far and handle input.
+pub async fn yield_to_browser() {
+    sleep(0).await;
+}
+
+/// Waits `ms` milliseconds in short steps, returning early (with `false`) once `cancelled` is
+/// set. `true` when the whole wait passed.
+///
+/// ```ignore
+/// if !sleep_unless_cancelled(after_ms, &cancelled).await { return Err(Cancelled) }
+/// ```
+pub async fn sleep_unless_cancelled(ms: u64, cancelled: &Rc<Cell<bool>>) -> bool {
+    const STEP_MS: u64 = 100;
+    let mut left = ms;
+    while left > 0 {
+        if cancelled.get() {
+            return false;
+        }
+        let step = left.min(STEP_MS);
+        sleep(step as u32).await;
+        left -= step;
+    }
+    !cancelled.get()
+}
+
+/// Milliseconds since the page started, with sub-millisecond precision (for time slicing).
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
+}

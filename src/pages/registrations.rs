@@ -1,0 +1,136 @@
+//! `/registrations` — registration details, one row a user (spec §2): search, a filter per column
+//! (registered, enabled, capable, methods), sort by any column, "N of M", Download CSV. Every
+//! choice lives in the URL query; `list_page` does the work both lists share.
+
+use leptos::prelude::*;
+
+use super::list_page::{ListKind, ListPage, ListState};
+use crate::components::format::local_time;
+use crate::components::list_controls::{
+    yes_no_options, yes_no_value, FilterChip, FilterSelect, MethodPicker,
+};
+use crate::components::virtual_table::Cell;
+use crate::model::lists::user_methods;
+use crate::model::{format_utc, Dataset, Method, UserFilter};
+use crate::state::AppState;
+
+/// The cells of one user's row, as the list shows them (times in the browser's zone).
+pub(super) fn user_cells(ds: &Dataset, user: u32) -> Vec<Cell> {
+    let u = ds.user(user);
+    let yes_no = |b: bool| {
+        if b {
+            Cell::new("Yes").class("yes")
+        } else {
+            Cell::new("No").class("no")
+        }
+    };
+    let methods: Vec<String> = u.methods().map(|m| m.label()).collect();
+    let methods = methods.join(", ");
+    vec![
+        Cell::new(u.name()).class("strong"),
+        Cell::new(u.user_name()),
+        yes_no(u.registered()),
+        yes_no(u.enabled()),
+        yes_no(u.capable()),
+        Cell::new(methods.clone()).title(methods),
+        Cell::new(u.user_type().label()),
+        if u.is_admin() {
+            Cell::new("Yes").class("admin")
+        } else {
+            Cell::new("No").class("dim")
+        },
+        match u.last_updated() {
+            Some(t) => Cell::new(local_time(t)).class("time").title(format_utc(t)),
+            None => Cell::new("—").class("dim"),
+        },
+    ]
+}
+
+/// A yes/no column's filter: which flag it reads and writes.
+type Flag = fn(&mut UserFilter) -> &mut Option<bool>;
+
+#[component]
+pub fn Registrations() -> impl IntoView {
+    let state = AppState::expect();
+    let list = ListState::new(ListKind::Registrations);
+
+    // One pass over the users per dataset, not per filter change.
+    let methods_in_data = Memo::new(move |_| {
+        state
+            .dataset
+            .with(|d| d.as_deref().map(user_methods).unwrap_or_default())
+    });
+    let methods_offered = Signal::derive(move || {
+        let mut methods = methods_in_data.get();
+        // A method from a link that the data lacks is still offered, so it can be unchecked.
+        for m in list.users().methods {
+            if !methods.contains(&m) {
+                methods.push(m);
+            }
+        }
+        methods
+            .into_iter()
+            .map(|m| (m.id(), m.label()))
+            .collect::<Vec<_>>()
+    });
+
+    let yes_no_filter =
+        move |label: &'static str, name: &'static str, yes: &str, no: &str, flag: Flag| {
+            view! {
+                <FilterSelect
+                    label=label
+                    name=name
+                    options=yes_no_options(yes, no)
+                    current=Signal::derive(move || yes_no_value(*flag(&mut list.users())))
+                    on_change=Callback::new(move |value: String| {
+                        let value = match value.as_str() {
+                            "yes" => Some(true),
+                            "no" => Some(false),
+                            _ => None,
+                        };
+                        list.apply_users(&|f| *flag(f) = value);
+                    })
+                />
+            }
+        };
+    let filters = view! {
+        {yes_no_filter("Registered", "registered", "Registered", "Not registered", |f| &mut f.registered)}
+        {yes_no_filter("Enabled", "enabled", "Enabled", "Not enabled", |f| &mut f.enabled)}
+        {yes_no_filter("Capable", "capable", "Capable", "Not capable", |f| &mut f.capable)}
+        <MethodPicker
+            options=methods_offered
+            checked=Signal::derive(move || list.users().methods.iter().map(Method::id).collect::<Vec<_>>())
+            on_change=Callback::new(move |ids: Vec<String>| {
+                let methods: Vec<Method> = ids.iter().filter_map(|id| Method::parse(id)).collect();
+                list.apply_users(&|f| f.methods = methods.clone());
+            })
+        />
+    }
+    .into_any();
+    let admin_rule = Signal::derive(move || {
+        list.users().admin_rule.map(|satisfied| {
+            if satisfied {
+                "Admins whose methods satisfy the administrator rule"
+            } else {
+                "Admins whose methods do not satisfy the administrator rule"
+            }
+            .to_string()
+        })
+    });
+    let chips = view! {
+        <FilterChip
+            text=admin_rule
+            on_remove=Callback::new(move |()| list.apply_users(&|f| f.admin_rule = None))
+        />
+    }
+    .into_any();
+    view! {
+        <ListPage
+            list=list
+            search_label="Search users"
+            filters=filters
+            chips=chips
+            no_match="No users match these filters.".to_string()
+        />
+    }
+}
