@@ -11,7 +11,7 @@ use leptos_router::{
 };
 use wasm_bindgen::JsCast;
 
-use crate::model::{Dataset, Period, Population, RoleKind, SourceKind, UserKind};
+use crate::model::{Dataset, Period, Population, RoleKind, UserKind};
 
 /// Where loading stands. The dataset itself lives beside it, so that a failed or running load
 /// never takes away data that is already on screen.
@@ -80,15 +80,6 @@ impl AppState {
     /// `path` (which starts with `/`) under the app's base path, for `href`s.
     pub fn href(&self, path: &str) -> String {
         self.base.with_value(|base| format!("{base}{path}"))
-    }
-}
-
-/// The label of a data source, as the header shows it.
-pub fn source_label(source: &SourceKind) -> String {
-    match source {
-        SourceKind::Sample => "Sample data".to_string(),
-        SourceKind::Uploaded => "Uploaded files".to_string(),
-        SourceKind::Live { host } => format!("Live: {host}"),
     }
 }
 

@@ -52,6 +52,12 @@ where
         .unwrap_or_default()
 }
 
+/// A moment for people to read: the browser's time zone, named (`2026-11-20 14:29:16 UTC+01:00`).
+/// Machine-readable places (a `<time datetime>`, downloads) keep the model's `format_utc`.
+pub fn moment(ms: Millis) -> String {
+    format!("{} {}", local_time(ms), local_zone(ms))
+}
+
 /// The browser's offset from UTC at `ms`, as `UTC+01:00` (`UTC` when there is none), for the
 /// note that says which zone the lists show.
 pub fn local_zone(ms: Millis) -> String {

@@ -4,16 +4,18 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use crate::components::format::moment;
 use crate::model::format_utc;
-use crate::state::{link_with_filters, source_label, use_period, use_population, AppState};
+use crate::state::{link_with_filters, use_period, use_population, AppState};
 
 /// What the header says about the loaded data.
 #[derive(Clone, PartialEq)]
 struct Freshness {
     source: String,
     sample: bool,
-    as_of: String,
-    last_updated: Option<String>,
+    /// (ISO 8601 UTC for `datetime`, the same moment for people to read)
+    as_of: (String, String),
+    last_updated: Option<(String, String)>,
 }
 
 #[component]
@@ -41,10 +43,10 @@ pub fn AppHeader() -> impl IntoView {
     let freshness = Memo::new(move |_| {
         state.dataset.with(|dataset| {
             dataset.as_ref().map(|ds| Freshness {
-                source: source_label(ds.source()),
+                source: ds.source().label(),
                 sample: matches!(ds.source(), crate::model::SourceKind::Sample),
-                as_of: format_utc(ds.as_of()),
-                last_updated: ds.last_updated().map(format_utc),
+                as_of: (format_utc(ds.as_of()), moment(ds.as_of())),
+                last_updated: ds.last_updated().map(|t| (format_utc(t), moment(t))),
             })
         })
     });
@@ -71,12 +73,12 @@ pub fn AppHeader() -> impl IntoView {
                                 {f.source}
                             </span>
                             <span class="as-of">
-                                "Data as of " <time datetime=f.as_of.clone()>{f.as_of.clone()}</time>
+                                "Data as of " <time datetime=f.as_of.0.clone()>{f.as_of.1.clone()}</time>
                             </span>
                             <span class="last-updated">
                                 "Last updated "
                                 {match f.last_updated {
-                                    Some(t) => view! { <time datetime=t.clone()>{t.clone()}</time> }.into_any(),
+                                    Some((iso, text)) => view! { <time datetime=iso.clone()>{text.clone()}</time> }.into_any(),
                                     None => view! { <span>"unknown"</span> }.into_any(),
                                 }}
                             </span>

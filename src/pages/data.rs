@@ -7,11 +7,11 @@ use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::components::format::count;
+use crate::components::format::{count, moment};
 use crate::data::loads::{DataLoads, FetchStage, UploadStage, TOKEN_FIELD_ID};
 use crate::data::upload::{file_size, UploadRow};
-use crate::model::{format_utc, Dataset};
-use crate::state::{source_label, AppState, LoadStatus};
+use crate::model::Dataset;
+use crate::state::{AppState, LoadStatus};
 
 #[component]
 pub fn DataPage() -> impl IntoView {
@@ -99,14 +99,14 @@ fn file_list(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
 /// The summary's lines for a dataset: (label, `data-summary` key, value).
 fn summary_lines(ds: &Dataset) -> Vec<(&'static str, &'static str, String)> {
     let span = match ds.event_span() {
-        Some((from, to)) => format!("{} – {}", format_utc(from), format_utc(to)),
+        Some((from, to)) => format!("{} – {}", moment(from), moment(to)),
         None => "No events".to_string(),
     };
     vec![
-        ("Source", "source", source_label(ds.source())),
+        ("Source", "source", ds.source().label()),
         ("Users", "users", count(ds.user_count())),
         ("Events", "events", count(ds.event_count())),
-        ("Data as of", "as-of", format_utc(ds.as_of())),
+        ("Data as of", "as-of", moment(ds.as_of())),
         ("Events from – to", "span", span),
     ]
 }
