@@ -33,7 +33,7 @@ pub enum LoadStatus {
 
 /// The state every page shares, provided once by the app shell as context.
 ///
-/// ```ignore
+/// ```text
 /// let state = AppState::expect();
 /// let users = move || state.dataset.with(|d| d.as_ref().map(|ds| ds.user_count()));
 /// ```
@@ -147,7 +147,7 @@ pub fn use_population() -> Memo<Population> {
 /// Returns a function that sets query keys in the current URL and navigates there (a new
 /// history entry, so Back undoes a filter change; no scroll to the top).
 ///
-/// ```ignore
+/// ```text
 /// let set_query = use_query_writer();
 /// set_query(&[(PERIOD_KEY, "24h".to_string())]);
 /// ```
@@ -181,7 +181,7 @@ pub fn use_query_writer() -> impl Fn(&[(&'static str, String)]) + Clone + 'stati
 /// way, so their URLs are always in the model's normal form). `Copy`, so event handlers and
 /// callbacks can capture it freely.
 ///
-/// ```ignore
+/// ```text
 /// let nav = QueryNavigator::new();
 /// nav.go("capable=no", false); // a new history entry
 /// nav.go("capable=no&q=ann", true); // in place of the current one (typing)
@@ -243,7 +243,7 @@ impl Default for QueryNavigator {
 /// `href` does not set them itself: the population on every screen, the period on the overview
 /// and the activity list. Defaults are left out, so links stay short.
 ///
-/// ```ignore
+/// ```text
 /// // "/registrations?capable=no&users=guests"
 /// link_with_filters("/registrations?capable=no", Period::Week, guests);
 /// ```

@@ -19,7 +19,7 @@ const AXIS_PX: u32 = 28;
 /// Draws the rows as an SVG document. Method names go through plotters' text escaping, so a
 /// name like `<img src=x onerror=alert(1)>` stays text. An empty `rows` gives an empty string.
 ///
-/// ```ignore
+/// ```text
 /// let svg = method_bars_svg(&counts.rows(Feature::Reset), ChartSize::for_screen(false));
 /// ```
 pub fn method_bars_svg(rows: &[MethodRow], size: ChartSize) -> String {

@@ -11,7 +11,7 @@ const REVOKE_AFTER: Duration = Duration::from_secs(30);
 
 /// Offers `bytes` as a download named `file_name`, of type `mime`.
 ///
-/// ```ignore
+/// ```text
 /// save_file("activity-2026-11-27.csv", &csv, "text/csv;charset=utf-8")?;
 /// ```
 pub fn save_file(file_name: &str, bytes: &[u8], mime: &str) -> Result<(), JsValue> {

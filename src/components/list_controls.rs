@@ -179,7 +179,7 @@ const SEARCH_URL_DELAY: Duration = Duration::from_millis(300);
 /// by it at once); `write_url` runs once typing pauses (the page replaces the history entry);
 /// a new `?q=` from outside (Back, Forward, a link) replaces the text.
 ///
-/// ```ignore
+/// ```text
 /// let search = use_live_search(Signal::derive(move || url_filter.with(|f| f.search.clone())),
 ///     move |text| nav.go(&with_search(text), true));
 /// ```

@@ -11,7 +11,7 @@ pub type Choice = (&'static str, &'static str);
 /// A radio group for the query key `key`. `current` is the value in force (the parsed URL value
 /// or its default), so a bad value in the URL shows the default as chosen.
 ///
-/// ```ignore
+/// ```text
 /// view! { <QueryChoice legend="Period" key="period" options=vec![("24h", "24 hours")] current=Signal::derive(|| "24h")/> }
 /// ```
 #[component]

@@ -66,7 +66,7 @@ pub struct SortState {
 
 /// The virtual table.
 ///
-/// ```ignore
+/// ```text
 /// view! {
 ///     <VirtualTable
 ///         label="Activity" list="activity" columns=columns

@@ -103,7 +103,7 @@ impl Transport for BrowserTransport {
 /// Fetches both reports from the backend of `plan` (see [`fetch_reports`]): the dataset is
 /// returned only when every page has arrived.
 ///
-/// ```ignore
+/// ```text
 /// let cancel = Cancel::new();
 /// let result = fetch_live(&plan, cancel.clone(), |p| progress.set(Some(p.clone()))).await;
 /// ```

@@ -21,7 +21,7 @@ pub struct Imported {
 /// the first problems; problems in an otherwise readable file are reported in `notes`. (Asking
 /// whether to keep the good records of a partly bad upload is the upload screen's job.)
 ///
-/// ```ignore
+/// ```text
 /// let imported = import_files(vec![NamedBytes { name, bytes }], SourceKind::Uploaded)?;
 /// ```
 pub fn import_files(files: Vec<NamedBytes>, source: SourceKind) -> Result<Imported, String> {

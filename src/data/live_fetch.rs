@@ -134,7 +134,7 @@ pub fn host_label(origin: &Origin) -> String {
 /// part-way gives no data, so the caller keeps what is loaded. `plan` comes from
 /// [`prepare`](crate::data::report_api::prepare), which made the role check before any request.
 ///
-/// ```ignore
+/// ```text
 /// let plan = prepare(&base, &token, now)?;
 /// match fetch_reports(&plan, &transport, |p| progress.set(p.clone())).await {
 ///     Ok(fetched) => state.set_dataset(fetched.dataset, vec![]),

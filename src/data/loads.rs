@@ -50,7 +50,7 @@ pub enum FetchStage {
 
 /// The loads of the data screen, shared app-wide as context.
 ///
-/// ```ignore
+/// ```text
 /// let loads = DataLoads::expect();
 /// loads.start_fetch(AppState::expect());
 /// ```

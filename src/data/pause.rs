@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 /// Runs `task` in the background on the browser's event loop. Every task goes through this one
 /// boxed type, so the wasm holds one copy of the task machinery instead of one per call site.
 ///
-/// ```ignore
+/// ```text
 /// spawn(async move { load().await });
 /// ```
 pub fn spawn(task: impl Future<Output = ()> + 'static) {
@@ -21,7 +21,7 @@ pub fn spawn(task: impl Future<Output = ()> + 'static) {
 
 /// Resolves after `ms` milliseconds (a browser timer; 0 gives the browser one turn).
 ///
-/// ```ignore
+/// ```text
 /// sleep(0).await; // let the progress bar paint
 /// ```
 pub async fn sleep(ms: u32) {
@@ -42,7 +42,7 @@ pub async fn yield_to_browser() {
 /// Waits `ms` milliseconds in short steps, returning early (with `false`) once `cancelled` is
 /// set. `true` when the whole wait passed.
 ///
-/// ```ignore
+/// ```text
 /// if !sleep_unless_cancelled(after_ms, &cancelled).await { return Err(Cancelled) }
 /// ```
 pub async fn sleep_unless_cancelled(ms: u64, cancelled: &Rc<Cell<bool>>) -> bool {
