@@ -131,3 +131,43 @@ fn a_single_record_object_still_reads() {
     assert!(file.is_clean(), "{:?}", file.errors);
     assert_eq!(file.records, 1);
 }
+
+mod properties {
+    use proptest::prelude::*;
+    use sspr_insights::model::import::ImportJob;
+    use sspr_insights::model::import_file;
+
+    const PAGE: &str = "{\"@odata.context\":\"x\",\"value\":[\n{\"id\":\"1\",\"feature\":\"reset\",\"userPrincipalName\":\"a@x\",\"isSuccess\":true,\"authMethod\":\"sms\",\"eventDateTime\":\"2026-11-20T10:00:00Z\"},\n{\"id\":\"2\",\"userPrincipalName\":\"b@x\",\"isSsprRegistered\":true,\"isSsprEnabled\":false,\"methodsRegistered\":[\"email\",\"qr\\\"Code\"]}\n],\"@odata.nextLink\":\"y\"}";
+
+    fn stepped(bytes: &[u8], slice: usize) -> sspr_insights::model::FileImport {
+        let mut job = ImportJob::new("p.json", bytes);
+        let mut guard = 0;
+        while !job.step(slice) {
+            guard += 1;
+            assert!(guard <= bytes.len() + 2, "a step must make progress");
+        }
+        job.finish()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn stepping_never_panics_and_agrees_with_one_go(bytes in proptest::collection::vec(any::<u8>(), 0..400), slice in 1usize..4) {
+            let a = stepped(&bytes, slice);
+            let b = import_file("p.json", &bytes);
+            prop_assert_eq!((a.records, a.bad_records, a.fatal), (b.records, b.bad_records, b.fatal));
+        }
+
+        #[test]
+        fn stepping_a_mutated_page_agrees_with_one_go(at in 0usize..PAGE.len(), byte in any::<u8>(), cut in 0usize..PAGE.len(), slice in 1usize..3) {
+            let mut bytes = PAGE.as_bytes().to_vec();
+            bytes[at] = byte;
+            bytes.truncate(cut.max(1));
+            let a = stepped(&bytes, slice);
+            let b = import_file("p.json", &bytes);
+            prop_assert_eq!((a.records, a.bad_records, a.fatal), (b.records, b.bad_records, b.fatal));
+            prop_assert_eq!(a.errors, b.errors);
+        }
+    }
+}
