@@ -3,10 +3,13 @@
 // `sspr-sample` tool, so expected numbers never come from literals.
 
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
 
 export const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const dist = join(repo, 'dist');
@@ -98,3 +101,22 @@ export async function table(page, chart) {
 
 /** The query of the page's URL, without `?`. */
 export const queryOf = (page) => new URL(page.url()).search.replace(/^\?/, '');
+
+/**
+ * Registers a suite's hooks for the usual setup: the model's numbers for the sample, dist/ served
+ * with SPA fallback and the strict CSP, and Chromium. The fields are set once `before` has run.
+ */
+export function useReleaseApp() {
+  const app = { stats: null, browser: null, server: null };
+  before(async () => {
+    assert.ok(existsSync(join(dist, 'index.html')), 'dist/ is missing: run `trunk build --release` first');
+    app.stats = modelStats();
+    app.server = await serve({ root: dist });
+    app.browser = await launch();
+  });
+  after(async () => {
+    await app.browser?.close();
+    await app.server?.close();
+  });
+  return app;
+}

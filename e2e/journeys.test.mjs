@@ -6,38 +6,23 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from './serve.mjs';
 import {
   closePage as close,
   dist,
-  launch,
-  modelStats,
   number,
   openPage as open,
   repo,
   table,
   waitForTiles,
+  useReleaseApp,
 } from './harness.mjs';
 
-let stats;
-let browser;
-let server;
+const app = useReleaseApp();
 
-before(async () => {
-  assert.ok(existsSync(join(dist, 'index.html')), 'dist/ is missing: run `trunk build --release` first');
-  stats = modelStats();
-  server = await serve({ root: dist });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const openPage = (options) => open(browser, options);
+const openPage = (options) => open(app.browser, options);
 const closePage = close;
 
 async function tiles(page) {
@@ -53,7 +38,7 @@ async function tiles(page) {
 const expectedRows = (rows) => rows.map(({ method, success, failure }) => ({ method, success, failure }));
 
 function expectTables(actual, population, period) {
-  const charts = stats.charts[population][period];
+  const charts = app.stats.charts[population][period];
   assert.deepEqual(actual.registration, expectedRows(charts.registration), `registrations ${population} ${period}`);
   assert.deepEqual(actual.reset, expectedRows(charts.reset), `resets ${population} ${period}`);
 }
@@ -63,7 +48,7 @@ async function tables(page) {
 }
 
 async function expectTiles(page, population) {
-  const { population: size, registered, enabled, capable } = stats.populations[population];
+  const { population: size, registered, enabled, capable } = app.stats.populations[population];
   assert.deepEqual(await tiles(page), { population: size, registered, enabled, capable }, `tiles ${population}`);
 }
 
@@ -74,15 +59,15 @@ async function choose(page, name) {
 describe('overview on the bundled sample', () => {
   test('opening / shows the model’s tiles, charts and insights, labelled as sample data', async () => {
     const page = await openPage();
-    await page.goto(server.url);
+    await page.goto(app.server.url);
     await waitForTiles(page);
 
     await expectTiles(page, 'all/all');
     expectTables(await tables(page), 'all/all', '7d');
     assert.equal(await page.locator('[data-source]').textContent(), 'Sample data');
-    assert.equal(await page.locator('.as-of time').getAttribute('datetime'), stats.as_of);
+    assert.equal(await page.locator('.as-of time').getAttribute('datetime'), app.stats.as_of);
     const insights = await page.locator('.insight-list li').allTextContents();
-    assert.deepEqual(insights, stats.insights['all/all']['7d'].map((i) => i.text));
+    assert.deepEqual(insights, app.stats.insights['all/all']['7d'].map((i) => i.text));
     assert.equal(await page.locator('[data-chart=resets] .chart-svg svg').count(), 1);
     assert.equal(await page.locator('[data-chart=trend] .chart-svg svg').count(), 1);
     assert.equal(await page.locator('[data-chart=resets] table caption').textContent(), 'Resets');
@@ -94,7 +79,7 @@ describe('overview on the bundled sample', () => {
 
   test('switching period and population changes the data tables and tiles, and lands in the URL', async () => {
     const page = await openPage();
-    await page.goto(server.url);
+    await page.goto(app.server.url);
     await waitForTiles(page);
 
     await choose(page, '24 hours');
@@ -127,7 +112,7 @@ describe('overview on the bundled sample', () => {
 
   test('a shared link opens with its filters; bad values fall back to the defaults', async () => {
     const page = await openPage();
-    await page.goto(`${server.url}?period=30d&users=guests&roles=bogus`);
+    await page.goto(`${app.server.url}?period=30d&users=guests&roles=bogus`);
     await waitForTiles(page);
     await expectTiles(page, 'guests/all');
     expectTables(await tables(page), 'guests/all', '30d');
@@ -137,7 +122,7 @@ describe('overview on the bundled sample', () => {
 
   test('a deep link to a screen that does not exist yet gets the app’s own page', async () => {
     const page = await openPage();
-    await page.goto(`${server.url}no-such-screen`);
+    await page.goto(`${app.server.url}no-such-screen`);
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();
     await page.getByRole('link', { name: 'Go to the overview' }).click();
     await waitForTiles(page);
@@ -147,7 +132,7 @@ describe('overview on the bundled sample', () => {
 
   test('on a 390 px phone nothing overflows sideways', async () => {
     const page = await openPage({ width: 390, height: 844 });
-    await page.goto(server.url);
+    await page.goto(app.server.url);
     await waitForTiles(page);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
@@ -164,7 +149,7 @@ describe('loading the sample', () => {
       await held;
       await route.fulfill({ status: 404, contentType: 'text/plain', body: 'gone' });
     });
-    await page.goto(server.url);
+    await page.goto(app.server.url);
     const progress = page.getByRole('status').filter({ hasText: 'Downloading the sample data' });
     await progress.waitFor();
     assert.equal(await progress.locator('progress').count(), 1);

@@ -5,7 +5,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from './serve.mjs';
@@ -13,32 +13,17 @@ import {
   closePage,
   csvRecords,
   dist,
-  launch,
   modelCsv,
-  modelStats,
   number,
   openPage,
   queryOf,
   sample,
   table,
   waitForTiles,
+  useReleaseApp,
 } from './harness.mjs';
 
-let stats;
-let browser;
-let server;
-
-before(async () => {
-  assert.ok(existsSync(join(dist, 'index.html')), 'dist/ is missing: run `trunk build --release` first');
-  stats = modelStats();
-  server = await serve({ root: dist });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useReleaseApp();
 
 /** The list's "N of M" as numbers, once the list is on screen. */
 async function listCount(page) {
@@ -69,10 +54,10 @@ const domRows = (page) => page.locator('.vt-rows [role=row]').count();
 
 describe('click-through from the overview', () => {
   test('Users capable opens the capable users, and “Not capable” lists the rest', async () => {
-    const page = await openPage(browser);
-    await page.goto(server.url);
+    const page = await openPage(app.browser);
+    await page.goto(app.server.url);
     await waitForTiles(page);
-    const { population, capable } = stats.populations['all/all'];
+    const { population, capable } = app.stats.populations['all/all'];
 
     await page.getByRole('link', { name: 'Users capable', exact: true }).click();
     await page.waitForURL(/\/registrations\?capable=yes$/);
@@ -87,10 +72,10 @@ describe('click-through from the overview', () => {
   });
 
   test('a tile carries the population to the list', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.url}?users=guests&roles=nonadmins`);
+    const page = await openPage(app.browser);
+    await page.goto(`${app.server.url}?users=guests&roles=nonadmins`);
     await waitForTiles(page);
-    const { registered } = stats.populations['guests/nonadmins'];
+    const { registered } = app.stats.populations['guests/nonadmins'];
     await page.getByRole('link', { name: 'Users registered', exact: true }).click();
     await page.waitForURL(/\/registrations\?users=guests&roles=nonadmins&registered=yes$/);
     assert.equal(await countBecomes(page, registered), registered);
@@ -99,11 +84,11 @@ describe('click-through from the overview', () => {
   });
 
   test('the Resets failure bar of a method opens its failed resets: the count is the bar’s number', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.url}?period=30d`);
+    const page = await openPage(app.browser);
+    await page.goto(`${app.server.url}?period=30d`);
     await waitForTiles(page);
     // The method with the most failed resets in the model's chart.
-    const target = [...stats.charts['all/all']['30d'].reset].sort((a, b) => b.failure - a.failure)[0];
+    const target = [...app.stats.charts['all/all']['30d'].reset].sort((a, b) => b.failure - a.failure)[0];
     assert.ok(target.failure > 0, 'the sample has failed resets');
     const shown = (await table(page, 'resets')).find((row) => row.method === target.method);
 
@@ -126,10 +111,10 @@ describe('click-through from the overview', () => {
   });
 
   test('each number in a chart’s data table opens the same activity as its bar', async () => {
-    const page = await openPage(browser);
-    await page.goto(server.url);
+    const page = await openPage(app.browser);
+    await page.goto(app.server.url);
     await waitForTiles(page);
-    const row = stats.charts['all/all']['7d'].registration.find((r) => r.success > 0);
+    const row = app.stats.charts['all/all']['7d'].registration.find((r) => r.success > 0);
     await page.locator('[data-chart=registrations] summary').click();
     await page.locator(`[data-chart=registrations] tr[data-method="${row.id}"] a[data-status=success]`).click();
     await page.waitForURL(/\/activity\?feature=registration&status=success&method=/);
@@ -138,10 +123,10 @@ describe('click-through from the overview', () => {
   });
 
   test('an insight opens the list behind it, with its count', async () => {
-    const page = await openPage(browser);
-    await page.goto(server.url);
+    const page = await openPage(app.browser);
+    await page.goto(app.server.url);
     await waitForTiles(page);
-    const insight = stats.insights['all/all']['7d'].find((i) => i.href.startsWith('/registrations') && i.count > 0);
+    const insight = app.stats.insights['all/all']['7d'].find((i) => i.href.startsWith('/registrations') && i.count > 0);
     await page.locator('.insight-list a', { hasText: insight.text }).click();
     await page.waitForURL(/\/registrations\?/);
     assert.equal(await countBecomes(page, insight.count), insight.count);
@@ -157,10 +142,10 @@ describe('served under a sub-path', () => {
   after(async () => nested?.close());
 
   test('tiles, navigation and list links stay under /tools/sspr/', async () => {
-    const page = await openPage(browser);
+    const page = await openPage(app.browser);
     await page.goto(nested.url);
     await waitForTiles(page);
-    const { capable } = stats.populations['all/all'];
+    const { capable } = app.stats.populations['all/all'];
     await page.getByRole('link', { name: 'Users capable', exact: true }).click();
     await page.waitForURL(/\/tools\/sspr\/registrations\?capable=yes$/);
     assert.equal(await countBecomes(page, capable), capable);
@@ -175,14 +160,14 @@ describe('served under a sub-path', () => {
 
 describe('the registration details list', () => {
   test('search narrows as typed, in place in the history; sort, reload and Back keep the view', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.url}registrations`);
+    const page = await openPage(app.browser);
+    await page.goto(`${app.server.url}registrations`);
     const everyone = await listCount(page);
-    assert.equal(everyone, stats.populations['all/all'].population);
+    assert.equal(everyone, app.stats.populations['all/all'].population);
 
     await page.getByLabel('Enabled').selectOption({ label: 'Enabled' });
     await page.waitForURL(/enabled=yes/);
-    const enabled = stats.populations['all/all'].enabled;
+    const enabled = app.stats.populations['all/all'].enabled;
     assert.equal(await countBecomes(page, enabled), enabled);
     const historyBefore = await page.evaluate(() => history.length);
 
@@ -247,8 +232,8 @@ describe('the registration details list', () => {
   });
 
   test('the methods multi-select keeps users with any of the checked methods', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.url}registrations`);
+    const page = await openPage(app.browser);
+    await page.goto(`${app.server.url}registrations`);
     await listCount(page);
     await page.getByText('Methods: Any').click();
     // The panel offers the methods users have registered; check the last two.
@@ -269,13 +254,13 @@ describe('the registration details list', () => {
   });
 
   test('a search that matches nobody says so and offers to clear the filters', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.url}registrations?capable=no&q=${encodeURIComponent('zz-nobody-zz')}`);
+    const page = await openPage(app.browser);
+    await page.goto(`${app.server.url}registrations?capable=no&q=${encodeURIComponent('zz-nobody-zz')}`);
     assert.equal(await listCount(page), 0);
     await page.getByText('No users match these filters.').waitFor();
     await page.locator('.vt-empty').getByRole('button', { name: 'Clear the filters' }).click();
     await page.waitForURL((u) => u.search === '');
-    assert.equal(await countBecomes(page, stats.populations['all/all'].population), stats.populations['all/all'].population);
+    assert.equal(await countBecomes(page, app.stats.populations['all/all'].population), app.stats.populations['all/all'].population);
     await closePage(page);
   });
 });
@@ -286,8 +271,8 @@ describe('downloads', () => {
     ['registrations', 'capable=no&methods=Sms,Email,MobilePhone&sort=-updated'],
   ]) {
     test(`Download CSV of ${list} gives the model’s CSV for the same view, byte for byte`, async () => {
-      const page = await openPage(browser);
-      await page.goto(`${server.url}${list}?${query}`);
+      const page = await openPage(app.browser);
+      await page.goto(`${app.server.url}${list}?${query}`);
       const shown = await listCount(page);
       const expected = modelCsv(list, queryOf(page));
       assert.equal(csvRecords(expected).length - 1, shown, 'the list shows the model’s rows');
@@ -307,8 +292,8 @@ describe('downloads', () => {
 describe('the lists on a 390 px phone', () => {
   for (const list of ['registrations', 'activity']) {
     test(`${list}: nothing overflows the page sideways; the table scrolls inside its box`, async () => {
-      const page = await openPage(browser, { width: 390, height: 844 });
-      await page.goto(`${server.url}${list}`);
+      const page = await openPage(app.browser, { width: 390, height: 844 });
+      await page.goto(`${app.server.url}${list}`);
       await listCount(page);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
@@ -341,7 +326,7 @@ describe('a tenant of 1,000,000 events', () => {
   });
 
   test('the activity list scrolls to the last row, shows it, and never holds more than 100 rows', async () => {
-    const page = await openPage(browser);
+    const page = await openPage(app.browser);
     await page.goto(`${big.url}activity?period=30d&sort=name`);
     const count = page.locator('.list-count [data-count]');
     await count.waitFor({ timeout: 120_000 });
