@@ -12,6 +12,9 @@ pub mod pause;
 #[cfg(target_arch = "wasm32")]
 pub mod sample;
 
+#[cfg(target_arch = "wasm32")]
+pub mod worker;
+
 pub mod live_fetch;
 pub mod report_api;
 pub mod upload;

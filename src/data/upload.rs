@@ -165,6 +165,47 @@ pub fn batches(files: Vec<FileImport>, without_bad_records: bool) -> Vec<Batch> 
         .collect()
 }
 
+/// The batches of files that must load without asking (the bundled sample): a file that cannot
+/// be read at all fails the whole load, with a message naming it and its first problems; problems
+/// in an otherwise readable file are kept as notes.
+///
+/// ```
+/// use sspr_insights::data::upload::readable_batches;
+/// use sspr_insights::model::import_file;
+/// let cut = import_file("cut.json", br#"{"value":[{"id":"1","isSsprRegistered":true,"isSsprEnabled":true},"#);
+/// assert!(readable_batches(vec![cut]).unwrap_err().starts_with("cut.json could not be read."));
+/// ```
+pub fn readable_batches(files: Vec<FileImport>) -> Result<(Vec<Batch>, Vec<String>), String> {
+    let mut batches = Vec::with_capacity(files.len());
+    let mut notes = Vec::new();
+    for file in files {
+        if file.fatal {
+            return Err(unreadable_file_message(&file.name, &file.errors));
+        }
+        if let Some(first) = file.errors.first() {
+            notes.push(format!(
+                "{} ({}): {} good records read; problems such as: {first}",
+                file.name, file.kind, file.records
+            ));
+        }
+        batches.push(file.batch);
+    }
+    Ok((batches, notes))
+}
+
+fn unreadable_file_message(name: &str, errors: &[ImportError]) -> String {
+    let mut message = format!("{name} could not be read.");
+    for error in errors.iter().take(3) {
+        message.push(' ');
+        message.push_str(&error.to_string());
+        message.push('.');
+    }
+    if errors.len() > 3 {
+        message.push_str(&format!(" (and {} more)", errors.len() - 3));
+    }
+    message
+}
+
 /// The outcome for a file the browser could not read from disk (moved, no permission, …): a
 /// file with one problem and no records, like any other unreadable file.
 ///

@@ -533,6 +533,59 @@ impl Batch {
         self.pending_text.clear();
     }
 
+    /// Appends the records of `next`, read from the part of the same file that follows this
+    /// batch's part: the result equals one batch that read both parts in order (people, methods
+    /// and reasons keep the order they were first met in).
+    pub fn append(&mut self, mut next: Batch) {
+        self.resolve_people();
+        next.resolve_people();
+        let keys: Vec<(&str, &str)> = (0..next.people.len() as u32)
+            .map(|p| (next.people.user_names.get(p), next.people.names.get(p)))
+            .collect();
+        let mut person_map = Vec::with_capacity(keys.len());
+        self.people.persons(&keys, &mut person_map);
+        drop(keys);
+        let method_map: Vec<MethodCode> = (0..next.methods.len() as MethodCode)
+            .map(|c| match next.methods.method(c) {
+                Some(method) => self.methods.code_of(&method),
+                None => NO_METHOD,
+            })
+            .collect();
+        let map_method =
+            |c: MethodCode| method_map.get(c as usize).copied().unwrap_or(NO_METHOD);
+        let reason_map: Vec<u32> = (0..next.reasons.len() as u32)
+            .map(|r| self.reasons.intern(next.reasons.get(r)))
+            .collect();
+        for user in &next.users {
+            let start = self.user_methods.len() as u32;
+            self.user_methods.extend(
+                next.user_method_codes(user)
+                    .iter()
+                    .map(|&c| map_method(c)),
+            );
+            self.users.push(BatchUser {
+                id: self.user_ids.push(next.user_id(user)),
+                person: person_map[user.person as usize],
+                methods: (start, self.user_methods.len() as u32),
+                ..user.clone()
+            });
+        }
+        let e = &next.events;
+        self.reserve_events(e.len());
+        let mine = &mut self.events;
+        mine.time.extend_from_slice(&e.time);
+        mine.person
+            .extend(e.person.iter().map(|&p| person_map[p as usize]));
+        mine.method.extend(e.method.iter().map(|&c| map_method(c)));
+        mine.flags.extend_from_slice(&e.flags);
+        mine.reason
+            .extend(e.reason.iter().map(|&r| reason_map[r as usize]));
+        mine.id.extend_from_slice(&e.id);
+        self.malformed_times += next.malformed_times;
+        self.skipped_records += next.skipped_records;
+        self.cut_off |= next.cut_off;
+    }
+
     /// Counts a user record whose update time could not be read.
     pub fn note_malformed_time(&mut self) {
         self.malformed_times += 1;

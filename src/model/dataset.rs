@@ -196,9 +196,9 @@ impl UserColumns {
 /// The loaded data. Cheap to share (`Arc<Dataset>`), never mutated.
 #[derive(Clone, Debug)]
 pub struct Dataset {
-    source: SourceKind,
-    as_of: Millis,
-    last_updated: Option<Millis>,
+    pub(crate) source: SourceKind,
+    pub(crate) as_of: Millis,
+    pub(crate) last_updated: Option<Millis>,
     pub(crate) names: StrTable,
     pub(crate) user_names: StrTable,
     /// Lower-case "name\nuser name" per person, for search.
@@ -213,8 +213,28 @@ pub struct Dataset {
     pub(crate) methods: MethodTable,
     /// The method codes each feature's events use (registration, reset), in code order.
     pub(crate) feature_methods: [Vec<MethodCode>; 2],
-    warnings: Warnings,
-    sources: Vec<SourceSummary>,
+    pub(crate) warnings: Warnings,
+    pub(crate) sources: Vec<SourceSummary>,
+}
+
+/// Every part of a dataset, as its wire form carries them ([`Dataset::from_parts`] checks that
+/// they agree).
+pub(crate) struct DatasetParts {
+    pub source: SourceKind,
+    pub as_of: Millis,
+    pub last_updated: Option<Millis>,
+    pub names: StrTable,
+    pub user_names: StrTable,
+    pub search_text: StrTable,
+    pub person_user: Vec<u32>,
+    pub person_class: Vec<u8>,
+    pub users: UserColumns,
+    pub events: EventColumns,
+    pub reasons: StrTable,
+    pub methods: MethodTable,
+    pub feature_methods: [Vec<MethodCode>; 2],
+    pub warnings: Warnings,
+    pub sources: Vec<SourceSummary>,
 }
 
 impl Default for Dataset {
@@ -644,6 +664,56 @@ impl Dataset {
             warnings,
             sources,
         }
+    }
+
+    /// A dataset from its parts, when they agree: every index inside its table, every column as
+    /// long as its rows, events in time order. `None` otherwise (a damaged message), so that no
+    /// view can later index outside a column.
+    pub(crate) fn from_parts(p: DatasetParts) -> Option<Dataset> {
+        let people = p.names.len();
+        let users = p.users.person.len();
+        let codes = p.methods.len();
+        let code_ok = |c: MethodCode| (c as usize) < codes || c == NO_METHOD;
+        let u = &p.users;
+        let e = &p.events;
+        let agree = p.user_names.len() == people
+            && p.search_text.len() == people
+            && p.person_user.len() == people
+            && p.person_class.len() == people
+            && p.person_user.iter().all(|&x| x == u32::MAX || (x as usize) < users)
+            && u.person.iter().all(|&x| (x as usize) < people)
+            && u.id.len() == users
+            && u.flags.len() == users
+            && u.method_mask.len() == users
+            && u.method_mask.iter().all(|&m| (m as usize) < 1 << CANONICAL_COUNT)
+            && u.last_updated.len() == users
+            && u.method_start.len() == users + 1
+            && u.method_start.first() == Some(&0)
+            && u.method_start.windows(2).all(|w| w[0] <= w[1])
+            && u.method_start.last().map(|&x| x as usize) == Some(u.methods.len())
+            && u.methods.iter().all(|&c| code_ok(c))
+            && e.person.iter().all(|&x| (x as usize) < people)
+            && e.reason.iter().all(|&x| (x as usize) < p.reasons.len().max(1))
+            && e.method.iter().all(|&c| code_ok(c))
+            && e.time.windows(2).all(|w| w[0] <= w[1])
+            && p.feature_methods.iter().flatten().all(|&c| code_ok(c));
+        agree.then(|| Dataset {
+            source: p.source,
+            as_of: p.as_of,
+            last_updated: p.last_updated,
+            names: p.names,
+            user_names: p.user_names,
+            search_text: p.search_text,
+            person_user: p.person_user,
+            person_class: p.person_class,
+            users: p.users,
+            events: p.events,
+            reasons: p.reasons,
+            methods: p.methods,
+            feature_methods: p.feature_methods,
+            warnings: p.warnings,
+            sources: p.sources,
+        })
     }
 
     /// This dataset and more batches as one new dataset (the "Merge" choice).

@@ -52,6 +52,25 @@ impl StrTable {
         self.ends.shrink_to_fit();
     }
 
+    /// The text and the end offsets (the wire form).
+    pub fn parts(&self) -> (&str, &[u32]) {
+        (&self.text, &self.ends)
+    }
+
+    /// A table from its parts; `None` unless the ends rise, stay inside the text and fall on
+    /// character boundaries.
+    pub fn from_parts(text: String, ends: Vec<u32>) -> Option<StrTable> {
+        let mut last = 0;
+        for &end in &ends {
+            let end = end as usize;
+            if end < last || end > text.len() || !text.is_char_boundary(end) {
+                return None;
+            }
+            last = end;
+        }
+        Some(StrTable { text, ends })
+    }
+
     pub fn heap_bytes(&self) -> usize {
         self.text.capacity() + self.ends.capacity() * 4
     }
@@ -107,6 +126,25 @@ impl Interner {
 
     pub fn is_empty(&self) -> bool {
         self.table.len() <= 1
+    }
+
+    /// The strings in index order.
+    pub fn table(&self) -> &StrTable {
+        &self.table
+    }
+
+    /// An interner over a table as [`Interner::table`] gives it; `None` unless its string 0 is
+    /// the empty string.
+    pub fn from_table(table: StrTable) -> Option<Interner> {
+        if table.is_empty() || !table.get(0).is_empty() {
+            return None;
+        }
+        let mut index = FxHashMap::default();
+        index.reserve(table.len());
+        for (i, s) in table.iter().enumerate().skip(1) {
+            index.entry(s.into()).or_insert(i as u32);
+        }
+        Some(Interner { table, index })
     }
 
     pub fn heap_bytes(&self) -> usize {

@@ -35,3 +35,52 @@ pub fn batch_of(name: &str, text: &str) -> Batch {
 pub fn ms(text: &str) -> i64 {
     sspr_insights::model::time::parse_time(text).expect("a valid time")
 }
+
+/// Everything a dataset built from `batch` holds, as text: two batches that read the same data
+/// give the same text.
+pub fn dataset_dump(batch: &Batch) -> String {
+    use std::fmt::Write;
+    let ds = Dataset::build(vec![batch.clone()], AsOf::Newest, SourceKind::Uploaded);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "as of {} · last updated {:?} · {:?}",
+        ds.as_of(),
+        ds.last_updated(),
+        ds.sources()
+    );
+    let _ = writeln!(out, "{:?}", ds.warnings());
+    let _ = writeln!(out, "{:?}", ds.method_table().other_names());
+    for u in ds.users() {
+        let _ = writeln!(
+            out,
+            "{:?}",
+            (
+                u.id(),
+                u.name(),
+                u.user_name(),
+                (u.registered(), u.enabled(), u.capable(), u.capable_exported()),
+                (u.is_admin(), u.user_type()),
+                u.methods().collect::<Vec<_>>(),
+                u.last_updated(),
+            )
+        );
+    }
+    for e in ds.events() {
+        let _ = writeln!(
+            out,
+            "{:?}",
+            (
+                e.time(),
+                e.name(),
+                e.user_name(),
+                e.feature(),
+                e.status(),
+                e.method(),
+                e.failure_reason(),
+                ds.event_user(e.index()),
+            )
+        );
+    }
+    out
+}

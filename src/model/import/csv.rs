@@ -1,7 +1,8 @@
 //! CSV: our own downloads and the portal's downloads of the same two lists. Headers are matched
 //! case-insensitively, booleans and methods in every spelling of spec §4, the formula guard removed.
 
-use super::{parse_bool, ErrorLog, FileImport, FileKind};
+use super::part::{ImportPart, KindCounts, Part, PartEnd};
+use super::{parse_bool, ErrorLog, FileKind};
 use crate::model::batch::{Batch, EventInput, Feature, Status, UserInput, UserType};
 use crate::model::export::unguard;
 use crate::model::time::parse_time;
@@ -263,8 +264,13 @@ impl CsvJob {
         self.done
     }
 
+    /// A job for a CSV whose bytes are not all there yet (it is created again once they are).
+    pub(super) fn pending(name: &str) -> CsvJob {
+        CsvJob::new(name, b"")
+    }
+
     /// The outcome; reads whatever is left first.
-    pub(super) fn finish(mut self, name: &str, bytes: &[u8]) -> FileImport {
+    pub(super) fn into_part(mut self, bytes: &[u8]) -> ImportPart {
         while !self.step(bytes, usize::MAX / 2) {}
         if !self.fatal && self.good == 0 && self.bad == 0 {
             self.log.push(
@@ -274,14 +280,19 @@ impl CsvJob {
                 "the CSV has a header but no rows.".to_string(),
             );
         }
-        FileImport {
-            name: name.to_string(),
-            kind: self.kind,
-            records: self.good,
-            bad_records: self.bad,
+        ImportPart {
+            name: self.log.file.clone(),
+            part: Part::whole(0),
+            kind: Some(self.kind),
+            counts: KindCounts::default(),
+            records: self.record_no,
+            good: self.good,
+            bad: self.bad,
             error_count: self.log.count,
             errors: self.log.listed,
             fatal: self.fatal,
+            fatal_note: None,
+            end: PartEnd::default(),
             batch: self.batch,
         }
     }

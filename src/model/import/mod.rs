@@ -3,9 +3,13 @@
 
 mod csv;
 mod json;
+pub mod part;
 mod scan;
 
 use std::fmt;
+
+pub use part::{combine, fits, ImportPart, Part, PartStart};
+use part::{KindCounts, PartEnd};
 
 use super::batch::Batch;
 
@@ -97,6 +101,20 @@ pub struct FileImport {
 }
 
 impl FileImport {
+    /// A file with nothing in it and nothing wrong (what no parts at all make up).
+    pub(crate) fn empty(name: &str) -> FileImport {
+        FileImport {
+            name: name.to_string(),
+            kind: FileKind::Unknown,
+            records: 0,
+            bad_records: 0,
+            errors: Vec::new(),
+            error_count: 0,
+            fatal: false,
+            batch: Batch::new(name),
+        }
+    }
+
     /// No error at all: safe to load as it is.
     pub fn is_clean(&self) -> bool {
         self.error_count == 0
@@ -116,7 +134,7 @@ impl FileImport {
 
 /// Collects errors for one file, listing the first ones and counting the rest.
 pub(crate) struct ErrorLog {
-    file: String,
+    pub file: String,
     pub listed: Vec<ImportError>,
     pub count: usize,
 }
@@ -151,7 +169,7 @@ impl ErrorLog {
 }
 
 /// Reads one file, detecting its format and record kind (all at once; see [`ImportJob`] to read
-/// a big file a slice at a time).
+/// it a slice of records at a time, and [`StreamImport`] to read it from chunks).
 ///
 /// ```
 /// use sspr_insights::model::import_file;
@@ -165,7 +183,7 @@ pub fn import_file(name: &str, bytes: &[u8]) -> FileImport {
     ImportJob::new(name, bytes).finish()
 }
 
-/// How far an [`ImportJob`] has read.
+/// How far an import has read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ImportProgress {
     pub bytes_done: usize,
@@ -176,15 +194,96 @@ pub struct ImportProgress {
     pub errors: usize,
 }
 
+/// The bytes at the start of a file that decide how it is read (format, binary or not).
+const HEAD: usize = 8192;
+
+/// The reader a file needs.
 enum Reader {
-    Json(json::JsonJob),
+    Json(json::JsonReader),
     Csv(csv::CsvJob),
     /// Refused before reading (empty, binary).
-    Refused(FileImport),
+    Refused(ImportPart),
 }
 
-/// Reads one file a slice of records at a time, so a page can show progress and stay responsive
-/// between slices; the outcome is exactly [`import_file`]'s.
+/// What the first bytes of a file say about it.
+enum Verdict {
+    Json,
+    Csv,
+    Refused(&'static str),
+}
+
+/// The byte-order mark's length at the start of `head` (0 or 3).
+fn bom_length(head: &[u8]) -> usize {
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    }
+}
+
+/// Judges a file by its first bytes (at least [`HEAD`] of them, or all of a shorter file).
+fn judge(head: &[u8]) -> Verdict {
+    let bom = bom_length(head);
+    let content = &head[bom..];
+    let head = &content[..content.len().min(HEAD)];
+    let nul_bytes = head.iter().filter(|&&b| b == 0).count();
+    match content.iter().position(|b| !b.is_ascii_whitespace()) {
+        None => Verdict::Refused("the file is empty."),
+        // A UTF-8 byte-order mark declares text (our downloads carry one): NUL characters in
+        // its cells are data, not the sign of a binary file.
+        Some(_) if (bom == 0 && nul_bytes * 100 > head.len()) || !is_cut_utf8(head) => {
+            Verdict::Refused(
+                "the file is binary, not a JSON or CSV export (is it a spreadsheet or an archive?).",
+            )
+        }
+        Some(first) if matches!(content[first], b'{' | b'[') => Verdict::Json,
+        Some(_) => Verdict::Csv,
+    }
+}
+
+impl Reader {
+    /// The reader for a file from its start (`all` holds at least its first [`HEAD`] bytes, or
+    /// the whole file: `whole`), up to `stop` (where the next part starts, when there is one).
+    fn for_file(name: &str, all: &[u8], whole: bool, stop: Option<PartStart>) -> Reader {
+        let content = bom_length(all);
+        match judge(all) {
+            Verdict::Refused(message) => Reader::Refused(refused(name, message)),
+            Verdict::Json => Reader::Json(json::JsonReader::new(
+                name,
+                Part {
+                    start: PartStart::File { content },
+                    stop,
+                },
+            )),
+            Verdict::Csv if whole => Reader::Csv(csv::CsvJob::new(name, &all[content..])),
+            // A CSV is read once it is all there (see `StreamImport::finish`).
+            Verdict::Csv => Reader::Csv(csv::CsvJob::pending(name)),
+        }
+    }
+}
+
+fn refused(name: &str, message: &str) -> ImportPart {
+    let mut log = ErrorLog::new(name);
+    log.push(None, None, None, message.to_string());
+    ImportPart {
+        name: name.to_string(),
+        part: Part::whole(0),
+        kind: Some(FileKind::Unknown),
+        counts: KindCounts::default(),
+        records: 0,
+        good: 0,
+        bad: 0,
+        errors: log.listed,
+        error_count: log.count,
+        fatal: true,
+        fatal_note: None,
+        end: PartEnd::default(),
+        batch: Batch::new(name),
+    }
+}
+
+/// Reads one file held whole in memory, a slice of records at a time, so a caller can show
+/// progress between slices; the outcome is exactly [`import_file`]'s.
 ///
 /// ```
 /// use sspr_insights::model::import::ImportJob;
@@ -198,63 +297,33 @@ enum Reader {
 pub struct ImportJob<B: AsRef<[u8]>> {
     name: String,
     bytes: B,
-    /// Where the content starts (after a byte-order mark).
-    start: usize,
     reader: Reader,
 }
 
 impl<B: AsRef<[u8]>> ImportJob<B> {
     /// Checks the first bytes and picks the reader; nothing is read yet.
     pub fn new(name: &str, bytes: B) -> ImportJob<B> {
-        let all = bytes.as_ref();
-        let with_bom = all.starts_with(b"\xEF\xBB\xBF");
-        let start = if with_bom { 3 } else { 0 };
-        let content = &all[start..];
-        let refuse = |message: &str| {
-            let mut log = ErrorLog::new(name);
-            log.push(None, None, None, message.to_string());
-            Reader::Refused(FileImport {
-                name: name.to_string(),
-                kind: FileKind::Unknown,
-                records: 0,
-                bad_records: 0,
-                errors: log.listed,
-                error_count: log.count,
-                fatal: true,
-                batch: Batch::new(name),
-            })
-        };
-        let head = &content[..content.len().min(8192)];
-        let nul_bytes = head.iter().filter(|&&b| b == 0).count();
-        let reader = match content.iter().position(|b| !b.is_ascii_whitespace()) {
-            None => refuse("the file is empty."),
-            // A UTF-8 byte-order mark declares text (our downloads carry one): NUL characters in
-            // its cells are data, not the sign of a binary file.
-            Some(_) if (!with_bom && nul_bytes * 100 > head.len()) || !is_cut_utf8(head) => refuse(
-                "the file is binary, not a JSON or CSV export (is it a spreadsheet or an archive?).",
-            ),
-            Some(first) if matches!(content[first], b'{' | b'[') => {
-                Reader::Json(json::JsonJob::new(name, content.len()))
-            }
-            Some(_) => Reader::Csv(csv::CsvJob::new(name, content)),
-        };
+        let reader = Reader::for_file(name, bytes.as_ref(), true, None);
         ImportJob {
             name: name.to_string(),
             bytes,
-            start,
             reader,
         }
     }
 
-    fn content(&self) -> &[u8] {
-        &self.bytes.as_ref()[self.start..]
-    }
-
     /// Reads about `max_records` more records; true when the file is finished.
     pub fn step(&mut self, max_records: usize) -> bool {
-        let content = &self.bytes.as_ref()[self.start..];
+        let window = json::Window {
+            bytes: self.bytes.as_ref(),
+            base: 0,
+            eof: true,
+        };
+        let content = &window.bytes[bom_length(window.bytes)..];
         match &mut self.reader {
-            Reader::Json(job) => job.step(content, max_records),
+            Reader::Json(reader) => {
+                reader.read(window, max_records);
+                reader.is_done()
+            }
             Reader::Csv(job) => job.step(content, max_records),
             Reader::Refused(_) => true,
         }
@@ -262,16 +331,16 @@ impl<B: AsRef<[u8]>> ImportJob<B> {
 
     /// How far the reading has come.
     pub fn progress(&self) -> ImportProgress {
-        let content = self.content();
-        let total = self.bytes.as_ref().len();
+        let all = self.bytes.as_ref();
+        let start = bom_length(all);
         let (done, (records, errors)) = match &self.reader {
-            Reader::Json(job) => (job.position(content), job.records()),
-            Reader::Csv(job) => (job.position(content), job.records()),
-            Reader::Refused(_) => (content.len(), (0, 1)),
+            Reader::Json(reader) => (reader.position(), reader.records()),
+            Reader::Csv(job) => (start + job.position(&all[start..]), job.records()),
+            Reader::Refused(_) => (all.len(), (0, 1)),
         };
         ImportProgress {
-            bytes_done: (self.start + done).min(total),
-            bytes_total: total,
+            bytes_done: done.min(all.len()),
+            bytes_total: all.len(),
             records,
             errors,
         }
@@ -283,13 +352,162 @@ impl<B: AsRef<[u8]>> ImportJob<B> {
     }
 
     /// The outcome (reads what is left first).
-    pub fn finish(self) -> FileImport {
-        let content = &self.bytes.as_ref()[self.start..];
+    pub fn finish(mut self) -> FileImport {
+        while !self.step(usize::MAX) {}
+        let all = self.bytes.as_ref();
         match self.reader {
-            Reader::Json(job) => job.finish(&self.name, content),
-            Reader::Csv(job) => job.finish(&self.name, content),
-            Reader::Refused(file) => file,
+            Reader::Json(reader) => reader.into_part().into_file(),
+            Reader::Csv(job) => job.into_part(&all[bom_length(all)..]).into_file(),
+            Reader::Refused(part) => part.into_file(),
         }
+    }
+}
+
+/// Reads a file, or one part of it, from chunks as they arrive (a worker reading it from disk):
+/// records are read as soon as they are whole, and the bytes behind them are dropped, so the
+/// file is never held whole (a CSV is: it is read once all of it is there).
+///
+/// ```
+/// use sspr_insights::model::import::{Part, StreamImport};
+/// let page = br#"{"value":[{"id":"1","userPrincipalName":"a@x","isSsprRegistered":true,"isSsprEnabled":false}]}"#;
+/// let mut stream = StreamImport::new("users.json", Part::whole(0));
+/// for chunk in page.chunks(7) {
+///     stream.feed(chunk);
+/// }
+/// let file = stream.finish();
+/// assert!(file.is_clean());
+/// assert_eq!(file.records, 1);
+/// ```
+pub struct StreamImport {
+    name: String,
+    part: Part,
+    reader: Option<Reader>,
+    /// The bytes held: the file from offset `base`.
+    buffer: Vec<u8>,
+    base: usize,
+}
+
+impl StreamImport {
+    /// A reader for `part` of a file; its bytes are fed from the part's start (from offset 0 for
+    /// the file's first part).
+    pub fn new(name: &str, part: Part) -> StreamImport {
+        let base = if part.start.is_file() {
+            0
+        } else {
+            part.start.offset()
+        };
+        let reader = (!part.start.is_file())
+            .then(|| Reader::Json(json::JsonReader::new(name, part)));
+        StreamImport {
+            name: name.to_string(),
+            part,
+            reader,
+            buffer: Vec::new(),
+            base,
+        }
+    }
+
+    /// The next bytes of the file; reads every record they complete.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        self.feed_with(chunk.len(), |room| room.copy_from_slice(chunk));
+    }
+
+    /// The next `len` bytes of the file, written by `fill` straight into the reader's buffer
+    /// (a worker copies them there from the browser's buffer, with no copy between).
+    pub fn feed_with(&mut self, len: usize, fill: impl FnOnce(&mut [u8])) {
+        let at = self.buffer.len();
+        self.buffer.resize(at + len, 0);
+        fill(&mut self.buffer[at..]);
+        if self.reader.is_none() {
+            if self.buffer.len() < HEAD + 3 {
+                return;
+            }
+            self.reader = Some(Reader::for_file(&self.name, &self.buffer, false, self.part.stop));
+        }
+        self.read(false);
+    }
+
+    fn read(&mut self, eof: bool) {
+        let Some(Reader::Json(reader)) = &mut self.reader else {
+            return;
+        };
+        let window = json::Window {
+            bytes: &self.buffer,
+            base: self.base,
+            eof,
+        };
+        reader.read(window, usize::MAX);
+        let keep = reader.keep_from().min(self.base + self.buffer.len());
+        // Drop what is behind (a record or so is kept: moving it is cheap).
+        if keep > self.base && (eof || keep - self.base >= self.buffer.len() / 2) {
+            reader.forget_before(window, keep);
+            self.buffer.drain(..keep - self.base);
+            self.base = keep;
+        }
+    }
+
+    /// The part reached the start of the next part exactly: feeding more changes nothing (see
+    /// [`part::combine`]).
+    pub fn is_stopped(&self) -> bool {
+        matches!(&self.reader, Some(Reader::Json(r)) if r.is_stopped())
+    }
+
+    /// The part passed the next part's start without a boundary there: it must be fed to the end
+    /// of the file.
+    pub fn missed_stop(&self) -> bool {
+        matches!(&self.reader, Some(Reader::Json(r)) if r.missed_stop())
+    }
+
+    /// Whether the parts read after this one (the file's first part) can be put together with
+    /// it ([`part::fits`]); if not, this part reads on ([`StreamImport::read_on`]) instead.
+    pub fn fits(&self, rest: &[ImportPart]) -> bool {
+        let end = match &self.reader {
+            Some(Reader::Json(reader)) => reader.end(),
+            _ => PartEnd::default(),
+        };
+        part::fits(end, self.part.stop, rest)
+    }
+
+    /// A part that stopped reads on past its stop, to the end of the file, as if it had never
+    /// been told to stop.
+    pub fn read_on(&mut self) {
+        if let Some(Reader::Json(reader)) = &mut self.reader {
+            reader.read_on();
+        }
+        self.part.stop = None;
+    }
+
+    /// Good and bad records read so far.
+    pub fn records(&self) -> (usize, usize) {
+        match &self.reader {
+            Some(Reader::Json(reader)) => reader.records(),
+            Some(Reader::Csv(_)) | None => (0, 0),
+            Some(Reader::Refused(_)) => (0, 1),
+        }
+    }
+
+    /// What this part gave; the bytes fed so far are all there is (the end of the file, or of
+    /// the part when it stopped).
+    pub fn finish_part(mut self) -> ImportPart {
+        if self.reader.is_none() {
+            self.reader = Some(Reader::for_file(&self.name, &self.buffer, false, self.part.stop));
+        }
+        self.read(true);
+        match self.reader {
+            Some(Reader::Json(reader)) => reader.into_part(),
+            Some(Reader::Csv(_)) => {
+                let content = bom_length(&self.buffer);
+                csv::CsvJob::new(&self.name, &self.buffer[content..])
+                    .into_part(&self.buffer[content..])
+            }
+            Some(Reader::Refused(part)) => part,
+            None => refused(&self.name, "the file is empty."),
+        }
+    }
+
+    /// The outcome of a whole file read as one part.
+    pub fn finish(self) -> FileImport {
+        self.finish_part().into_file()
     }
 }
 

@@ -1,6 +1,6 @@
-//! A structural JSON scanner: finds where a value, a string or a key ends without building
-//! anything, so a huge page can be read a record at a time. It does not validate; serde does that
-//! for each record it hands over.
+//! A structural JSON scanner (where a value, a string or a key ends, without building anything)
+//! and the incremental line counter that gives errors their positions. Neither validates: the
+//! record parsers do.
 
 /// Skips JSON white space from `pos`.
 pub(super) fn skip_ws(b: &[u8], mut pos: usize) -> usize {
@@ -62,13 +62,68 @@ pub(super) fn value_end(b: &[u8], pos: usize) -> Option<usize> {
     }
 }
 
-/// 1-based line and column of byte `pos`.
-pub(super) fn line_column(b: &[u8], pos: usize) -> (usize, usize) {
-    let pos = pos.min(b.len());
-    let before = &b[..pos];
-    let line = memchr::memchr_iter(b'\n', before).count() + 1;
-    let column = pos - memchr::memrchr(b'\n', before).map_or(0, |i| i + 1) + 1;
-    (line, column)
+/// Line and column numbers of positions in a file read front to back, counted incrementally:
+/// each byte is looked at once however many positions are asked for (asking from the start of
+/// the file each time would make a file of many bad records cost quadratic time).
+///
+/// Positions are offsets in the file; a window is the part of the file held at the moment,
+/// starting at the file offset `base`.
+#[derive(Clone, Debug)]
+pub(crate) struct Lines {
+    /// Bytes before this offset are counted.
+    counted_to: usize,
+    /// The 1-based line of `counted_to`.
+    line: usize,
+    /// Where that line starts.
+    line_start: usize,
+}
+
+impl Lines {
+    /// Counting from offset `start`, which is line 1, column 1 (a part of a file read on its own
+    /// counts from its own start; `split` puts the numbers right).
+    pub(crate) fn new(start: usize) -> Lines {
+        Lines {
+            counted_to: start,
+            line: 1,
+            line_start: start,
+        }
+    }
+
+    /// Counts up to `to` (the window must still hold the bytes from the last count to `to`).
+    pub(crate) fn advance(&mut self, window: &[u8], base: usize, to: usize) {
+        if to <= self.counted_to {
+            return;
+        }
+        let from = self.counted_to.max(base);
+        let end = to.min(base + window.len());
+        if from < end {
+            let bytes = &window[from - base..end - base];
+            self.line += memchr::memchr_iter(b'\n', bytes).count();
+            if let Some(i) = memchr::memrchr(b'\n', bytes) {
+                self.line_start = from + i + 1;
+            }
+        }
+        self.counted_to = to;
+    }
+
+    /// The 1-based line and column (in bytes) of `pos`, which is at or after every position
+    /// whose bytes have left the window.
+    pub(crate) fn at(&mut self, window: &[u8], base: usize, pos: usize) -> (usize, usize) {
+        if pos >= self.counted_to {
+            self.advance(window, base, pos);
+            return (self.line, pos - self.line_start + 1);
+        }
+        // Behind the count (still in the window): step back over the newlines in between.
+        let from = pos.max(base);
+        let between = &window[from - base..self.counted_to.min(base + window.len()) - base];
+        let newlines = memchr::memchr_iter(b'\n', between).count();
+        let start = match memchr::memrchr(b'\n', &window[..from - base]) {
+            Some(i) => base + i + 1,
+            None if newlines == 0 => self.line_start,
+            None => base,
+        };
+        (self.line - newlines, pos.saturating_sub(start) + 1)
+    }
 }
 
 #[cfg(test)]
@@ -102,7 +157,27 @@ mod tests {
 
     #[test]
     fn positions_are_one_based() {
-        assert_eq!(line_column(b"ab\ncd", 4), (2, 2));
-        assert_eq!(line_column(b"ab", 0), (1, 1));
+        assert_eq!(Lines::new(0).at(b"ab\ncd", 0, 4), (2, 2));
+        assert_eq!(Lines::new(0).at(b"ab", 0, 0), (1, 1));
+    }
+
+    #[test]
+    fn positions_counted_in_windows_equal_counting_from_the_start() {
+        let text = b"a\nbb\n\nccc\nd";
+        let naive = |pos: usize| {
+            let before = &text[..pos];
+            let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
+            let col = pos - before.iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1) + 1;
+            (line, col)
+        };
+        let mut lines = Lines::new(0);
+        // The window slides: each step drops what is before `pos`.
+        for pos in 0..=text.len() {
+            let base = pos.saturating_sub(1);
+            assert_eq!(lines.at(&text[base..], base, pos), naive(pos), "at {pos}");
+        }
+        let mut lines = Lines::new(0);
+        lines.advance(text, 0, 9);
+        assert_eq!(lines.at(text, 0, 4), naive(4), "a position behind the count");
     }
 }

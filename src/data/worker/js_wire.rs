@@ -1,0 +1,94 @@
+//! The model's wire form over JavaScript buffers: a message's bytes stay in a JavaScript
+//! `ArrayBuffer` (posted between threads without a copy), and each column is copied from it
+//! straight into its vector, or from its vector straight into it. So the page never holds a
+//! whole message in its own memory beside the dataset. Owns the copying; not the format.
+
+use js_sys::{ArrayBuffer, Uint8Array};
+
+use crate::model::wire::{write_dataset, Counter, WireError, WireIn, WireOut};
+use crate::model::Dataset;
+
+/// Reads a message from an `ArrayBuffer`.
+pub struct JsIn {
+    buffer: ArrayBuffer,
+    at: usize,
+    len: usize,
+}
+
+impl JsIn {
+    pub fn new(buffer: ArrayBuffer) -> JsIn {
+        let len = buffer.byte_length() as usize;
+        JsIn { buffer, at: 0, len }
+    }
+}
+
+impl WireIn for JsIn {
+    fn fill(&mut self, dest: &mut [u8]) -> Result<(), WireError> {
+        if self.at + dest.len() > self.len {
+            return Err(WireError("it ends early"));
+        }
+        if !dest.is_empty() {
+            Uint8Array::new_with_byte_offset_and_length(
+                &self.buffer,
+                self.at as u32,
+                dest.len() as u32,
+            )
+            .copy_to(dest);
+        }
+        self.at += dest.len();
+        Ok(())
+    }
+
+    fn skip(&mut self, n: usize) -> Result<(), WireError> {
+        if self.at + n > self.len {
+            return Err(WireError("it ends early"));
+        }
+        self.at += n;
+        Ok(())
+    }
+
+    fn position(&self) -> usize {
+        self.at
+    }
+}
+
+/// Writes a message into an `ArrayBuffer` of exactly the size it needs.
+pub struct JsOut {
+    bytes: Uint8Array,
+    at: usize,
+}
+
+impl WireOut for JsOut {
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.at + bytes.len();
+        self.bytes
+            .subarray(self.at as u32, end as u32)
+            .copy_from(bytes);
+        self.at = end;
+    }
+
+    fn len(&self) -> usize {
+        self.at
+    }
+}
+
+/// A dataset's wire form in a new `ArrayBuffer`, written straight into it (it is written twice:
+/// once to count its size).
+pub fn dataset_buffer(ds: &Dataset) -> ArrayBuffer {
+    let mut counter = Counter::default();
+    write_dataset(&mut counter, ds);
+    let buffer = ArrayBuffer::new(counter.0 as u32);
+    let mut out = JsOut {
+        bytes: Uint8Array::new(&buffer),
+        at: 0,
+    };
+    write_dataset(&mut out, ds);
+    buffer
+}
+
+/// A copy of `bytes` in a new `ArrayBuffer` (what a worker posts: its own memory cannot be).
+pub fn buffer_of(bytes: &[u8]) -> ArrayBuffer {
+    let array = Uint8Array::new_with_length(bytes.len() as u32);
+    array.copy_from(bytes);
+    array.buffer()
+}

@@ -1,0 +1,402 @@
+//! The page's side of ingest: starts the workers of one load, hands each a part of a file as it
+//! becomes free, gathers what they read, asks one of them to build the dataset, and copies the
+//! dataset's columns into the page. Dropping the [`Ingest`] terminates its workers at once (Cancel,
+//! or a newer load): whatever they were doing is gone, and nothing reaches the page after.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use js_sys::ArrayBuffer;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use super::js_wire::{dataset_buffer, JsIn};
+use super::protocol::*;
+use crate::model::import::part::{plan, probe_offsets, PROBE_SIZE};
+use crate::model::import::Part;
+use crate::model::wire::{decode_dataset, decode_file_summary};
+use crate::model::{Dataset, FileImport, SourceKind};
+
+/// The file the build script's loader starts a worker from, beside the app's files.
+pub const WORKER_LOADER: &str = "sspr-worker_loader.js";
+
+/// Messages from the workers, in the order they came, each with its worker's index.
+#[derive(Default)]
+struct Mailbox {
+    queue: RefCell<VecDeque<(usize, JsValue)>>,
+    waker: RefCell<Option<Waker>>,
+}
+
+impl Mailbox {
+    fn deliver(&self, worker: usize, message: JsValue) {
+        self.queue.borrow_mut().push_back((worker, message));
+        if let Some(waker) = self.waker.borrow_mut().take() {
+            waker.wake();
+        }
+    }
+}
+
+/// The next message of a mailbox.
+struct NextMessage(Rc<Mailbox>);
+
+impl Future for NextMessage {
+    type Output = (usize, JsValue);
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if let Some(message) = self.0.queue.borrow_mut().pop_front() {
+            return Poll::Ready(message);
+        }
+        *self.0.waker.borrow_mut() = Some(cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+/// The workers of one load.
+pub struct Ingest {
+    workers: Vec<Worker>,
+    mailbox: Rc<Mailbox>,
+    _listeners: Vec<Closure<dyn FnMut(MessageEvent)>>,
+    _error_listeners: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+}
+
+impl Drop for Ingest {
+    fn drop(&mut self) {
+        for worker in &self.workers {
+            worker.terminate();
+        }
+    }
+}
+
+/// How many workers a load uses: as many as the machine has cores, at least two, at most
+/// `jobs` (no more than there is work for) and eight.
+pub fn worker_count(jobs: usize) -> usize {
+    let cores = web_sys::window()
+        .map(|w| w.navigator().hardware_concurrency())
+        .unwrap_or(2.0) as usize;
+    cores.clamp(2, 8).min(jobs.max(1))
+}
+
+impl Ingest {
+    /// Starts `count` workers from `loader_url` and waits until each is ready.
+    pub async fn start(count: usize, loader_url: &str) -> Result<Ingest, String> {
+        let mailbox = Rc::new(Mailbox::default());
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let mut ingest = Ingest {
+            workers: Vec::new(),
+            mailbox: mailbox.clone(),
+            _listeners: Vec::new(),
+            _error_listeners: Vec::new(),
+        };
+        for i in 0..count.max(1) {
+            let worker = Worker::new_with_options(loader_url, &options)
+                .map_err(|e| format!("a background worker could not be started ({})", js_text(&e)))?;
+            let inbox = mailbox.clone();
+            let listener = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+                inbox.deliver(i, e.data())
+            });
+            worker.set_onmessage(Some(listener.as_ref().unchecked_ref()));
+            let inbox = mailbox.clone();
+            let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+                let text = e
+                    .dyn_ref::<web_sys::ErrorEvent>()
+                    .map(|e| e.message())
+                    .unwrap_or_else(|| "it stopped".to_string());
+                let failure = message(
+                    FAILED,
+                    &[(
+                        "message",
+                        format!("A background worker failed: {text}.").into(),
+                    )],
+                );
+                inbox.deliver(i, failure.into());
+            });
+            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            ingest.workers.push(worker);
+            ingest._listeners.push(listener);
+            ingest._error_listeners.push(on_error);
+        }
+        let mut ready = 0;
+        while ready < ingest.workers.len() {
+            let (_, reply) = ingest.next().await;
+            match text_field(&reply, OP).as_str() {
+                READY => ready += 1,
+                FAILED => return Err(text_field(&reply, "message")),
+                _ => {}
+            }
+        }
+        Ok(ingest)
+    }
+
+    fn next(&self) -> NextMessage {
+        NextMessage(self.mailbox.clone())
+    }
+
+    fn send(&self, worker: usize, message: &JsValue, transfer: &[JsValue]) {
+        let result = if transfer.is_empty() {
+            self.workers[worker].post_message(message)
+        } else {
+            self.workers[worker].post_message_with_transfer(message, &array(transfer.iter().cloned()))
+        };
+        // A worker that cannot take a message has failed; its error event says so.
+        let _ = result;
+    }
+
+    /// Reads every part of every file, each worker taking the next part as it becomes free;
+    /// `on_progress(file, bytes read, records)` after each chunk. Per file: its parts' results in
+    /// order, or why it could not be read.
+    pub async fn read(
+        &self,
+        files: &[FileToRead],
+        mut on_progress: impl FnMut(usize, u64, usize),
+    ) -> Vec<Result<Vec<ArrayBuffer>, String>> {
+        let jobs: Vec<(usize, usize)> = files
+            .iter()
+            .enumerate()
+            .flat_map(|(f, file)| (0..file.parts.len()).map(move |p| (f, p)))
+            .collect();
+        let mut results: Vec<Vec<Option<ArrayBuffer>>> =
+            files.iter().map(|f| vec![None; f.parts.len()]).collect();
+        let mut failures: Vec<Option<String>> = vec![None; files.len()];
+        // Per job: the offset it started at and the bytes it has read.
+        let mut read = vec![(0u64, 0u64, 0usize); jobs.len()];
+        let mut next_job = 0;
+        let mut busy = 0;
+        for worker in 0..self.workers.len() {
+            if next_job < jobs.len() {
+                self.send_read(worker, next_job, files, jobs[next_job]);
+                next_job += 1;
+                busy += 1;
+            }
+        }
+        while busy > 0 {
+            let (worker, reply) = self.next().await;
+            let job = number_field(&reply, "job") as usize;
+            let Some(&(f, p)) = jobs.get(job) else {
+                continue;
+            };
+            match text_field(&reply, OP).as_str() {
+                PROGRESS => {
+                    let start = part_offset(files[f].parts[p]);
+                    read[job] = (start, number_field(&reply, "bytes") as u64, number_field(&reply, "records") as usize);
+                    let (bytes, records) = jobs.iter().zip(&read).filter(|((jf, _), _)| *jf == f).fold(
+                        (0u64, 0usize),
+                        |(b, r), (_, &(start, at, records))| (b + at.saturating_sub(start), r + records),
+                    );
+                    on_progress(f, bytes.min(files[f].size), records);
+                    continue;
+                }
+                READ_DONE => {
+                    results[f][p] = field(&reply, "result").dyn_into::<ArrayBuffer>().ok();
+                }
+                FAILED => failures[f] = Some(text_field(&reply, "message")),
+                _ => continue,
+            }
+            busy -= 1;
+            if next_job < jobs.len() {
+                self.send_read(worker, next_job, files, jobs[next_job]);
+                next_job += 1;
+                busy += 1;
+            }
+        }
+        results
+            .into_iter()
+            .zip(failures)
+            .map(|(parts, failure)| match failure {
+                Some(reason) => Err(reason),
+                None => parts
+                    .into_iter()
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| "a part of the file was lost on its way.".to_string()),
+            })
+            .collect()
+    }
+
+    fn send_read(&self, worker: usize, job: usize, files: &[FileToRead], (f, p): (usize, usize)) {
+        let file = &files[f];
+        let request = message(
+            READ,
+            &[
+                ("job", JsValue::from_f64(job as f64)),
+                ("name", file.name.clone().into()),
+                ("source", file.source.clone()),
+                ("part", part_to_js(file.parts[p])),
+            ],
+        );
+        self.send(worker, &request, &[]);
+    }
+
+    /// Asks the first worker to put each file's parts together and build the dataset (merged
+    /// into `current` when there is one). The files' outcomes come first; then, unless the page
+    /// must ask the user ([`Built::AskFirst`]), the dataset.
+    pub async fn build(
+        &self,
+        files: Vec<(FileToRead, Vec<ArrayBuffer>)>,
+        current: Option<&Dataset>,
+        kind: &SourceKind,
+        load_readable: bool,
+    ) -> Result<Built, String> {
+        let current = current.map(dataset_buffer);
+        let mut transfer: Vec<JsValue> = Vec::new();
+        let files = array(files.into_iter().map(|(file, parts)| {
+            transfer.extend(parts.iter().map(|b| JsValue::from(b.clone())));
+            message(
+                "file",
+                &[
+                    ("name", file.name.into()),
+                    ("source", file.source),
+                    ("parts", array(parts.into_iter().map(JsValue::from)).into()),
+                ],
+            )
+            .into()
+        }));
+        if let Some(current) = &current {
+            transfer.push(current.clone().into());
+        }
+        let kind = match kind {
+            SourceKind::Sample => "sample",
+            _ => "uploaded",
+        };
+        let request = message(
+            BUILD,
+            &[
+                ("files", files.into()),
+                ("current", current.map_or(JsValue::NULL, JsValue::from)),
+                ("sourceKind", kind.into()),
+                (
+                    "policy",
+                    if load_readable { "load-readable" } else { "ask" }.into(),
+                ),
+            ],
+        );
+        self.send(0, &request, &transfer);
+        let mut summaries = None;
+        loop {
+            let (worker, reply) = self.next().await;
+            if worker != 0 {
+                continue;
+            }
+            match text_field(&reply, OP).as_str() {
+                FILES => {
+                    let files = array_field(&reply, "summaries")
+                        .into_iter()
+                        .filter_map(|b| b.dyn_into::<ArrayBuffer>().ok())
+                        .map(|b| decode_file_summary(&mut JsIn::new(b)).map_err(|e| e.to_string()))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let verdict = crate::data::upload::verdict(&files);
+                    if !load_readable && verdict != crate::data::upload::Verdict::LoadAll {
+                        return Ok(Built::AskFirst { files });
+                    }
+                    summaries = Some(files);
+                }
+                DATASET => return self.receive_dataset(&reply, summaries.unwrap_or_default()).await,
+                FAILED => return Err(text_field(&reply, "message")),
+                _ => {}
+            }
+        }
+    }
+
+    /// After [`Built::AskFirst`]: loads the good records of the files.
+    pub async fn accept(&self) -> Result<Built, String> {
+        self.send(0, &message(ACCEPT, &[]), &[]);
+        loop {
+            let (worker, reply) = self.next().await;
+            if worker != 0 {
+                continue;
+            }
+            match text_field(&reply, OP).as_str() {
+                DATASET => return self.receive_dataset(&reply, Vec::new()).await,
+                FAILED => return Err(text_field(&reply, "message")),
+                _ => {}
+            }
+        }
+    }
+
+    async fn receive_dataset(&self, reply: &JsValue, files: Vec<FileImport>) -> Result<Built, String> {
+        let buffer: ArrayBuffer = field(reply, "dataset")
+            .dyn_into()
+            .map_err(|_| "the dataset was lost on its way.".to_string())?;
+        // Let the progress reach the screen before the columns are copied.
+        crate::data::pause::yield_to_browser().await;
+        let dataset = decode_dataset(&mut JsIn::new(buffer)).map_err(|e| e.to_string())?;
+        let notes = array_field(reply, "notes")
+            .into_iter()
+            .filter_map(|n| n.as_string())
+            .collect();
+        Ok(Built::Dataset {
+            dataset,
+            notes,
+            files,
+        })
+    }
+}
+
+/// What a build gave.
+pub enum Built {
+    /// The new dataset, with the notes worth showing and the files' outcomes.
+    Dataset {
+        dataset: Dataset,
+        notes: Vec<String>,
+        files: Vec<FileImport>,
+    },
+    /// Some files have problems: their outcomes, and nothing built until the user says so.
+    AskFirst { files: Vec<FileImport> },
+}
+
+/// A file to read: its name, its bytes' source (a `File` or `Blob`, or a URL to fetch), its
+/// size, and the parts to read it in.
+pub struct FileToRead {
+    pub name: String,
+    pub source: JsValue,
+    pub size: u64,
+    pub parts: Vec<Part>,
+}
+
+fn part_offset(part: Part) -> u64 {
+    if part.start.is_file() {
+        0
+    } else {
+        part.start.offset() as u64
+    }
+}
+
+/// The parts to read a file in: its first bytes and the bytes where it may be split decide
+/// (`count` parts at most; one for a small file).
+pub async fn plan_parts(file: &web_sys::Blob, count: usize) -> Vec<Part> {
+    let size = file.size() as usize;
+    let offsets = probe_offsets(size, count);
+    if offsets.is_empty() {
+        return vec![Part::whole(0)];
+    }
+    let Ok(head) = read_bytes(file, 0, PROBE_SIZE.min(size)).await else {
+        return vec![Part::whole(0)];
+    };
+    let mut probes = Vec::with_capacity(offsets.len());
+    for offset in offsets {
+        match read_bytes(file, offset, (offset + PROBE_SIZE).min(size)).await {
+            Ok(bytes) => probes.push((offset, bytes)),
+            Err(_) => return vec![Part::whole(0)],
+        }
+    }
+    let probes: Vec<(usize, &[u8])> = probes.iter().map(|(o, b)| (*o, &b[..])).collect();
+    plan(&head, &probes)
+}
+
+async fn read_bytes(blob: &web_sys::Blob, from: usize, to: usize) -> Result<Vec<u8>, JsValue> {
+    let slice = blob.slice_with_f64_and_f64(from as f64, to as f64)?;
+    let buffer = JsFuture::from(slice.array_buffer()).await?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+fn js_text(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "the browser gave no reason".to_string())
+}

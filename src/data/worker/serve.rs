@@ -1,0 +1,281 @@
+//! Inside an ingest worker: answers the page's messages (see `protocol`). Reads a part of a file
+//! from its `Blob` chunk by chunk (the next chunk on its way while this one is read) into the
+//! model's `StreamImport`; puts the parts of files together and builds the dataset. It has no
+//! DOM and never touches the page's state: everything it gives goes back as a message.
+
+use std::cell::RefCell;
+
+use js_sys::{ArrayBuffer, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
+
+use super::js_wire::{buffer_of, dataset_buffer, JsIn};
+use super::protocol::*;
+use crate::data::upload::{self, Verdict};
+use crate::model::import::{combine, part, ImportPart, Part, StreamImport};
+use crate::model::wire::{decode_dataset, decode_part, encode_file_summary, encode_part};
+use crate::model::{AsOf, Dataset, FileImport, SourceKind};
+
+/// Bytes read from a `Blob` at a time.
+const CHUNK: f64 = (8 << 20) as f64;
+
+/// What a build waits with while the page asks the user (files with problems).
+struct Pending {
+    files: Vec<FileImport>,
+    current: Option<Dataset>,
+    kind: SourceKind,
+}
+
+thread_local! {
+    static PENDING: RefCell<Option<Pending>> = const { RefCell::new(None) };
+}
+
+/// Starts answering messages; tells the page it is ready.
+pub fn serve() {
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+        wasm_bindgen_futures::spawn_local(handle(event.data()));
+    });
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    post(&message(READY, &[]), None);
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+/// Posts a message, handing over `buffer` (not copying it) when there is one.
+fn post(message: &JsValue, buffer: Option<&ArrayBuffer>) {
+    let result = match buffer {
+        Some(buffer) => scope().post_message_with_transfer(message, &array([buffer.into()])),
+        None => scope().post_message(message),
+    };
+    // A worker whose page went away has nobody to tell.
+    let _ = result;
+}
+
+fn fail(message: String) {
+    post(
+        &super::protocol::message(FAILED, &[("message", message.into())]),
+        None,
+    );
+}
+
+async fn handle(data: JsValue) {
+    match text_field(&data, OP).as_str() {
+        READ => read(&data).await,
+        BUILD => build(&data).await,
+        ACCEPT => accept(),
+        _ => {}
+    }
+}
+
+async fn read(data: &JsValue) {
+    let job = field(data, "job");
+    let name = text_field(data, "name");
+    let Some(part) = part_from_js(&field(data, "part")) else {
+        return fail(format!("{name}: the page asked for a part this worker cannot read."));
+    };
+    let outcome = match source_blob(&field(data, "source")).await {
+        Ok(blob) => {
+            read_part(&blob, &name, part, |bytes, records| {
+                post(
+                    &message(
+                        PROGRESS,
+                        &[
+                            ("job", job.clone()),
+                            ("bytes", JsValue::from_f64(bytes)),
+                            ("records", JsValue::from_f64(records as f64)),
+                        ],
+                    ),
+                    None,
+                )
+            })
+            .await
+        }
+        Err(reason) => Err(reason),
+    };
+    match outcome {
+        Ok(mut result) => {
+            let buffer = buffer_of(&encode_part(&mut result));
+            drop(result);
+            post(
+                &message(READ_DONE, &[("job", job), ("result", buffer.clone().into())]),
+                Some(&buffer),
+            );
+        }
+        Err(reason) => post(
+            &message(FAILED, &[("job", job), ("message", reason.into())]),
+            None,
+        ),
+    }
+}
+
+/// The `Blob` to read: the one sent, or what a URL gives (the bundled sample).
+async fn source_blob(source: &JsValue) -> Result<Blob, String> {
+    if let Some(blob) = source.dyn_ref::<Blob>() {
+        return Ok(blob.clone());
+    }
+    let url = source.as_string().unwrap_or_default();
+    let failed = |why: String| format!("The sample data could not be downloaded from {url}: {why}");
+    let response: web_sys::Response = JsFuture::from(scope().fetch_with_str(&url))
+        .await
+        .map_err(|e| failed(js_text(&e)))?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(failed(format!(
+            "the server answered {} {}.",
+            response.status(),
+            response.status_text()
+        )));
+    }
+    let blob = response.blob().map_err(|e| failed(js_text(&e)))?;
+    Ok(JsFuture::from(blob)
+        .await
+        .map_err(|e| failed(js_text(&e)))?
+        .unchecked_into())
+}
+
+/// Reads `part` of `blob`: from the part's start to where the next part starts (or, when no
+/// record boundary is there, on to the end of the file).
+async fn read_part(
+    blob: &Blob,
+    name: &str,
+    part: Part,
+    mut on_progress: impl FnMut(f64, usize),
+) -> Result<ImportPart, String> {
+    let size = blob.size();
+    let mut stream = StreamImport::new(name, part);
+    let mut at = if part.start.is_file() {
+        0.0
+    } else {
+        part.start.offset() as f64
+    };
+    let slice = |from: f64| -> Result<js_sys::Promise, String> {
+        let to = (from + CHUNK).min(size);
+        blob.slice_with_f64_and_f64(from, to)
+            .map(|s| s.array_buffer())
+            .map_err(|e| js_text(&e))
+    };
+    let mut next = if at < size { Some(slice(at)?) } else { None };
+    while let Some(pending) = next.take() {
+        let buffer: ArrayBuffer = JsFuture::from(pending)
+            .await
+            .map_err(|e| format!("the file could not be read from disk ({}).", js_text(&e)))?
+            .unchecked_into();
+        let len = buffer.byte_length() as usize;
+        let end = at + len as f64;
+        if end < size && len > 0 {
+            // The next chunk is read from disk while this one is analysed.
+            next = Some(slice(end)?);
+        }
+        stream.feed_with(len, |room| Uint8Array::new(&buffer).copy_to(room));
+        at = end;
+        on_progress(at, stream.records().0);
+        if stream.is_stopped() {
+            break;
+        }
+    }
+    Ok(stream.finish_part())
+}
+
+async fn build(data: &JsValue) {
+    let kind = match text_field(data, "sourceKind").as_str() {
+        "sample" => SourceKind::Sample,
+        _ => SourceKind::Uploaded,
+    };
+    let mut files = Vec::new();
+    for file in array_field(data, "files") {
+        match combine_file(&file).await {
+            Ok(imported) => files.push(imported),
+            Err(message) => return fail(message),
+        }
+    }
+    let current = match field(data, "current").dyn_into::<ArrayBuffer>() {
+        Ok(buffer) => match decode_dataset(&mut JsIn::new(buffer)) {
+            Ok(ds) => Some(ds),
+            Err(e) => return fail(e.to_string()),
+        },
+        Err(_) => None,
+    };
+    let summaries = array(
+        files
+            .iter()
+            .map(|f| JsValue::from(buffer_of(&encode_file_summary(f)))),
+    );
+    post(&message(FILES, &[("summaries", summaries.into())]), None);
+    if text_field(data, "policy") == "load-readable" {
+        return match upload::readable_batches(files) {
+            Ok((batches, notes)) => send_dataset(batches, current, kind, notes),
+            Err(message) => fail(message),
+        };
+    }
+    match upload::verdict(&files) {
+        Verdict::LoadAll => send_dataset(upload::batches(files, false), current, kind, Vec::new()),
+        Verdict::AskFirst { .. } => {
+            PENDING.with(|p| *p.borrow_mut() = Some(Pending { files, current, kind }))
+        }
+        // The summaries say why; there is nothing to build.
+        Verdict::NothingToLoad => {}
+    }
+}
+
+/// The page's answer to files with problems: load their good records.
+fn accept() {
+    if let Some(p) = PENDING.with(|p| p.borrow_mut().take()) {
+        send_dataset(upload::batches(p.files, true), p.current, p.kind, Vec::new());
+    }
+}
+
+/// One file's parts put together; read again whole, front to back, when they do not fit.
+async fn combine_file(file: &JsValue) -> Result<FileImport, String> {
+    let name = text_field(file, "name");
+    let mut parts = Vec::new();
+    for buffer in array_field(file, "parts") {
+        let buffer: ArrayBuffer = buffer
+            .dyn_into()
+            .map_err(|_| format!("{name}: a part was lost on its way."))?;
+        parts.push(decode_part(&mut JsIn::new(buffer)).map_err(|e| format!("{name}: {e}"))?);
+    }
+    if part::fits_together(&parts) {
+        return Ok(combine(parts));
+    }
+    let whole = Part::whole(parts.first().map_or(0, |p| p.start().offset()));
+    drop(parts);
+    let blob = source_blob(&field(file, "source")).await?;
+    let result = read_part(&blob, &name, whole, |_, _| {}).await?;
+    Ok(combine(vec![result]))
+}
+
+fn send_dataset(
+    batches: Vec<crate::model::Batch>,
+    current: Option<Dataset>,
+    kind: SourceKind,
+    notes: Vec<String>,
+) {
+    let dataset = match current {
+        Some(current) => current.merge(batches, AsOf::Newest, kind),
+        None => Dataset::build(batches, AsOf::Newest, kind),
+    };
+    let buffer = dataset_buffer(&dataset);
+    drop(dataset);
+    let notes = array(notes.into_iter().map(JsValue::from));
+    post(
+        &message(
+            DATASET,
+            &[("dataset", buffer.clone().into()), ("notes", notes.into())],
+        ),
+        Some(&buffer),
+    );
+}
+
+fn js_text(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "the browser gave no reason".to_string())
+}

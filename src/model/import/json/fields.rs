@@ -1,0 +1,389 @@
+//! One JSON record's fields as read (whatever their types), and the rules that turn them into a
+//! user or an event of the batch, or into one bad record with a message. Both ways of reading
+//! JSON (the fast byte parser and the serde fallback) fill the same [`Fields`] and share these
+//! rules, so a record is judged the same whichever way it was read. Knows nothing of positions.
+
+use std::borrow::Cow;
+
+use super::super::{parse_bool, ErrorLog};
+use crate::model::batch::{Batch, EventInput, Feature, Status, UserInput, UserType};
+use crate::model::time::parse_time;
+
+/// A JSON value read without judging its type (judged afterwards, per field).
+#[derive(Debug, Default)]
+pub(super) enum Val<'de> {
+    #[default]
+    Absent,
+    Null,
+    Str(Cow<'de, str>),
+    Bool(bool),
+    Num,
+    Strs(Vec<Cow<'de, str>>),
+    Array,
+    Object,
+}
+
+impl Val<'_> {
+    pub(super) fn is_present(&self) -> bool {
+        !matches!(self, Val::Absent)
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Val::Absent => "missing".to_string(),
+            Val::Null => "null".to_string(),
+            Val::Str(s) => format!("\"{}\"", shorten(s)),
+            Val::Bool(b) => b.to_string(),
+            Val::Num => "a number".to_string(),
+            Val::Strs(_) | Val::Array => "a list".to_string(),
+            Val::Object => "an object".to_string(),
+        }
+    }
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() <= 60 {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(57).collect();
+        format!("{cut}…")
+    }
+}
+
+/// The keys we read; everything else is skipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Key {
+    Value,
+    Context,
+    ODataType,
+    Id,
+    UserName,
+    Name,
+    UserType,
+    IsAdmin,
+    IsSsprRegistered,
+    IsSsprEnabled,
+    IsSsprCapable,
+    IsRegistered,
+    IsEnabled,
+    IsCapable,
+    MethodsRegistered,
+    AuthMethods,
+    LastUpdated,
+    Feature,
+    IsSuccess,
+    AuthMethod,
+    FailureReason,
+    EventDateTime,
+    Other,
+}
+
+/// The key a member name stands for (exact, case-sensitive: Graph's own spelling).
+pub(super) fn key_of(name: &[u8]) -> Key {
+    match name {
+        b"value" => Key::Value,
+        b"@odata.context" => Key::Context,
+        b"@odata.type" => Key::ODataType,
+        b"id" => Key::Id,
+        b"userPrincipalName" => Key::UserName,
+        b"userDisplayName" => Key::Name,
+        b"userType" => Key::UserType,
+        b"isAdmin" => Key::IsAdmin,
+        b"isSsprRegistered" => Key::IsSsprRegistered,
+        b"isSsprEnabled" => Key::IsSsprEnabled,
+        b"isSsprCapable" => Key::IsSsprCapable,
+        b"isRegistered" => Key::IsRegistered,
+        b"isEnabled" => Key::IsEnabled,
+        b"isCapable" => Key::IsCapable,
+        b"methodsRegistered" => Key::MethodsRegistered,
+        b"authMethods" => Key::AuthMethods,
+        b"lastUpdatedDateTime" => Key::LastUpdated,
+        b"feature" => Key::Feature,
+        b"isSuccess" => Key::IsSuccess,
+        b"authMethod" => Key::AuthMethod,
+        b"failureReason" => Key::FailureReason,
+        b"eventDateTime" => Key::EventDateTime,
+        _ => Key::Other,
+    }
+}
+
+/// The fields of one record, as read.
+#[derive(Default)]
+pub(super) struct Fields<'de> {
+    pub odata_type: Val<'de>,
+    pub id: Val<'de>,
+    pub user_name: Val<'de>,
+    pub name: Val<'de>,
+    pub user_type: Val<'de>,
+    pub is_admin: Val<'de>,
+    pub sspr_registered: Val<'de>,
+    pub sspr_enabled: Val<'de>,
+    pub sspr_capable: Val<'de>,
+    pub registered: Val<'de>,
+    pub enabled: Val<'de>,
+    pub capable: Val<'de>,
+    pub methods_registered: Val<'de>,
+    pub auth_methods: Val<'de>,
+    pub last_updated: Val<'de>,
+    pub feature: Val<'de>,
+    pub is_success: Val<'de>,
+    pub auth_method: Val<'de>,
+    pub failure_reason: Val<'de>,
+    pub event_time: Val<'de>,
+}
+
+impl<'de> Fields<'de> {
+    /// The slot of a record field (`None` for the keys that are not record fields).
+    pub(super) fn slot(&mut self, key: Key) -> Option<&mut Val<'de>> {
+        Some(match key {
+            Key::ODataType => &mut self.odata_type,
+            Key::Id => &mut self.id,
+            Key::UserName => &mut self.user_name,
+            Key::Name => &mut self.name,
+            Key::UserType => &mut self.user_type,
+            Key::IsAdmin => &mut self.is_admin,
+            Key::IsSsprRegistered => &mut self.sspr_registered,
+            Key::IsSsprEnabled => &mut self.sspr_enabled,
+            Key::IsSsprCapable => &mut self.sspr_capable,
+            Key::IsRegistered => &mut self.registered,
+            Key::IsEnabled => &mut self.enabled,
+            Key::IsCapable => &mut self.capable,
+            Key::MethodsRegistered => &mut self.methods_registered,
+            Key::AuthMethods => &mut self.auth_methods,
+            Key::LastUpdated => &mut self.last_updated,
+            Key::Feature => &mut self.feature,
+            Key::IsSuccess => &mut self.is_success,
+            Key::AuthMethod => &mut self.auth_method,
+            Key::FailureReason => &mut self.failure_reason,
+            Key::EventDateTime => &mut self.event_time,
+            Key::Value | Key::Context | Key::Other => return None,
+        })
+    }
+}
+
+/// Where records go, and what was learned about the file on the way.
+pub(super) struct Sink {
+    pub batch: Batch,
+    pub log: ErrorLog,
+    /// Records met so far (good and bad), the number of the last one.
+    pub record: usize,
+    /// The line of the record being read, where lines mean records (NDJSON).
+    pub line: Option<usize>,
+    pub good: usize,
+    pub bad: usize,
+    pub users_current: usize,
+    pub users_legacy: usize,
+    pub events: usize,
+    pub legacy_events_hint: bool,
+}
+
+impl Sink {
+    pub(super) fn new(name: &str) -> Sink {
+        Sink {
+            batch: Batch::new(name),
+            log: ErrorLog::new(name),
+            record: 0,
+            line: None,
+            good: 0,
+            bad: 0,
+            users_current: 0,
+            users_legacy: 0,
+            events: 0,
+            legacy_events_hint: false,
+        }
+    }
+
+    pub(super) fn note_context(&mut self, context: &str) {
+        let lower = context.to_ascii_lowercase();
+        if lower.contains("usercredentialusagedetails") {
+            self.legacy_events_hint = true;
+        }
+    }
+
+    pub(super) fn bad_record(&mut self, message: String) {
+        self.bad += 1;
+        self.log.push(self.line, None, Some(self.record), message);
+    }
+
+    pub(super) fn not_an_object(&mut self, what: &str) {
+        self.record += 1;
+        self.bad_record(format!("expected a record (a JSON object), found {what}."));
+    }
+
+    /// One record read whole: a user, an event, or one bad record.
+    pub(super) fn record(&mut self, f: Fields<'_>) {
+        self.record += 1;
+        if let Val::Str(t) = &f.odata_type {
+            self.note_context(t);
+        }
+        let is_event =
+            f.event_time.is_present() || f.feature.is_present() || f.is_success.is_present();
+        let is_user = f.sspr_registered.is_present()
+            || f.registered.is_present()
+            || f.methods_registered.is_present()
+            || f.auth_methods.is_present();
+        let outcome = if is_event {
+            self.event(&f)
+        } else if is_user {
+            self.user(&f)
+        } else {
+            Err("has neither the fields of a registration detail (isSsprRegistered, methodsRegistered…) nor of an event (eventDateTime, feature, isSuccess…).".to_string())
+        };
+        match outcome {
+            Ok(()) => self.good += 1,
+            Err(message) => self.bad_record(message),
+        }
+    }
+
+    fn user(&mut self, f: &Fields<'_>) -> Result<(), String> {
+        let legacy = !f.sspr_registered.is_present() && f.registered.is_present();
+        let (registered, enabled, capable) = if legacy {
+            (
+                ("isRegistered", &f.registered),
+                ("isEnabled", &f.enabled),
+                ("isCapable", &f.capable),
+            )
+        } else {
+            (
+                ("isSsprRegistered", &f.sspr_registered),
+                ("isSsprEnabled", &f.sspr_enabled),
+                ("isSsprCapable", &f.sspr_capable),
+            )
+        };
+        let registered = required_bool(registered.0, registered.1)?;
+        let enabled = required_bool(enabled.0, enabled.1)?;
+        let capable = optional_bool(capable.0, capable.1)?;
+        let is_admin = optional_bool("isAdmin", &f.is_admin)?;
+        let id = text("id", &f.id)?;
+        let user_name = text("userPrincipalName", &f.user_name)?;
+        let name = text("userDisplayName", &f.name)?;
+        let user_type = UserType::parse(text("userType", &f.user_type)?);
+        let (methods_key, methods) = if f.methods_registered.is_present() {
+            ("methodsRegistered", &f.methods_registered)
+        } else {
+            ("authMethods", &f.auth_methods)
+        };
+        let methods: &[Cow<'_, str>] = match methods {
+            Val::Strs(list) => list,
+            Val::Absent | Val::Null => &[],
+            other => {
+                return Err(format!(
+                    "{methods_key} is {}, expected a list of method names.",
+                    other.describe()
+                ))
+            }
+        };
+        let last_updated = match &f.last_updated {
+            Val::Str(s) if !s.trim().is_empty() => {
+                let t = parse_time(s);
+                if t.is_none() {
+                    self.batch.note_malformed_time();
+                }
+                t
+            }
+            Val::Absent | Val::Null | Val::Str(_) => None,
+            other => {
+                return Err(format!(
+                    "lastUpdatedDateTime is {}, expected a date-time.",
+                    other.describe()
+                ))
+            }
+        };
+        if legacy {
+            self.users_legacy += 1;
+        } else {
+            self.users_current += 1;
+        }
+        self.batch.push_user(
+            &UserInput {
+                id,
+                user_name,
+                name,
+                user_type,
+                is_admin,
+                registered,
+                enabled,
+                capable,
+                last_updated,
+            },
+            methods.iter(),
+        );
+        Ok(())
+    }
+
+    fn event(&mut self, f: &Fields<'_>) -> Result<(), String> {
+        let time = match &f.event_time {
+            Val::Str(s) => parse_time(s).ok_or_else(|| {
+                format!(
+                    "eventDateTime {} is not a valid date-time.",
+                    f.event_time.describe()
+                )
+            })?,
+            other => {
+                return Err(format!(
+                    "eventDateTime is {}, expected a date-time.",
+                    other.describe()
+                ))
+            }
+        };
+        let feature = match &f.feature {
+            Val::Str(s) => Feature::parse(s).ok_or_else(|| {
+                format!(
+                    "feature is {}, expected registration or reset.",
+                    f.feature.describe()
+                )
+            })?,
+            other => {
+                return Err(format!(
+                    "feature is {}, expected registration or reset.",
+                    other.describe()
+                ))
+            }
+        };
+        let success = required_bool("isSuccess", &f.is_success)?;
+        let event = EventInput {
+            id: text("id", &f.id)?,
+            time,
+            user_name: text("userPrincipalName", &f.user_name)?,
+            name: text("userDisplayName", &f.name)?,
+            feature,
+            status: if success {
+                Status::Success
+            } else {
+                Status::Failure
+            },
+            method: text("authMethod", &f.auth_method)?,
+            failure_reason: text("failureReason", &f.failure_reason)?,
+        };
+        self.events += 1;
+        self.batch.push_event(&event);
+        Ok(())
+    }
+}
+
+fn text<'v>(key: &str, v: &'v Val<'_>) -> Result<&'v str, String> {
+    match v {
+        Val::Str(s) => Ok(s),
+        Val::Absent | Val::Null => Ok(""),
+        other => Err(format!("{key} is {}, expected text.", other.describe())),
+    }
+}
+
+fn optional_bool(key: &str, v: &Val<'_>) -> Result<Option<bool>, String> {
+    match v {
+        Val::Bool(b) => Ok(Some(*b)),
+        Val::Absent | Val::Null => Ok(None),
+        Val::Str(s) => parse_bool(s)
+            .map(Some)
+            .ok_or_else(|| format!("{key} is {}, expected true or false.", v.describe())),
+        other => Err(format!(
+            "{key} is {}, expected true or false.",
+            other.describe()
+        )),
+    }
+}
+
+fn required_bool(key: &str, v: &Val<'_>) -> Result<bool, String> {
+    optional_bool(key, v)?
+        .ok_or_else(|| format!("{key} is {}, expected true or false.", v.describe()))
+}

@@ -1,0 +1,518 @@
+//! The fast way of reading one record: a validating JSON parser over the bytes of a single
+//! object, that picks the fields we read straight out of the bytes (strings borrowed unless they
+//! hold escapes, nothing built for the members it skips). It takes only what it is sure of: any
+//! shape it does not handle, and any JSON that is not valid, it leaves to the serde reader
+//! ([`Parsed::Fallback`]), which gives serde's own result and words. It never reports errors.
+
+use std::borrow::Cow;
+
+use super::fields::{key_of, Fields, Key, Val};
+
+/// What reading an object gave.
+pub(super) enum Parsed<'b> {
+    /// A record read whole; its end (exclusive) in the bytes.
+    Record {
+        fields: Fields<'b>,
+        context: Option<Cow<'b, str>>,
+        end: usize,
+    },
+    /// The object has a `value` member: a page, to be read member by member.
+    Page,
+    /// The bytes end inside the object (more bytes may complete it).
+    NeedMore,
+    /// Something for the serde reader: broken JSON, an escaped key, a number, object or mixed list
+    /// in a field we read, nesting deeper than [`MAX_DEPTH`].
+    Fallback,
+}
+
+/// Deeper nesting than this in a skipped member is left to serde (and its recursion limit).
+const MAX_DEPTH: usize = 100;
+
+/// Why the fast path stops.
+enum Stop {
+    NeedMore,
+    Fallback,
+    Page,
+}
+
+type Step<T> = Result<T, Stop>;
+
+/// Bytes that end or interrupt a plain run inside a string: the quote, the backslash, and the
+/// control characters JSON forbids there.
+const STRING_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        table[c] = true;
+        c += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
+/// Reads the object that opens at `pos` (`b[pos] == b'{'`).
+pub(super) fn parse_record(b: &[u8], pos: usize) -> Parsed<'_> {
+    let mut p = Parser { b, i: pos + 1 };
+    let mut fields = Fields::default();
+    let mut context = None;
+    match p.members(&mut fields, &mut context) {
+        Ok(()) => Parsed::Record {
+            fields,
+            context,
+            end: p.i,
+        },
+        Err(Stop::NeedMore) => Parsed::NeedMore,
+        Err(Stop::Fallback) => Parsed::Fallback,
+        Err(Stop::Page) => Parsed::Page,
+    }
+}
+
+struct Parser<'b> {
+    b: &'b [u8],
+    i: usize,
+}
+
+impl<'b> Parser<'b> {
+    fn peek(&self) -> Step<u8> {
+        self.b.get(self.i).copied().ok_or(Stop::NeedMore)
+    }
+
+    fn ws(&mut self) {
+        while let Some(&c) = self.b.get(self.i) {
+            if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
+                self.i += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn expect(&mut self, c: u8) -> Step<()> {
+        if self.peek()? == c {
+            self.i += 1;
+            Ok(())
+        } else {
+            Err(Stop::Fallback)
+        }
+    }
+
+    /// The members of the object whose `{` was just read, up to and including its `}`.
+    fn members(
+        &mut self,
+        fields: &mut Fields<'b>,
+        context: &mut Option<Cow<'b, str>>,
+    ) -> Step<()> {
+        self.ws();
+        if self.peek()? == b'}' {
+            self.i += 1;
+            return Ok(());
+        }
+        loop {
+            let key = self.key()?;
+            self.ws();
+            self.expect(b':')?;
+            self.ws();
+            match key_of(key) {
+                Key::Value => return Err(Stop::Page),
+                Key::Context => match self.field_value()? {
+                    Val::Str(text) => *context = Some(text),
+                    _ => return Err(Stop::Fallback),
+                },
+                Key::Other => self.skip(0)?,
+                known => {
+                    let value = self.field_value()?;
+                    if let Some(slot) = fields.slot(known) {
+                        *slot = value;
+                    }
+                }
+            }
+            self.ws();
+            match self.peek()? {
+                b',' => {
+                    self.i += 1;
+                    self.ws();
+                }
+                b'}' => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                _ => return Err(Stop::Fallback),
+            }
+        }
+    }
+
+    /// A member name without escapes (an escaped one is left to serde).
+    fn key(&mut self) -> Step<&'b [u8]> {
+        self.expect(b'"')?;
+        let start = self.i;
+        let end = self.plain_run(start)?;
+        if self.b[end] != b'"' {
+            return Err(Stop::Fallback);
+        }
+        self.i = end + 1;
+        let key = &self.b[start..end];
+        // serde reads member names as text: a name that is not UTF-8 is its error to report.
+        if !key.is_ascii() && std::str::from_utf8(key).is_err() {
+            return Err(Stop::Fallback);
+        }
+        Ok(key)
+    }
+
+    /// The index of the first special byte at or after `from` (see [`STRING_SPECIAL`]).
+    fn plain_run(&self, from: usize) -> Step<usize> {
+        let mut j = from;
+        loop {
+            let c = *self.b.get(j).ok_or(Stop::NeedMore)?;
+            if STRING_SPECIAL[c as usize] {
+                return Ok(j);
+            }
+            j += 1;
+        }
+    }
+
+    /// The value of a field we read: text, true/false, null, or a list of texts.
+    fn field_value(&mut self) -> Step<Val<'b>> {
+        match self.peek()? {
+            b'"' => Ok(Val::Str(self.string()?)),
+            b't' => self.literal(b"true").map(|()| Val::Bool(true)),
+            b'f' => self.literal(b"false").map(|()| Val::Bool(false)),
+            b'n' => self.literal(b"null").map(|()| Val::Null),
+            b'[' => self.string_list(),
+            _ => Err(Stop::Fallback),
+        }
+    }
+
+    fn string_list(&mut self) -> Step<Val<'b>> {
+        self.i += 1;
+        self.ws();
+        let mut items = Vec::new();
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Ok(Val::Strs(items));
+        }
+        loop {
+            if self.peek()? != b'"' {
+                return Err(Stop::Fallback);
+            }
+            items.push(self.string()?);
+            self.ws();
+            match self.peek()? {
+                b',' => {
+                    self.i += 1;
+                    self.ws();
+                }
+                b']' => {
+                    self.i += 1;
+                    return Ok(Val::Strs(items));
+                }
+                _ => return Err(Stop::Fallback),
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Step<()> {
+        let end = self.i + word.len();
+        match self.b.get(self.i..end) {
+            Some(found) if found == word => {
+                self.i = end;
+                Ok(())
+            }
+            Some(_) => Err(Stop::Fallback),
+            None if word.starts_with(&self.b[self.i..]) => Err(Stop::NeedMore),
+            None => Err(Stop::Fallback),
+        }
+    }
+
+    /// A string that opens at `self.i`, as text: borrowed when it has no escapes.
+    fn string(&mut self) -> Step<Cow<'b, str>> {
+        let start = self.i + 1;
+        let end = self.plain_run(start)?;
+        match self.b[end] {
+            b'"' => {
+                self.i = end + 1;
+                let text = std::str::from_utf8(&self.b[start..end]).map_err(|_| Stop::Fallback)?;
+                Ok(Cow::Borrowed(text))
+            }
+            b'\\' => self.escaped_string(start, end).map(Cow::Owned),
+            _ => Err(Stop::Fallback),
+        }
+    }
+
+    /// The rest of a string with escapes: `start` is its first byte, `at` its first backslash.
+    fn escaped_string(&mut self, start: usize, mut at: usize) -> Step<String> {
+        let mut out: Vec<u8> = self.b[start..at].to_vec();
+        loop {
+            match self.b[at] {
+                b'"' => {
+                    self.i = at + 1;
+                    return String::from_utf8(out).map_err(|_| Stop::Fallback);
+                }
+                b'\\' => {
+                    let code = *self.b.get(at + 1).ok_or(Stop::NeedMore)?;
+                    at += 2;
+                    match code {
+                        b'"' => out.push(b'"'),
+                        b'\\' => out.push(b'\\'),
+                        b'/' => out.push(b'/'),
+                        b'b' => out.push(0x08),
+                        b'f' => out.push(0x0c),
+                        b'n' => out.push(b'\n'),
+                        b'r' => out.push(b'\r'),
+                        b't' => out.push(b'\t'),
+                        b'u' => {
+                            let c = self.unicode_escape(&mut at)?;
+                            let mut buf = [0u8; 4];
+                            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                        }
+                        _ => return Err(Stop::Fallback),
+                    }
+                }
+                _ => return Err(Stop::Fallback),
+            }
+            let next = self.plain_run(at)?;
+            out.extend_from_slice(&self.b[at..next]);
+            at = next;
+        }
+    }
+
+    /// The character of `\uXXXX` (and of its low surrogate's escape), `at` just after the `u`.
+    /// A lone surrogate is left to serde.
+    fn unicode_escape(&self, at: &mut usize) -> Step<char> {
+        let first = self.hex4(*at)?;
+        *at += 4;
+        if !(0xD800..0xE000).contains(&first) {
+            return char::from_u32(first).ok_or(Stop::Fallback);
+        }
+        if first >= 0xDC00 || self.b.get(*at..*at + 2).ok_or(Stop::NeedMore)? != b"\\u" {
+            return Err(Stop::Fallback);
+        }
+        let second = self.hex4(*at + 2)?;
+        if !(0xDC00..0xE000).contains(&second) {
+            return Err(Stop::Fallback);
+        }
+        *at += 6;
+        char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)).ok_or(Stop::Fallback)
+    }
+
+    fn hex4(&self, at: usize) -> Step<u32> {
+        let digits = self.b.get(at..at + 4).ok_or(Stop::NeedMore)?;
+        let mut value = 0;
+        for &d in digits {
+            value = value * 16 + (d as char).to_digit(16).ok_or(Stop::Fallback)?;
+        }
+        Ok(value)
+    }
+
+    /// Skips any valid JSON value (checked as strictly as serde checks it).
+    fn skip(&mut self, depth: usize) -> Step<()> {
+        match self.peek()? {
+            b'"' => self.skip_string(),
+            b'{' => {
+                if depth >= MAX_DEPTH {
+                    return Err(Stop::Fallback);
+                }
+                self.i += 1;
+                self.ws();
+                if self.peek()? == b'}' {
+                    self.i += 1;
+                    return Ok(());
+                }
+                loop {
+                    if self.peek()? != b'"' {
+                        return Err(Stop::Fallback);
+                    }
+                    self.skip_string()?;
+                    self.ws();
+                    self.expect(b':')?;
+                    self.ws();
+                    self.skip(depth + 1)?;
+                    self.ws();
+                    match self.peek()? {
+                        b',' => {
+                            self.i += 1;
+                            self.ws();
+                        }
+                        b'}' => {
+                            self.i += 1;
+                            return Ok(());
+                        }
+                        _ => return Err(Stop::Fallback),
+                    }
+                }
+            }
+            b'[' => {
+                if depth >= MAX_DEPTH {
+                    return Err(Stop::Fallback);
+                }
+                self.i += 1;
+                self.ws();
+                if self.peek()? == b']' {
+                    self.i += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.skip(depth + 1)?;
+                    self.ws();
+                    match self.peek()? {
+                        b',' => {
+                            self.i += 1;
+                            self.ws();
+                        }
+                        b']' => {
+                            self.i += 1;
+                            return Ok(());
+                        }
+                        _ => return Err(Stop::Fallback),
+                    }
+                }
+            }
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'-' | b'0'..=b'9' => self.skip_number(),
+            _ => Err(Stop::Fallback),
+        }
+    }
+
+    /// Skips a string, checking its escapes (not its UTF-8: serde does not check the strings it
+    /// skips either).
+    fn skip_string(&mut self) -> Step<()> {
+        let mut at = self.plain_run(self.i + 1)?;
+        loop {
+            match self.b[at] {
+                b'"' => {
+                    self.i = at + 1;
+                    return Ok(());
+                }
+                b'\\' => {
+                    match *self.b.get(at + 1).ok_or(Stop::NeedMore)? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => at += 2,
+                        b'u' => {
+                            self.hex4(at + 2)?;
+                            at += 6;
+                        }
+                        _ => return Err(Stop::Fallback),
+                    }
+                    at = self.plain_run(at)?;
+                }
+                _ => return Err(Stop::Fallback),
+            }
+        }
+    }
+
+    /// Skips a number in JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    /// A number that reaches the end of the bytes may go on in the next ones.
+    fn skip_number(&mut self) -> Step<()> {
+        if self.peek()? == b'-' {
+            self.i += 1;
+        }
+        match self.peek()? {
+            b'0' => self.i += 1,
+            b'1'..=b'9' => self.digits()?,
+            _ => return Err(Stop::Fallback),
+        }
+        if self.b.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            if !self.peek()?.is_ascii_digit() {
+                return Err(Stop::Fallback);
+            }
+            self.digits()?;
+        }
+        if matches!(self.b.get(self.i), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(self.peek()?, b'+' | b'-') {
+                self.i += 1;
+            }
+            if !self.peek()?.is_ascii_digit() {
+                return Err(Stop::Fallback);
+            }
+            self.digits()?;
+        }
+        // What follows must be there to know the number has ended.
+        self.peek().map(|_| ())
+    }
+
+    fn digits(&mut self) -> Step<()> {
+        while self.peek()?.is_ascii_digit() {
+            self.i += 1;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Parsed<'_> {
+        parse_record(text.as_bytes(), 0)
+    }
+
+    #[test]
+    fn a_plain_event_is_read_with_borrowed_strings() {
+        let text = r##"{"id":"e1","feature":"reset","isSuccess":false,"authMethod":"sms","failureReason":"x","eventDateTime":"2025-07-16T16:19:18Z","@odata.type":"#microsoft.graph.userEventsSummary","extra":{"a":[1,2.5e-3,-0,true,null,"\u00e9"]}} "##;
+        let Parsed::Record { fields, end, .. } = read(text) else {
+            panic!("not read")
+        };
+        assert_eq!(&text[end..], " ");
+        assert!(matches!(fields.id, Val::Str(Cow::Borrowed("e1"))));
+        assert!(matches!(fields.is_success, Val::Bool(false)));
+        assert!(matches!(fields.feature, Val::Str(ref s) if s == "reset"));
+    }
+
+    #[test]
+    fn escapes_are_decoded_like_serde() {
+        let text = r#"{"userDisplayName":"A\"b\\c\/\u00e9\ud83d\ude00\n"}"#;
+        let Parsed::Record { fields, .. } = read(text) else {
+            panic!("not read")
+        };
+        let expected: String = serde_json::from_str(r#""A\"b\\c\/\u00e9\ud83d\ude00\n""#).unwrap();
+        assert!(matches!(fields.name, Val::Str(ref s) if *s == expected));
+    }
+
+    #[test]
+    fn a_page_is_recognised_by_its_value_member() {
+        assert!(matches!(
+            read(r#"{"@odata.context":"x","value":[{"id":"1"}]}"#),
+            Parsed::Page
+        ));
+    }
+
+    #[test]
+    fn bytes_that_stop_inside_a_record_ask_for_more() {
+        for cut in [r#"{"id":"e"#, r#"{"id":"e1","isSuccess":tr"#, r#"{"x":1"#, "{", r#"{"a":"\"#] {
+            assert!(matches!(read(cut), Parsed::NeedMore), "{cut}");
+        }
+    }
+
+    #[test]
+    fn what_serde_would_refuse_or_read_differently_is_left_to_serde() {
+        for text in [
+            r#"{"id":1}"#,
+            r#"{"i\u0064":"1"}"#,
+            r#"{"id":"a"  "x":1}"#,
+            r#"{"a":[1,]}"#,
+            r#"{"a":01}"#,
+            r#"{"a":1.}"#,
+            r#"{"a":"\x"}"#,
+            "{\"a\":\"\u{1}\"}",
+            r#"{"id":"\ud800"}"#,
+            r#"{"methodsRegistered":["a",1]}"#,
+            r#"{"id":{"x":1}}"#,
+            r#"{"a":tru}"#,
+        ] {
+            assert!(matches!(read(text), Parsed::Fallback), "{text}");
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_in_a_field_we_read_is_left_to_serde_but_skipped_text_is_not_checked() {
+        let mut bad = br#"{"id":"a"#.to_vec();
+        bad.extend_from_slice(b"\xff\"}");
+        assert!(matches!(parse_record(&bad, 0), Parsed::Fallback));
+        let mut skipped = br#"{"other":"a"#.to_vec();
+        skipped.extend_from_slice(b"\xff\"}");
+        assert!(matches!(parse_record(&skipped, 0), Parsed::Record { .. }));
+    }
+}

@@ -1,0 +1,132 @@
+//! The wire form between the page and its workers: a dataset or a part's result comes back
+//! exactly as it went (byte for byte), and a damaged message is an error, never a panic.
+
+mod common;
+
+use common::{dataset_dump, fixture};
+use proptest::prelude::*;
+use sspr_insights::model::import::{combine, Part, StreamImport};
+use sspr_insights::model::wire::{self, SliceIn};
+use sspr_insights::model::{import_file, AsOf, Dataset, SourceKind};
+
+fn sample_dataset() -> Dataset {
+    let batches = ["userRegistrationDetails.json", "userEventsSummary.json"]
+        .iter()
+        .map(|name| {
+            let path = format!("{}/public/sample/{name}", env!("CARGO_MANIFEST_DIR"));
+            import_file(name, &std::fs::read(path).unwrap()).batch
+        })
+        .collect();
+    Dataset::build(batches, AsOf::Newest, SourceKind::Sample)
+}
+
+#[test]
+fn a_dataset_comes_back_byte_for_byte() {
+    let ds = sample_dataset();
+    let bytes = wire::encode_dataset(&ds);
+    let back = wire::decode_dataset(&mut SliceIn::new(&bytes)).unwrap();
+    assert_eq!(wire::encode_dataset(&back), bytes);
+    assert_eq!(back.user_count(), ds.user_count());
+    assert_eq!(back.event_count(), ds.event_count());
+    assert_eq!(back.warnings(), ds.warnings());
+    assert_eq!(back.source(), ds.source());
+    let live = Dataset::build(
+        vec![import_file("e.json", &fixture("graph_user_events_summary.json")).batch],
+        AsOf::At(1_700_000_000_000),
+        SourceKind::Live {
+            host: "graph.microsoft.com".into(),
+        },
+    );
+    let bytes = wire::encode_dataset(&live);
+    let back = wire::decode_dataset(&mut SliceIn::new(&bytes)).unwrap();
+    assert_eq!(back.source(), live.source());
+    assert_eq!(back.as_of(), live.as_of());
+}
+
+#[test]
+fn a_part_sent_by_a_worker_combines_as_if_it_was_read_here() {
+    let bytes = fixture("events_bare_array.json");
+    let whole = import_file("e.json", &bytes);
+    let mut stream = StreamImport::new("e.json", Part::whole(0));
+    stream.feed(&bytes);
+    let mut part = stream.finish_part();
+    let message = wire::encode_part(&mut part);
+    let back = wire::decode_part(&mut SliceIn::new(&message)).unwrap();
+    let file = combine(vec![back]);
+    assert_eq!(file.records, whole.records);
+    assert_eq!(file.errors, whole.errors);
+    assert_eq!(dataset_dump(&file.batch), dataset_dump(&whole.batch));
+}
+
+#[test]
+fn a_file_summary_keeps_the_outcome_without_the_records() {
+    let file = import_file("cut.json", br#"{"value":[{"id":"1","isSsprRegistered":true,"isSsprEnabled":true},"#);
+    let back = wire::decode_file_summary(&mut SliceIn::new(&wire::encode_file_summary(&file))).unwrap();
+    assert_eq!(
+        (back.kind, back.records, back.bad_records, back.error_count, back.fatal),
+        (file.kind, file.records, file.bad_records, file.error_count, file.fatal)
+    );
+    assert_eq!(back.errors, file.errors);
+    assert_eq!(back.batch.user_count(), 0);
+}
+
+#[test]
+fn a_message_of_another_version_is_refused() {
+    let mut bytes = wire::encode_dataset(&sample_dataset());
+    bytes[7] ^= 0xff;
+    let error = wire::decode_dataset(&mut SliceIn::new(&bytes)).unwrap_err();
+    assert!(error.to_string().contains("another version"), "{error}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn a_damaged_dataset_message_is_an_error_or_a_consistent_dataset(
+        cut in any::<prop::sample::Index>(),
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..4),
+    ) {
+        let good = wire::encode_dataset(&sample_dataset());
+        let mut bytes = good[..cut.index(good.len())].to_vec();
+        for (at, bits) in &flips {
+            if !bytes.is_empty() {
+                let i = at.index(bytes.len());
+                bytes[i] ^= bits;
+            }
+        }
+        if let Ok(ds) = wire::decode_dataset(&mut SliceIn::new(&bytes)) {
+            // Whatever came through can be used without panicking.
+            for u in ds.users() {
+                let _ = (u.name(), u.user_name(), u.methods().count());
+            }
+            for e in ds.events() {
+                let _ = (e.name(), e.method(), e.failure_reason(), ds.event_user(e.index()));
+            }
+            let _ = sspr_insights::model::tiles(&ds, Default::default());
+        }
+    }
+
+    #[test]
+    fn a_damaged_part_message_is_an_error_or_combines_without_panicking(
+        cut in any::<prop::sample::Index>(),
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..4),
+    ) {
+        let mut stream = StreamImport::new("e.json", Part::whole(0));
+        stream.feed(&fixture("graph_user_events_summary.json"));
+        let good = wire::encode_part(&mut stream.finish_part());
+        let mut bytes = good[..cut.index(good.len())].to_vec();
+        for (at, bits) in &flips {
+            if !bytes.is_empty() {
+                let i = at.index(bytes.len());
+                bytes[i] ^= bits;
+            }
+        }
+        if let Ok(part) = wire::decode_part(&mut SliceIn::new(&bytes)) {
+            let file = combine(vec![part]);
+            let ds = Dataset::build(vec![file.batch], AsOf::Newest, SourceKind::Uploaded);
+            for e in ds.events() {
+                let _ = (e.name(), e.method(), e.failure_reason());
+            }
+        }
+    }
+}
