@@ -51,6 +51,7 @@ pub fn Shell() -> impl IntoView {
             <AppHeader/>
             <LoadStatusBanner/>
             <main id="main" class="app-main">
+                // The paths of `model::query::path` (the macro wants them written out).
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=Overview/>
                     <Route path=path!("/registrations") view=Registrations/>

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 use super::format::{count, local_zone};
 use crate::model::export::download_name;
-use crate::model::query::yes_no_id;
+use crate::model::query::{key, yes_no_id};
 use crate::state::{AppState, LoadStatus};
 
 /// One option: the value (as the URL writes it; `""` for "All") and the label people read.
@@ -157,7 +157,7 @@ pub fn MethodPicker(
     view! {
         <div class="filter">
             <span class="filter-label" aria-hidden="true">"Methods"</span>
-            <details class="multi" node_ref=details on:keydown=on_keydown data-filter="methods">
+            <details class="multi" node_ref=details on:keydown=on_keydown data-filter=key::METHODS>
                 <summary>
                     <span class="visually-hidden">"Methods: "</span>
                     {summary}
@@ -262,7 +262,7 @@ pub fn SearchBox(
             <input
                 id="list-search"
                 type="search"
-                name="q"
+                name=key::SEARCH
                 placeholder="Name or user name"
                 autocomplete="off"
                 spellcheck="false"

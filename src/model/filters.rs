@@ -1,5 +1,6 @@
 //! Filters, search and sort for both lists (spec §2), returning index vectors into the dataset,
-//! never row copies. Sorting yields a full permutation once per column; filtering walks it.
+//! never row copies. Sorting yields a full permutation once per sort (by date, the storage order
+//! serves as it is); filtering walks it.
 
 use super::batch::{Feature, Status, EV_RESET, EV_SUCCESS};
 use super::dataset::{Dataset, U_ADMIN, U_CAPABLE, U_ENABLED, U_GUEST, U_REGISTERED};

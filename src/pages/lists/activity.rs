@@ -10,6 +10,7 @@ use crate::components::list_controls::{options_with_all, FilterChip, FilterSelec
 use crate::components::virtual_table::Cell;
 use crate::model::export::activity_csv;
 use crate::model::lists::event_methods;
+use crate::model::query::key;
 use crate::model::{format_utc, Dataset, EventFilter, Feature, Method, Status};
 use crate::state::AppState;
 
@@ -81,7 +82,7 @@ pub fn Activity() -> impl IntoView {
     let filters = view! {
         <FilterSelect
             label="Feature"
-            name="feature"
+            name=key::FEATURE
             options=options_with_all(Feature::ALL.map(|x| (x.id(), x.label())))
             current=Signal::derive(move || list.url_filter.with(|f| f.feature.map(|x| x.id().to_string()).unwrap_or_default()))
             on_change=Callback::new(move |v: String| {
@@ -91,7 +92,7 @@ pub fn Activity() -> impl IntoView {
         />
         <FilterSelect
             label="Status"
-            name="status"
+            name=key::STATUS
             options=options_with_all(Status::ALL.map(|x| (x.id(), x.label())))
             current=Signal::derive(move || list.url_filter.with(|f| f.status.map(|x| x.id().to_string()).unwrap_or_default()))
             on_change=Callback::new(move |v: String| {
@@ -101,7 +102,7 @@ pub fn Activity() -> impl IntoView {
         />
         <FilterSelect
             label="Method"
-            name="method"
+            name=key::METHOD
             options=method_options
             current=Signal::derive(move || list.url_filter.with(|f| f.method.as_ref().map(Method::id).unwrap_or_default()))
             on_change=Callback::new(move |v: String| {

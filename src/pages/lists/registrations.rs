@@ -12,6 +12,7 @@ use crate::components::list_controls::{
 use crate::components::virtual_table::Cell;
 use crate::model::export::registrations_csv;
 use crate::model::lists::user_methods;
+use crate::model::query::key;
 use crate::model::words::parse_yes_no;
 use crate::model::{format_utc, Dataset, Method, UserFilter};
 use crate::state::AppState;
@@ -111,9 +112,9 @@ pub fn Registrations() -> impl IntoView {
             }
         };
     let filters = view! {
-        {yes_no_filter("Registered", "registered", "Registered", "Not registered", |f| &mut f.registered)}
-        {yes_no_filter("Enabled", "enabled", "Enabled", "Not enabled", |f| &mut f.enabled)}
-        {yes_no_filter("Capable", "capable", "Capable", "Not capable", |f| &mut f.capable)}
+        {yes_no_filter("Registered", key::REGISTERED, "Registered", "Not registered", |f| &mut f.registered)}
+        {yes_no_filter("Enabled", key::ENABLED, "Enabled", "Not enabled", |f| &mut f.enabled)}
+        {yes_no_filter("Capable", key::CAPABLE, "Capable", "Not capable", |f| &mut f.capable)}
         <MethodPicker
             options=methods_offered
             checked=Signal::derive(move || list.url_filter.with(|f| f.methods.iter().map(Method::id).collect::<Vec<_>>()))
