@@ -18,6 +18,7 @@ pub mod sample;
 pub mod strings;
 pub mod tiles;
 pub mod time;
+pub mod words;
 
 pub use aggregates::{method_counts, trend, MethodCounts, MethodRow, Trend, TrendBucket};
 pub use batch::{Batch, EventInput, Feature, Status, UserInput, UserType};
