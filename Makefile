@@ -3,6 +3,7 @@
 #   make test    everything CI checks (see `test` below); prints the release download size
 #   make build   the release build in dist/ (static files for any host, at the root or a sub-path)
 #   make bench   the model's benchmarks
+#   make screenshots   docs/screenshots/*.png of every screen (after `make build`)
 
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
@@ -17,7 +18,7 @@ WASM_TARGET := wasm32-unknown-unknown
 SIZE_BUDGET_KB := 450
 SAMPLE := public/sample/userRegistrationDetails.json public/sample/userEventsSummary.json
 
-.PHONY: setup serve build test fmt-check lint test-host test-browser size e2e bench stats sample serve-backend
+.PHONY: setup serve build test fmt-check lint test-host test-browser size e2e screenshots bench stats sample serve-backend
 
 setup:
 	scripts/setup.sh
@@ -50,10 +51,15 @@ test-browser:
 size:
 	scripts/size-check.sh dist $(SIZE_BUDGET_KB)
 
-# Journeys against dist/ (build first), served by e2e/serve.mjs with SPA fallback and strict CSP;
-# saves docs/overview.png.
+# Journeys against dist/ (build first), served by e2e/serve.mjs with SPA fallback and strict CSP.
+# They write nothing into the repository.
 e2e:
 	node --test --test-reporter=tap e2e/
+
+# docs/screenshots/*.png: every screen, light and dark, desktop (1440 px) and phone (390 px), of
+# dist/ with the sample (build first: `make build screenshots`); the README shows them.
+screenshots:
+	node e2e/screenshots.mjs
 
 bench:
 	cargo bench --bench model

@@ -1,24 +1,32 @@
 // Journeys through /data on the release build: uploads (several files, a truncated one, a big one
 // with no request leaving the page), and live fetches from the local reference backend
-// (sspr-backend, started here on a free port) with its fault switches: 429, 503 six times, a
-// token without a reading role, a next link to another origin, Cancel. Expected numbers come
-// from the model (`sspr-sample stats` over the same files), never from literals.
+// (sspr-backend, started by the harness on a free port) with its fault switches: 429, 503 six
+// times, a token without a reading role, a next link to another origin, Cancel. Expected numbers
+// come from the model (`sspr-sample stats` over the same files), never from literals.
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { serve } from './serve.mjs';
-import { closePage, dist, launch, modelStats, number, openPage, repo, sample, waitForTiles } from './harness.mjs';
+import {
+  closePage,
+  count,
+  expect,
+  expectTiles,
+  modelError,
+  modelStats,
+  modelTiles,
+  repo,
+  tiles,
+  useApp,
+  useFolder,
+  writeTenant,
+} from './harness.mjs';
 
-let browser;
-let server;
-let backend;
-let folder;
-let sampleStats;
+// A generated tenant "as of" now, 14 days of events (all inside the 30 days a live fetch asks
+// for): 250 users and 2,500 events are 3 pages each.
+const app = useApp({ backend: ['--users', '250', '--events', '2500', '--days', '14', '--as-of', 'now'] });
+const folder = useFolder('data');
 const files = {};
 
 /** Graph pages as they are saved from Graph Explorer: one record a line. */
@@ -28,66 +36,35 @@ function graphPage(context, records, nextLink) {
   return `${open},"value":[\n${records.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`;
 }
 
-/** What the model says about `paths`: its numbers, or (for a bad file) its first error message. */
-function model(paths) {
-  try {
-    const cargo = ['run', '--quiet', '--bin', 'sspr-sample', '--', 'stats', ...paths];
-    return JSON.parse(execFileSync('cargo', cargo, { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
-  } catch (error) {
-    const message = String(error.stderr ?? '').trim().replace(/^sspr-sample: /, '');
-    assert.ok(message, `sspr-sample failed without a message: ${error}`);
-    return { error: message };
-  }
-}
+before(() => {
+  // Two saved pages of registration details and the events as NDJSON, from the bundled sample.
+  const users = JSON.parse(readFileSync(join(repo, 'public/sample/userRegistrationDetails.json'), 'utf8'));
+  const events = JSON.parse(readFileSync(join(repo, 'public/sample/userEventsSummary.json'), 'utf8'));
+  const half = Math.ceil(users.value.length / 2);
+  const context = users['@odata.context'];
+  const next = 'https://graph.microsoft.com/beta/reports/authenticationMethods/userRegistrationDetails?$skiptoken=page2';
+  files.users1 = join(folder.path, 'users-page-1.json');
+  files.users2 = join(folder.path, 'users-page-2.json');
+  files.events = join(folder.path, 'events.ndjson');
+  writeFileSync(files.users1, graphPage(context, users.value.slice(0, half), next));
+  writeFileSync(files.users2, graphPage(context, users.value.slice(half)));
+  writeFileSync(files.events, events.value.map((e) => JSON.stringify(e)).join('\n') + '\n');
 
-/** Starts the reference backend on a free port; resolves to { url, origin, base, log(), faults(), stop() }. */
-async function startBackend(args) {
-  execFileSync('cargo', ['build', '--quiet', '-p', 'sspr-backend'], { cwd: repo, stdio: 'inherit' });
-  const child = spawn(join(repo, 'target', 'debug', 'sspr-backend'), ['--port', '0', ...args], {
-    cwd: repo,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const first = await new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`sspr-backend exited (${code}): ${stderr}`)));
-  });
-  const url = first.match(/^listening on (http:\/\/127\.0\.0\.1:\d+)$/)?.[1];
-  assert.ok(url, `unexpected first line from sspr-backend: ${first}`);
-  const control = async (path, method = 'GET', body) => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: body ? { 'content-type': 'application/json' } : {},
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
-    return response.status === 204 ? null : response.json().catch(() => null);
-  };
-  return {
-    url,
-    base: `${url}/beta`,
-    /** The report requests (and preflights) since the last reset. */
-    log: async () => (await control('/_requests')).requests,
-    faults: (switches) => control('/_faults', 'POST', switches),
-    reset: async () => {
-      await control('/_faults', 'DELETE');
-      await control('/_requests', 'DELETE');
-    },
-    stop: () => child.kill(),
-  };
-}
+  // A page cut off in the middle of a record, as an interrupted download leaves it.
+  const page = readFileSync(files.users1, 'utf8');
+  files.truncated = join(folder.path, 'users-cut-off.json');
+  writeFileSync(files.truncated, page.slice(0, Math.floor(page.length * 0.6)));
+});
 
 /** Reads every page of a collection the way a saved export would hold them (no browser). */
 async function savePages(collection, prefix) {
   const paths = [];
-  let next = `${backend.base}/reports/authenticationMethods/${collection}`;
+  let next = `${app.backend.base}/reports/authenticationMethods/${collection}`;
   while (next) {
     const response = await fetch(next, { headers: { authorization: 'Bearer dev-token' } });
     assert.equal(response.status, 200, `GET ${next}`);
     const text = await response.text();
-    const path = join(folder, `${prefix}-${paths.length + 1}.json`);
+    const path = join(folder.path, `${prefix}-${paths.length + 1}.json`);
     writeFileSync(path, text);
     paths.push(path);
     next = JSON.parse(text)['@odata.nextLink'];
@@ -95,104 +72,40 @@ async function savePages(collection, prefix) {
   return paths;
 }
 
-before(async () => {
-  assert.ok(existsSync(join(dist, 'index.html')), 'dist/ is missing: run `trunk build --release` first');
-  sampleStats = modelStats();
-  folder = mkdtempSync(join(tmpdir(), 'sspr-data-'));
+/** What the summary of the loaded data says the bundled sample is. */
+const sampleSummary = () => ({ source: 'Sample data', users: app.stats.users, events: app.stats.events });
 
-  // Two saved pages of registration details and the events as NDJSON, from the bundled sample.
-  const users = JSON.parse(readFileSync(join(repo, 'public/sample/userRegistrationDetails.json'), 'utf8'));
-  const events = JSON.parse(readFileSync(join(repo, 'public/sample/userEventsSummary.json'), 'utf8'));
-  const half = Math.ceil(users.value.length / 2);
-  const context = users['@odata.context'];
-  const next = 'https://graph.microsoft.com/beta/reports/authenticationMethods/userRegistrationDetails?$skiptoken=page2';
-  files.users1 = join(folder, 'users-page-1.json');
-  files.users2 = join(folder, 'users-page-2.json');
-  files.events = join(folder, 'events.ndjson');
-  writeFileSync(files.users1, graphPage(context, users.value.slice(0, half), next));
-  writeFileSync(files.users2, graphPage(context, users.value.slice(half)));
-  writeFileSync(files.events, events.value.map((e) => JSON.stringify(e)).join('\n') + '\n');
-
-  // A page cut off in the middle of a record, as an interrupted download leaves it.
-  const page = readFileSync(files.users1, 'utf8');
-  files.truncated = join(folder, 'users-cut-off.json');
-  writeFileSync(files.truncated, page.slice(0, Math.floor(page.length * 0.6)));
-
-  server = await serve({ root: dist });
-  // A generated tenant "as of" now, 14 days of events (all inside the 30 days a live fetch asks
-  // for): 250 users and 2,500 events are 3 pages each.
-  backend = await startBackend([
-    '--users', '250', '--events', '2500', '--days', '14', '--as-of', 'now',
-    '--allow-origin', new URL(server.url).origin,
-  ]);
-  server.allowConnect(backend.url);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  backend?.stop();
-  if (folder) rmSync(folder, { recursive: true, force: true });
-});
+/**
+ * Waits until the summary of the loaded data says `expected` ({ source, users, events }, any of
+ * them). The loaded data changes only once a load is complete.
+ */
+async function expectSummary(page, expected) {
+  for (const [key, value] of Object.entries(expected)) {
+    const text = typeof value === 'number' ? count(value) : value;
+    await expect(page.locator(`[data-summary=${key}]`), `the summary’s ${key}`).toHaveText(text);
+  }
+}
 
 /** Opens /data with the sample loaded (as on a first visit). */
 async function openData(options) {
-  const page = await openPage(browser, options);
-  await page.goto(`${server.url}data`);
-  await summaryShows(page, { source: 'Sample data', users: sampleStats.users, events: sampleStats.events });
+  const page = await app.open('data', options);
+  await expectSummary(page, sampleSummary());
   return page;
 }
 
-async function summary(page) {
-  const read = (key) => page.locator(`[data-summary=${key}]`).textContent();
-  return { source: await read('source'), users: number(await read('users')), events: number(await read('events')) };
-}
-
-/** Waits until the summary says `expected` (the loaded data changes only once a load is complete). */
-async function summaryShows(page, expected) {
-  const deadline = Date.now() + 20_000;
-  let seen;
-  while (Date.now() < deadline) {
-    seen = await summary(page).catch(() => null);
-    if (seen && Object.entries(expected).every(([k, v]) => seen[k] === v)) return seen;
-    await page.waitForTimeout(50);
-  }
-  assert.deepEqual(seen, expected, 'the summary of the loaded data');
-}
-
-async function tiles(page) {
-  const read = (selector) => page.locator(selector).textContent().then(number);
-  return {
-    population: await read('[data-tile=registered] .population'),
-    registered: await read('[data-tile=registered] .tile-count'),
-    enabled: await read('[data-tile=enabled] .tile-count'),
-    capable: await read('[data-tile=capable] .tile-count'),
-  };
-}
-
-/** Goes to the overview through the header (no reload: the loaded data stays) and reads the tiles. */
-async function overviewTiles(page) {
+/** Goes to the overview through the header (no reload: the loaded data stays). */
+async function toOverview(page) {
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Overview' }).click();
-  await waitForTiles(page);
-  return tiles(page);
 }
-
-const expectedTiles = (stats) => {
-  const { population, registered, enabled, capable } = stats.populations['all/all'];
-  return { population, registered, enabled, capable };
-};
 
 /** Closes a page whose backend errors (429, 503, 403, an aborted request) were on purpose. */
 async function closeAfterFaults(page) {
-  page.problems = page.problems.filter(
-    (p) => !p.includes(backend.url) && !/status of (429|503|403|401)/.test(p),
-  );
-  await closePage(page);
+  const expected = (problem) => problem.includes(app.backend.url) || /status of (429|503|403|401)/.test(problem);
+  await closePage(page, { expected });
 }
 
 async function fetchLive(page, { token = 'dev-token' } = {}) {
-  await page.locator('input[name=base-url]').fill(backend.base);
+  await page.locator('input[name=base-url]').fill(app.backend.base);
   await page.locator('input[name=token]').fill(token);
   await page.locator('[data-action=fetch]').click();
 }
@@ -201,11 +114,11 @@ const notice = (page, key) => page.locator(`[data-notice=${key}]`);
 
 describe('uploads', () => {
   test('two saved Graph user pages and an NDJSON events file: the tiles are the model’s numbers', async () => {
-    const expected = model([files.users1, files.users2, files.events]);
+    const expected = modelStats([files.users1, files.users2, files.events]);
     const page = await openData();
     await page.locator('#upload-input').setInputFiles([files.users1, files.users2, files.events]);
-    await notice(page, 'upload-loaded').waitFor();
-    await summaryShows(page, { source: 'Uploaded files', users: expected.users, events: expected.events });
+    await expect(notice(page, 'upload-loaded')).toBeVisible();
+    await expectSummary(page, { source: 'Uploaded files', users: expected.users, events: expected.events });
 
     // Each file: name, size, kind and records read.
     const rows = await page.$$eval('.upload-file', (lis) =>
@@ -225,15 +138,16 @@ describe('uploads', () => {
     assert.equal(rows[0].records + rows[1].records, expected.users);
     assert.equal(rows[2].records, expected.events);
     assert.ok(rows.every((r) => /\d (bytes|KB|MB)$/.test(r.size)), JSON.stringify(rows));
-    assert.equal(await page.locator('.file-errors li').count(), 0);
+    await expect(page.locator('.file-errors li')).toHaveCount(0);
 
-    assert.deepEqual(await overviewTiles(page), expectedTiles(expected));
+    await toOverview(page);
+    await expectTiles(page, modelTiles(expected));
     await closePage(page);
   });
 
   test('files dropped anywhere on the page are analysed; Merge adds a file to the loaded data', async () => {
-    const expected = model([files.users1, files.users2, files.events]);
-    const usersOnly = model([files.users1, files.users2]);
+    const expected = modelStats([files.users1, files.users2, files.events]);
+    const usersOnly = modelStats([files.users1, files.users2]);
     const page = await openData();
     // Two user pages dropped on the page's heading (not on the drop zone), replacing the sample.
     const dropped = [files.users1, files.users2].map((path) => ({
@@ -248,56 +162,57 @@ describe('uploads', () => {
         target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
       }
     }, dropped);
-    await notice(page, 'upload-loaded').waitFor();
-    await summaryShows(page, { source: 'Uploaded files', users: usersOnly.users, events: 0 });
+    await expect(notice(page, 'upload-loaded')).toBeVisible();
+    await expectSummary(page, { source: 'Uploaded files', users: usersOnly.users, events: 0 });
 
     // Merge: the events join the users loaded before.
     await page.getByRole('radio', { name: 'Merge with it' }).check();
     await page.locator('#upload-input').setInputFiles(files.events);
-    await page.locator('[data-notice=upload-loaded]', { hasText: 'merged' }).waitFor();
-    await summaryShows(page, { source: 'Uploaded files', users: expected.users, events: expected.events });
-    const sources = await page.locator('.sources-table tbody th').allTextContents();
-    assert.deepEqual(sources, ['users-page-1.json', 'users-page-2.json', 'events.ndjson']);
-    assert.deepEqual(await overviewTiles(page), expectedTiles(expected));
+    await expect(notice(page, 'upload-loaded')).toContainText('merged');
+    await expectSummary(page, { source: 'Uploaded files', users: expected.users, events: expected.events });
+    await expect(page.locator('.sources-table tbody th')).toHaveText([
+      'users-page-1.json',
+      'users-page-2.json',
+      'events.ndjson',
+    ]);
+    await toOverview(page);
+    await expectTiles(page, modelTiles(expected));
     await closePage(page);
   });
 
   test('a truncated JSON: the message names the file and the line, and the data on screen stays', async () => {
-    const expected = model([files.truncated]);
-    assert.match(expected.error, /^users-cut-off\.json, line \d+/, 'the model names the file and the line');
+    const error = modelError([files.truncated]);
+    assert.match(error, /^users-cut-off\.json, line \d+/, 'the model names the file and the line');
     const page = await openData();
-    const before = await overviewTiles(page);
+    await toOverview(page);
+    const before = await tiles(page);
     await page.getByRole('link', { name: 'Data' }).click();
 
     await page.locator('#upload-input').setInputFiles(files.truncated);
-    await notice(page, 'upload-ask').waitFor();
-    const errors = await page.locator('[data-file="users-cut-off.json"] .file-errors li').allTextContents();
-    assert.ok(errors.includes(expected.error), `the page shows the model's message ${expected.error}: ${errors}`);
+    await expect(notice(page, 'upload-ask')).toBeVisible();
+    const errors = page.locator('[data-file="users-cut-off.json"] .file-errors li');
+    await expect(errors, 'the page shows the model’s message').toContainText([error]);
     // Nothing was loaded: the sample is still there, on this screen and on the overview.
-    assert.deepEqual(await summary(page), { source: 'Sample data', users: sampleStats.users, events: sampleStats.events });
-    assert.equal(await page.locator('.freshness [data-source]').textContent(), 'Sample data');
-    assert.deepEqual(await overviewTiles(page), before);
+    await expectSummary(page, sampleSummary());
+    await expect(page.locator('.freshness [data-source]')).toHaveText('Sample data');
+    await toOverview(page);
+    await expectTiles(page, before);
 
     // Loading the good records is the user's choice; the warnings then say the end is missing.
     await page.getByRole('link', { name: 'Data' }).click();
     const good = Number(await page.locator('[data-file="users-cut-off.json"] [data-records]').getAttribute('data-records'));
     assert.ok(good > 0);
     await page.locator('[data-notice=upload-ask] button', { hasText: 'Load without the bad records' }).click();
-    await summaryShows(page, { source: 'Uploaded files', users: good, events: 0 });
-    const warnings = await page.locator('.warning-list li').allTextContents();
-    assert.ok(
-      warnings.some((w) => w.startsWith('users-cut-off.json could not be read to its end')),
-      warnings.join('\n'),
-    );
+    await expectSummary(page, { source: 'Uploaded files', users: good, events: 0 });
+    const warnings = page.locator('.warning-list li');
+    await expect(warnings).toContainText(['users-cut-off.json could not be read to its end']);
     await closePage(page);
   });
 
   test('analysing uploads sends no request except for the app’s own files, and the page stays responsive', async () => {
     // A bigger tenant (200,000 events, about 55 MB), so that the analysis takes a while.
-    const big = join(folder, 'big');
-    sample(['write', big, '--users', '20000', '--events', '200000'], { profile: 'bench' });
-    const paths = ['userRegistrationDetails.json', 'userEventsSummary.json'].map((f) => join(big, f));
-    const expected = JSON.parse(sample(['stats', ...paths], { profile: 'bench' }));
+    const paths = writeTenant(join(folder.path, 'big'), { users: 20_000, events: 200_000 });
+    const expected = modelStats(paths, { profile: 'bench' });
 
     const page = await openData();
     assert.ok(await page.evaluate(() => PerformanceObserver.supportedEntryTypes.includes('longtask')));
@@ -307,6 +222,7 @@ describe('uploads', () => {
         for (const entry of list.getEntries()) window.__longestTask = Math.max(window.__longestTask, entry.duration);
       }).observe({ type: 'longtask' });
     });
+    const longestTask = () => page.evaluate(() => window.__longestTask);
     // The observer works: a task of 80 ms made on purpose is seen.
     await page.evaluate(() =>
       setTimeout(() => {
@@ -314,21 +230,22 @@ describe('uploads', () => {
         while (performance.now() - start < 80);
       }, 0),
     );
-    await page.waitForFunction(() => window.__longestTask >= 80);
+    await expect.poll(longestTask, 'the long task made on purpose').toBeGreaterThanOrEqual(80);
     await page.evaluate(() => (window.__longestTask = 0));
     const requests = [];
     page.on('request', (r) => requests.push(r.url()));
     await page.locator('#upload-input').setInputFiles(paths);
-    await notice(page, 'upload-analysing').waitFor();
-    await notice(page, 'upload-loaded').waitFor({ timeout: 60_000 });
-    await summaryShows(page, { source: 'Uploaded files', users: expected.users, events: expected.events });
-    const longest = await page.evaluate(() => window.__longestTask);
+    await expect(notice(page, 'upload-analysing')).toBeVisible();
+    await expect(notice(page, 'upload-loaded')).toBeVisible({ timeout: 60_000 });
+    await expectSummary(page, { source: 'Uploaded files', users: expected.users, events: expected.events });
+    const longest = await longestTask();
 
-    const own = new URL(server.url).origin;
+    const own = new URL(app.url()).origin;
     const assets = /\.(js|wasm|css|svg|json)$/;
     const foreign = requests.filter((url) => new URL(url).origin !== own || !assets.test(new URL(url).pathname));
     assert.deepEqual(foreign, [], 'no request for anything but the app’s own files');
-    assert.deepEqual(await overviewTiles(page), expectedTiles(expected));
+    await toOverview(page);
+    await expectTiles(page, modelTiles(expected));
     // Reading and analysing go in slices of about 40 ms; building the dataset at the end is the
     // longest single task (reading 55 MB in one go would take several times as long).
     assert.ok(longest < 200, `the page froze for ${Math.round(longest)} ms`);
@@ -341,7 +258,7 @@ describe('fetching from the report backend', () => {
   let saved;
   let expected;
   before(async () => {
-    await backend.reset();
+    await app.backend.reset();
     // The same data, saved as export files: what the model computes for them is what a fetch
     // must show.
     saved = [
@@ -349,66 +266,69 @@ describe('fetching from the report backend', () => {
       ...(await savePages('userEventsSummary', 'live-events')),
     ];
     assert.ok(saved.length >= 6, `${saved.length} pages`);
-    expected = model(saved);
+    expected = modelStats(saved);
   });
 
   test('every page of both lists: the same numbers as uploading the same data', async () => {
-    await backend.reset();
+    await app.backend.reset();
     const page = await openData();
     await fetchLive(page);
-    await notice(page, 'fetch-done').waitFor({ timeout: 30_000 });
-    const host = new URL(backend.url).host;
-    await summaryShows(page, { source: `Live: ${host}`, users: expected.users, events: expected.events });
-    assert.equal(await page.locator('.freshness [data-source]').textContent(), `Live: ${host}`);
+    await expect(notice(page, 'fetch-done')).toBeVisible({ timeout: 30_000 });
+    const source = `Live: ${new URL(app.backend.url).host}`;
+    await expectSummary(page, { source, users: expected.users, events: expected.events });
+    await expect(page.locator('.freshness [data-source]')).toHaveText(source);
 
-    const log = await backend.log();
+    const log = await app.backend.log();
     const reports = log.filter((r) => r.method === 'GET');
     assert.ok(reports.length >= 6, `${reports.length} report requests`);
     assert.ok(reports.every((r) => r.status === 200 && r.token === 'accepted' && r.prefer), JSON.stringify(reports));
-    const liveTiles = await overviewTiles(page);
-    assert.deepEqual(liveTiles, expectedTiles(expected));
+    await toOverview(page);
+    await expectTiles(page, modelTiles(expected));
+    const liveTiles = await tiles(page);
 
     // The same data uploaded gives the same numbers.
     await page.getByRole('link', { name: 'Data' }).click();
     await page.locator('#upload-input').setInputFiles(saved);
-    await notice(page, 'upload-loaded').waitFor();
-    await summaryShows(page, { source: 'Uploaded files', users: expected.users, events: expected.events });
-    assert.deepEqual(await overviewTiles(page), liveTiles);
+    await expect(notice(page, 'upload-loaded')).toBeVisible();
+    await expectSummary(page, { source: 'Uploaded files', users: expected.users, events: expected.events });
+    await toOverview(page);
+    await expectTiles(page, liveTiles);
     await closePage(page);
   });
 
   test('429 then success: the fetch waits for Retry-After and loads', async () => {
-    await backend.reset();
-    await backend.faults({ throttle: 1, retry_after: 1 });
+    await app.backend.reset();
+    await app.backend.faults({ throttle: 1, retry_after: 1 });
     const page = await openData();
     await fetchLive(page);
-    await page.locator('[data-notice=fetch-running]', { hasText: 'busy (429)' }).waitFor();
-    await notice(page, 'fetch-done').waitFor({ timeout: 30_000 });
-    await summaryShows(page, { users: expected.users, events: expected.events });
-    const statuses = (await backend.log()).filter((r) => r.method === 'GET').map((r) => r.status);
+    await expect(notice(page, 'fetch-running')).toContainText('busy (429)');
+    await expect(notice(page, 'fetch-done')).toBeVisible({ timeout: 30_000 });
+    await expectSummary(page, { users: expected.users, events: expected.events });
+    const statuses = (await app.backend.log()).filter((r) => r.method === 'GET').map((r) => r.status);
     assert.equal(statuses[0], 429);
     assert.ok(statuses.slice(1).every((s) => s === 200), statuses.join(' '));
     await closeAfterFaults(page);
   });
 
   test('503 six times: a clear error after five retries, and the data on screen stays', async () => {
-    await backend.reset();
-    await backend.faults({ unavailable: 6, retry_after: 0 });
+    await app.backend.reset();
+    await app.backend.faults({ unavailable: 6, retry_after: 0 });
     const page = await openData();
     await fetchLive(page);
     const failed = notice(page, 'fetch-failed');
-    await failed.waitFor({ timeout: 30_000 });
-    const text = await failed.textContent();
-    assert.match(text, /Nothing was loaded\. The data on screen is unchanged\./);
-    assert.match(text, /The report backend is still busy \(503 Service Unavailable\) after 5 retries\. Try again later\./);
-    assert.deepEqual(await summary(page), { source: 'Sample data', users: sampleStats.users, events: sampleStats.events });
-    const statuses = (await backend.log()).filter((r) => r.method === 'GET').map((r) => r.status);
+    await expect(failed).toBeVisible({ timeout: 30_000 });
+    await expect(failed).toContainText('Nothing was loaded. The data on screen is unchanged.');
+    await expect(failed).toContainText(
+      'The report backend is still busy (503 Service Unavailable) after 5 retries. Try again later.',
+    );
+    await expectSummary(page, sampleSummary());
+    const statuses = (await app.backend.log()).filter((r) => r.method === 'GET').map((r) => r.status);
     assert.deepEqual(statuses, [503, 503, 503, 503, 503, 503]);
     await closeAfterFaults(page);
   });
 
   test('a token without a reading role: a clear message, and no request is sent', async () => {
-    await backend.reset();
+    await app.backend.reset();
     const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
     // Directory Readers only; valid for an hour.
     const token = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64({
@@ -419,29 +339,30 @@ describe('fetching from the report backend', () => {
     const page = await openData();
     await fetchLive(page, { token });
     const failed = notice(page, 'fetch-failed');
-    await failed.waitFor();
+    await expect(failed).toContainText('does not carry a role that may read these reports, so no request was sent');
     const text = await failed.textContent();
-    assert.match(text, /does not carry a role that may read these reports, so no request was sent/);
     assert.ok(!text.includes(token) && !text.includes(token.split('.')[1]), 'the message never holds the token');
-    assert.equal(await page.evaluate(() => document.activeElement?.name), 'token', 'the focus is on the token');
-    assert.deepEqual(await backend.log(), [], 'no request reached the backend, not even a preflight');
-    assert.deepEqual(await summary(page), { source: 'Sample data', users: sampleStats.users, events: sampleStats.events });
+    await expect(page.locator('input[name=token]'), 'the focus is on the token').toBeFocused();
+    assert.deepEqual(await app.backend.log(), [], 'no request reached the backend, not even a preflight');
+    await expectSummary(page, sampleSummary());
     await closePage(page);
   });
 
   test('a next link to another origin is refused, and the token goes nowhere else', async () => {
-    await backend.reset();
-    await backend.faults({ foreign_next_link: true });
+    await app.backend.reset();
+    await app.backend.faults({ foreign_next_link: true });
     const page = await openData();
     await fetchLive(page);
     const failed = notice(page, 'fetch-failed');
-    await failed.waitFor({ timeout: 30_000 });
-    assert.match(await failed.textContent(), /points to another origin .* It was not followed, so that the token is not sent elsewhere\./);
-    const log = await backend.log();
-    const own = new URL(backend.url).host;
+    await expect(failed).toHaveText(
+      /points to another origin .* It was not followed, so that the token is not sent elsewhere\./,
+      { timeout: 30_000 },
+    );
+    const log = await app.backend.log();
+    const own = new URL(app.backend.url).host;
     assert.ok(log.length > 0);
     assert.deepEqual(log.filter((r) => r.host !== own), [], 'no request went to the other origin');
-    assert.deepEqual(await summary(page), { source: 'Sample data', users: sampleStats.users, events: sampleStats.events });
+    await expectSummary(page, sampleSummary());
     await closeAfterFaults(page);
   });
 
@@ -450,40 +371,44 @@ describe('fetching from the report backend', () => {
     const token = page.locator('input[name=token]');
     const remember = page.getByRole('checkbox', { name: 'Remember in this tab' });
     const stored = () => page.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
-    assert.equal(await token.getAttribute('type'), 'password');
+    await expect(token).toHaveAttribute('type', 'password');
     await token.fill('secret-in-memory');
     assert.ok(!(await stored()).includes('secret-in-memory'));
     await page.reload();
-    await page.locator('[data-summary=users]').waitFor();
-    assert.equal(await token.inputValue(), '', 'gone after a reload');
+    await expect(page.locator('[data-summary=users]')).toBeVisible();
+    await expect(token, 'gone after a reload').toHaveValue('');
 
     await remember.check();
     await token.fill('secret-for-this-tab');
     assert.ok((await stored()).includes('secret-for-this-tab'));
     await page.reload();
-    await page.locator('[data-summary=users]').waitFor();
-    assert.equal(await token.inputValue(), 'secret-for-this-tab');
-    assert.ok(await remember.isChecked());
+    await expect(page.locator('[data-summary=users]')).toBeVisible();
+    await expect(token).toHaveValue('secret-for-this-tab');
+    await expect(remember).toBeChecked();
     await remember.uncheck();
     assert.ok(!(await stored()).includes('secret-for-this-tab'), 'unticking forgets it');
     assert.ok(!page.url().includes('secret'));
     await closePage(page);
   });
 
-  test('Cancel mid-fetch: nothing is loaded, the data on screen stays', async () => {
-    await backend.reset();
-    await backend.faults({ slow_ms: 1_500 });
+  test('Cancel mid-fetch: the request in flight is aborted, nothing is loaded, the data on screen stays', async () => {
+    await app.backend.reset();
+    // Every page takes 1.5 s, so the first one is still in flight when Cancel is pressed.
+    await app.backend.faults({ slow_ms: 1_500 });
     const page = await openData();
+    const toBackend = (request) => request.method() === 'GET' && request.url().startsWith(app.backend.base);
+    const firstRequest = page.waitForEvent('request', toBackend);
     await fetchLive(page);
-    await notice(page, 'fetch-running').waitFor();
-    await page.waitForTimeout(300);
+    const inFlight = await firstRequest;
+    await expect(notice(page, 'fetch-running')).toBeVisible();
+    const aborted = page.waitForEvent('requestfailed', (request) => request === inFlight);
     await page.locator('[data-action=cancel]').click();
-    await notice(page, 'fetch-cancelled').waitFor();
-    // Longer than a slow page: an answer arriving after Cancel must not load anything either.
-    await page.waitForTimeout(2_000);
-    assert.deepEqual(await summary(page), { source: 'Sample data', users: sampleStats.users, events: sampleStats.events });
-    assert.equal(await notice(page, 'fetch-cancelled').count(), 1);
-    assert.ok(await page.locator('[data-action=fetch]').isEnabled(), 'a new fetch can start');
+    await expect(notice(page, 'fetch-cancelled')).toBeVisible();
+    // The request in flight is aborted: its answer can never reach the page.
+    assert.match((await aborted).failure().errorText, /ERR_ABORTED/);
+    await expectSummary(page, sampleSummary());
+    await expect(notice(page, 'fetch-cancelled')).toHaveCount(1);
+    await expect(page.locator('[data-action=fetch]'), 'a new fetch can start').toBeEnabled();
     await closeAfterFaults(page);
   });
 });

@@ -1,19 +1,39 @@
-// What the journeys share: the browser (Debian's Chromium through playwright-core), pages that
-// record every console error, and the model's own answers, computed on the host by the
-// `sspr-sample` tool, so expected numbers never come from literals.
+// What every journey suite (and `make screenshots`) shares, so that no suite sets anything up,
+// computes an expected number or reads the screen on its own:
+//
+//   setup     useApp() registers a suite's hooks: Debian's Chromium (playwright-core), the release
+//             build in dist/ served as a CDN would (serve.mjs: SPA fallback, strict CSP), the
+//             model's numbers for the bundled sample and, when asked, the reference report backend.
+//             useServer() serves the same build once more (a sub-path, other sample files);
+//             useFolder() holds a suite's test data; writeTenant() generates a tenant of any size.
+//   model     modelStats / modelError / modelCsv / modelRows: what `sspr-sample` computes for the
+//             same files, so expected numbers never come from literals.
+//   waiting   expect: Playwright's auto-waiting assertions (`toHaveText`, `toHaveURL`, …), with a
+//             timeout for this shared 2-core machine. No suite sleeps or polls by hand.
+//   reading   tiles, chart data tables, list counts and the URL's query, as the screen shows them.
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { after, before } from 'node:test';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { expect as playwrightExpect } from '@playwright/test';
 import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
 
 export const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const dist = join(repo, 'dist');
+/** The bundled sample tenant, as the app downloads it on a first visit. */
 export const SAMPLE = ['public/sample/userRegistrationDetails.json', 'public/sample/userEventsSummary.json'];
+/** The two files `sspr-sample write` puts in a folder (the names the app's sample uses). */
+export const TENANT_FILES = ['userRegistrationDetails.json', 'userEventsSummary.json'];
+export const DESKTOP = { width: 1440, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+// Flags from docs/toolchain.md: root needs --no-sandbox; the rest keeps Chromium from phoning home.
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -24,20 +44,60 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+// ---------------------------------------------------------------------------------------------
+// Waiting
+
+/**
+ * Playwright's auto-waiting assertions, outside Playwright's test runner (the suites run under
+ * `node --test`). 20 s, not Playwright's 5 s: this machine's two cores are shared with builds.
+ */
+export const expect = playwrightExpect.configure({ timeout: 20_000 });
+
+// ---------------------------------------------------------------------------------------------
+// The model's numbers
+
 /** Runs the host tool `sspr-sample` (with cargo's `profile`, default dev) and returns stdout. */
 export function sample(args, { profile, encoding = 'utf8' } = {}) {
   const cargo = ['run', '--quiet', ...(profile ? ['--profile', profile] : []), '--bin', 'sspr-sample', '--'];
-  return execFileSync('cargo', [...cargo, ...args], { cwd: repo, encoding, maxBuffer: 1 << 30 });
+  return execFileSync('cargo', [...cargo, ...args], {
+    cwd: repo,
+    encoding,
+    maxBuffer: 1 << 30,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
-/** The model's tiles, chart rows and insights for the bundled sample. */
-export function modelStats() {
-  return JSON.parse(sample(['stats', ...SAMPLE]));
+/** The model's tiles, chart rows and insights for `files` (default: the bundled sample). */
+export function modelStats(files = SAMPLE, { profile } = {}) {
+  return JSON.parse(sample(['stats', ...files], { profile }));
+}
+
+/** The message the model gives for files it cannot read (fails when it reads them). */
+export function modelError(files) {
+  try {
+    sample(['stats', ...files]);
+  } catch (error) {
+    const message = String(error.stderr ?? '').trim().replace(/^sspr-sample: /, '');
+    assert.ok(message, `sspr-sample failed without a message: ${error}`);
+    return message;
+  }
+  assert.fail(`the model reads ${files.join(', ')} without an error`);
 }
 
 /** The exact bytes the model writes for a list view (`list` is registrations or activity). */
 export function modelCsv(list, query, { files = SAMPLE, profile } = {}) {
   return sample(['csv', list, query, ...files], { profile, encoding: 'buffer' });
+}
+
+/** How many rows the model lists for a view: the records of its CSV, without the header. */
+export function modelRows(list, query, options) {
+  return csvRecords(modelCsv(list, query, options)).length - 1;
+}
+
+/** The tiles' numbers the model computes for a population (`users/roles`, e.g. `members/admins`). */
+export function modelTiles(stats, population = 'all/all') {
+  const { population: size, registered, enabled, capable } = stats.populations[population];
+  return { population: size, registered, enabled, capable };
 }
 
 /** The records of a CSV (RFC 4180: quoted fields may hold commas, quotes and line breaks). */
@@ -63,13 +123,33 @@ export function csvRecords(bytes) {
   return records;
 }
 
+/**
+ * Generates a tenant of `users` and `events` into `folder` (optimised build: big tenants take
+ * seconds, not minutes) and returns the paths of its two files.
+ */
+export function writeTenant(folder, { users, events }) {
+  sample(['write', folder, '--users', String(users), '--events', String(events)], { profile: 'bench' });
+  return TENANT_FILES.map((name) => join(folder, name));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setup
+
+/** Fails with what to do when there is no release build to test. */
+export function requireBuild() {
+  assert.ok(existsSync(join(dist, 'index.html')), 'dist/ is missing: run `make build` first');
+}
+
 export function launch() {
   return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-/** A fresh page that records console errors, uncaught exceptions and failed requests. */
-export async function openPage(browser, { width = 1440, height = 900 } = {}) {
-  const page = await browser.newPage({ viewport: { width, height }, acceptDownloads: true });
+/**
+ * A fresh page that records console errors, uncaught exceptions and failed requests (checked by
+ * `closePage`). `colorScheme` is `light` or `dark`; other options go to `browser.newPage`.
+ */
+export async function openPage(browser, { width = DESKTOP.width, height = DESKTOP.height, ...options } = {}) {
+  const page = await browser.newPage({ viewport: { width, height }, acceptDownloads: true, ...options });
   const problems = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   page.on('pageerror', (e) => problems.push(`exception: ${e.message}`));
@@ -79,44 +159,232 @@ export async function openPage(browser, { width = 1440, height = 900 } = {}) {
   return page;
 }
 
-export async function closePage(page) {
-  const problems = page.problems;
+/**
+ * Closes a page and checks that nothing went wrong on it: no console error, exception or failed
+ * request, except those `expected` accepts (a journey that makes the backend fail on purpose).
+ */
+export async function closePage(page, { expected = () => false } = {}) {
+  const problems = page.problems.filter((problem) => !expected(problem));
   await page.close();
   assert.deepEqual(problems, [], 'no console errors, exceptions or failed requests');
 }
 
+/**
+ * Starts what a suite needs, without test hooks (for scripts): the release build served with
+ * `serve` options, Chromium, and the reference backend when `backend` gives its arguments (its
+ * CORS then allows the app's origin, and the app's CSP allows the backend).
+ */
+export async function startApp({ backend: backendArgs, ...serveOptions } = {}) {
+  requireBuild();
+  const app = {};
+  app.server = await serve({ root: dist, ...serveOptions });
+  if (backendArgs) {
+    app.backend = await startBackend([...backendArgs, '--allow-origin', new URL(app.server.url).origin]);
+    app.server.allowConnect(app.backend.url);
+  }
+  app.browser = await launch();
+  /** The app's address for a path relative to its base (`registrations?capable=no`). */
+  app.url = (path = '') => `${app.server.url}${path}`;
+  /** A fresh recording page (see `openPage`). */
+  app.newPage = (options) => openPage(app.browser, options);
+  /** A fresh recording page at `path`. */
+  app.open = async (path = '', options) => {
+    const page = await app.newPage(options);
+    await page.goto(app.url(path));
+    return page;
+  };
+  app.close = async () => {
+    await app.browser?.close();
+    await app.server?.close();
+    app.backend?.stop();
+  };
+  return app;
+}
+
+/**
+ * Registers a suite's hooks for `startApp(options)` plus the model's numbers for the bundled
+ * sample (`app.stats`). The fields are set once `before` has run.
+ */
+export function useApp(options) {
+  const app = {};
+  before(async () => {
+    app.stats = modelStats();
+    Object.assign(app, await startApp(options));
+  });
+  after(async () => app.close?.());
+  return app;
+}
+
+/**
+ * One more server of the release build for the enclosing `describe` (see serve.mjs for the
+ * options: `base` for a sub-path, `root` for another folder); `options` may be a function, called
+ * in `before`, for a root made there. The returned object gets the server's fields (`url`).
+ */
+export function useServer(options) {
+  const server = {};
+  before(async () => {
+    const resolved = typeof options === 'function' ? options() : options;
+    Object.assign(server, await serve({ root: dist, ...resolved }));
+  });
+  after(async () => server.close?.());
+  return server;
+}
+
+/** A temporary folder for the enclosing suite's test data (`folder.path`), removed afterwards. */
+export function useFolder(prefix) {
+  const folder = {};
+  before(() => {
+    folder.path = mkdtempSync(join(tmpdir(), `sspr-${prefix}-`));
+  });
+  after(() => folder.path && rmSync(folder.path, { recursive: true, force: true }));
+  return folder;
+}
+
+/**
+ * A copy of dist/ (symbolic links) in `folder` whose sample is the tenant in `tenantFolder`:
+ * the app then loads that tenant on a first visit. Returns the new root.
+ */
+export function distWithSample(folder, tenantFolder) {
+  const root = join(folder, 'dist');
+  mkdirSync(root);
+  for (const name of readdirSync(dist)) {
+    if (name !== 'sample') symlinkSync(join(dist, name), join(root, name));
+  }
+  symlinkSync(tenantFolder, join(root, 'sample'));
+  return root;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reference report backend (backend/README.md)
+
+/**
+ * Sets the backend's fault switches (`POST /_faults` with `switches`), or with `null` restores
+ * the ones it started with (`DELETE /_faults`). The only code that talks to `/_faults`.
+ */
+async function setFaults(url, switches) {
+  const [method, body] = switches === null ? ['DELETE', undefined] : ['POST', switches];
+  const response = await fetch(`${url}/_faults`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  assert.ok(response.ok, `${method} /_faults: ${response.status} ${await response.text()}`);
+}
+
+/** Reads (`GET`) or clears (`DELETE`) the backend's log of report requests (`/_requests`). */
+async function requestLog(url, method = 'GET') {
+  const response = await fetch(`${url}/_requests`, { method });
+  assert.ok(response.ok, `${method} /_requests: ${response.status} ${await response.clone().text()}`);
+  return method === 'GET' ? (await response.json()).requests : null;
+}
+
+/**
+ * Builds and starts the reference backend on a free port with `args` (its command line); resolves
+ * to { url, base, log(), faults(switches), reset(), stop() }.
+ */
+export async function startBackend(args) {
+  execFileSync('cargo', ['build', '--quiet', '-p', 'sspr-backend'], { cwd: repo, stdio: 'inherit' });
+  const child = spawn(join(repo, 'target', 'debug', 'sspr-backend'), ['--port', '0', ...args], {
+    cwd: repo,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const first = await new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`sspr-backend exited (${code}): ${stderr}`)));
+  });
+  const url = first.match(/^listening on (http:\/\/127\.0\.0\.1:\d+)$/)?.[1];
+  assert.ok(url, `unexpected first line from sspr-backend: ${first}`);
+  return {
+    url,
+    /** The base URL the app's form asks for. */
+    base: `${url}/beta`,
+    /** The report requests (and preflights) since the last reset, oldest first. */
+    log: () => requestLog(url),
+    /** Turns fault switches on, e.g. `{ throttle: 1, retry_after: 1 }`. */
+    faults: (switches) => setFaults(url, switches),
+    /** No faults and an empty request log. */
+    reset: async () => {
+      await setFaults(url, null);
+      await requestLog(url, 'DELETE');
+    },
+    stop: () => child.kill(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the screen
+
+/** A count as the app shows it (`1234567` → `1,234,567`, as src/components/format.rs). */
+export const count = (n) => n.toLocaleString('en-US');
+
+/** The number in a count as shown (`"1,234"` → `1234`). */
 export const number = (text) => Number(text.replace(/[^\d]/g, ''));
-
-export async function waitForTiles(page) {
-  await page.locator('[data-tile=registered] .tile-count').waitFor({ timeout: 15_000 });
-}
-
-/** A chart's "Show data" table as [{ method, success, failure }]. */
-export async function table(page, chart) {
-  const rows = await page.$$eval(`[data-chart=${chart}] table tbody tr`, (trs) =>
-    trs.map((tr) => [...tr.children].map((cell) => cell.textContent)),
-  );
-  return rows.map(([method, success, failure]) => ({ method, success: number(success), failure: number(failure) }));
-}
 
 /** The query of the page's URL, without `?`. */
 export const queryOf = (page) => new URL(page.url()).search.replace(/^\?/, '');
 
+const TILE_NUMBERS = {
+  population: '[data-tile=registered] .population',
+  registered: '[data-tile=registered] .tile-count',
+  enabled: '[data-tile=enabled] .tile-count',
+  capable: '[data-tile=capable] .tile-count',
+};
+
+/** Waits until the overview's tiles show numbers. */
+export async function tilesShown(page, options) {
+  await expect(page.locator(TILE_NUMBERS.registered), 'the tiles').toBeVisible(options);
+}
+
+/** The tiles' numbers, once they show: { population, registered, enabled, capable }. */
+export async function tiles(page) {
+  await tilesShown(page);
+  const read = async (selector) => number(await page.locator(selector).textContent());
+  const entries = Object.entries(TILE_NUMBERS).map(async ([key, selector]) => [key, await read(selector)]);
+  return Object.fromEntries(await Promise.all(entries));
+}
+
+/** Waits until the tiles show `expected` ({ population, registered, enabled, capable }, any of them). */
+export async function expectTiles(page, expected, message = 'tiles') {
+  for (const [key, n] of Object.entries(expected)) {
+    await expect(page.locator(TILE_NUMBERS[key]), `${message}: ${key}`).toHaveText(count(n));
+  }
+}
+
 /**
- * Registers a suite's hooks for the usual setup: the model's numbers for the sample, dist/ served
- * with SPA fallback and the strict CSP, and Chromium. The fields are set once `before` has run.
+ * Waits until a chart's "Show data" table (`chart` is registrations or resets) holds `rows`
+ * ([{ method, success, failure }], as the model's `charts`), in that order.
  */
-export function useReleaseApp() {
-  const app = { stats: null, browser: null, server: null };
-  before(async () => {
-    assert.ok(existsSync(join(dist, 'index.html')), 'dist/ is missing: run `trunk build --release` first');
-    app.stats = modelStats();
-    app.server = await serve({ root: dist });
-    app.browser = await launch();
-  });
-  after(async () => {
-    await app.browser?.close();
-    await app.server?.close();
-  });
-  return app;
+export async function expectChartTable(page, chart, rows, message = chart) {
+  const cells = page.locator(`[data-chart=${chart}] table tbody tr > *`);
+  const expected = rows.flatMap(({ method, success, failure }) => [method, count(success), count(failure)]);
+  await expect(cells, `the ${message} data table`).toHaveText(expected);
+}
+
+/** Waits until both charts' data tables show the model's rows for a population and period. */
+export async function expectCharts(page, stats, population, period) {
+  const charts = stats.charts[population][period];
+  await expectChartTable(page, 'registrations', charts.registration, `registrations ${population} ${period}`);
+  await expectChartTable(page, 'resets', charts.reset, `resets ${population} ${period}`);
+}
+
+/** A list's "N of M": the N (rows shown). */
+export const listCount = (page) => page.locator('.list-count [data-count]');
+
+/** Waits until a list shows `n` rows. */
+export async function expectListCount(page, n, message = 'the list count') {
+  await expect(listCount(page), message).toHaveText(count(n));
+}
+
+/** The number of rows a list shows, once it shows any count. */
+export async function readListCount(page, options) {
+  await expect(listCount(page), 'the list count').toBeVisible(options);
+  return number(await listCount(page).textContent());
+}
+
+/** How many pixels the page is wider than the screen (0 or less: nothing overflows sideways). */
+export function sidewaysOverflow(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }

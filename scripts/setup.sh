@@ -36,7 +36,8 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-# npm tools (binaryen's wasm-opt 132, playwright-core), pinned by e2e/package-lock.json.
+# npm tools (binaryen's wasm-opt 132, playwright-core and @playwright/test's expect), pinned by
+# e2e/package-lock.json.
 stamp=e2e/node_modules/.installed-lock
 if [ ! -f "$stamp" ] || ! cmp -s e2e/package-lock.json "$stamp"; then
   say "installing npm tools from e2e/package-lock.json"

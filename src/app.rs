@@ -4,17 +4,18 @@
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use wasm_bindgen::JsCast;
 
 use crate::components::chart_style::NARROW_MAX_PX;
 use crate::components::header::AppHeader;
 use crate::components::load_status::LoadStatusBanner;
 use crate::data::loads::DataLoads;
 use crate::data::sample::load_sample;
+use crate::model::query::base_path_of;
 use crate::pages::data::DataPage;
-use crate::pages::{
-    activity::Activity, not_found::NotFound, overview::Overview, registrations::Registrations,
-};
-use crate::state::{app_base, AppState};
+use crate::pages::lists::{activity::Activity, registrations::Registrations};
+use crate::pages::{not_found::NotFound, overview::Overview};
+use crate::state::AppState;
 
 /// The whole app, as mounted by `main`: state for the page's base path, the sample loading in
 /// the background, and the shell.
@@ -23,6 +24,18 @@ pub fn App() -> impl IntoView {
     let state = AppState::provide(app_base());
     load_sample(state);
     view! { <Shell/> }
+}
+
+/// The path the app is served under, from the URL of the boot script (`public/boot.js`), so that
+/// one build works at the root and under any sub-path. `""` when there is no boot script (tests).
+fn app_base() -> String {
+    document()
+        .query_selector("script[data-app-boot]")
+        .ok()
+        .flatten()
+        .and_then(|el| el.dyn_into::<web_sys::HtmlScriptElement>().ok())
+        .map(|script| base_path_of(&script.src()))
+        .unwrap_or_default()
 }
 
 /// Header and routes over an [`AppState`] that the caller provided (the app, or a test with its
@@ -38,6 +51,7 @@ pub fn Shell() -> impl IntoView {
             <AppHeader/>
             <LoadStatusBanner/>
             <main id="main" class="app-main">
+                // The paths of `model::query::path` (the macro wants them written out).
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=Overview/>
                     <Route path=path!("/registrations") view=Registrations/>

@@ -12,7 +12,7 @@ pub mod components;
 /// Data sources: the protocol rules of the report backend are pure and host-tested; the
 /// browser parts (fetching, uploads, the sample) are wasm-only inside.
 pub mod data;
-#[cfg(target_arch = "wasm32")]
+/// The screens: wasm-only inside, except the pure texts they show (host-tested too).
 pub mod pages;
 #[cfg(target_arch = "wasm32")]
 pub mod state;

@@ -1,17 +1,18 @@
 //! The app's shared state: the loaded dataset (immutable, shared through an `Arc`), how loading
-//! went, the app's base path, and the filters that live in the URL query. No parsing, no aggregates.
+//! went and the base path (context), the filters the URL holds (as memos), and the one navigator
+//! that writes the URL. What the URL says is `model::query`'s business; no parsing here, no
+//! aggregates.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::{
-    hooks::{use_location, use_navigate, use_query_map},
-    params::ParamsMap,
+    hooks::{use_location, use_navigate},
     NavigateOptions,
 };
-use wasm_bindgen::JsCast;
 
-use crate::model::{Dataset, Period, Population, RoleKind, UserKind};
+use crate::model::query::{parse_pairs, period_of, population_of, with_values};
+use crate::model::{Dataset, Period, Population};
 
 /// Where loading stands. The dataset itself lives beside it, so that a failed or running load
 /// never takes away data that is already on screen.
@@ -83,115 +84,48 @@ impl AppState {
     }
 }
 
-/// The app's base path, found from the URL of the boot script (`public/boot.js`), so that one
-/// build works at the root and under any sub-path. `""` when there is no boot script (tests).
-pub fn app_base() -> String {
-    document()
-        .query_selector("script[data-app-boot]")
-        .ok()
-        .flatten()
-        .and_then(|el| el.dyn_into::<web_sys::HtmlScriptElement>().ok())
-        .map(|script| base_path_of(&script.src()))
-        .unwrap_or_default()
-}
-
-/// The directory of an absolute URL's path, without a trailing slash:
-/// `https://host/sspr/boot.js?v=1` gives `/sspr`, `https://host/boot.js` gives `""`.
-pub fn base_path_of(url: &str) -> String {
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
-    let path = path.split(['?', '#']).next().unwrap_or("/");
-    path[..path.rfind('/').unwrap_or(0)].to_string()
-}
-
-// ---- filters in the URL query (spec §2 table); a bad value means the default, never an error ----
-
-pub const PERIOD_KEY: &str = "period";
-pub const USERS_KEY: &str = "users";
-pub const ROLES_KEY: &str = "roles";
-
-/// The period named by `?period=`, or the default (7 days).
-pub fn period_from(query: &ParamsMap) -> Period {
-    query
-        .get_str(PERIOD_KEY)
-        .and_then(Period::parse)
-        .unwrap_or_default()
-}
-
-/// The population named by `?users=` and `?roles=`, each defaulting to all.
-pub fn population_from(query: &ParamsMap) -> Population {
-    Population {
-        users: query
-            .get_str(USERS_KEY)
-            .and_then(UserKind::parse)
-            .unwrap_or_default(),
-        roles: query
-            .get_str(ROLES_KEY)
-            .and_then(RoleKind::parse)
-            .unwrap_or_default(),
-    }
-}
-
-/// The period from the URL, as a memo (changes only when the period does).
+/// The period the URL names, as a memo (changes only when the period does; a bad value means
+/// the default).
 pub fn use_period() -> Memo<Period> {
-    let query = use_query_map();
-    Memo::new(move |_| query.with(period_from))
-}
-
-/// The population from the URL, as a memo.
-pub fn use_population() -> Memo<Population> {
-    let query = use_query_map();
-    Memo::new(move |_| query.with(population_from))
-}
-
-/// Returns a function that sets query keys in the current URL and navigates there (a new
-/// history entry, so Back undoes a filter change; no scroll to the top).
-///
-/// ```text
-/// let set_query = use_query_writer();
-/// set_query(&[(PERIOD_KEY, "24h".to_string())]);
-/// ```
-pub fn use_query_writer() -> impl Fn(&[(&'static str, String)]) + Clone + 'static {
     let location = use_location();
-    let navigate = use_navigate();
-    move |changes: &[(&'static str, String)]| {
-        let mut query = location.query.get_untracked();
-        for (key, value) in changes {
-            query.replace(*key, value.clone());
-        }
-        let url = format!(
-            "{}{}{}",
-            location.pathname.get_untracked(),
-            query.to_query_string(),
-            location.hash.get_untracked()
-        );
-        // The path already carries the base, so it must not be resolved against it again.
-        navigate(
-            &url,
-            NavigateOptions {
-                resolve: false,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    }
+    Memo::new(move |_| location.search.with(|query| period_of(&parse_pairs(query))))
 }
 
-/// Puts a whole query on the current path (the lists write their filter's `to_query()` this
-/// way, so their URLs are always in the model's normal form). `Copy`, so event handlers and
-/// callbacks can capture it freely.
-///
-/// ```text
-/// let nav = QueryNavigator::new();
-/// nav.go("capable=no", false); // a new history entry
-/// nav.go("capable=no&q=ann", true); // in place of the current one (typing)
-/// ```
+/// The population the URL names, as a memo.
+pub fn use_population() -> Memo<Population> {
+    let location = use_location();
+    Memo::new(move |_| {
+        location
+            .search
+            .with(|query| population_of(&parse_pairs(query)))
+    })
+}
+
+/// Where a navigation leaves the page the user came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryEntry {
+    /// A new entry: Back returns to the view before (a filter change).
+    New,
+    /// In place of the current entry (the search box, while typing).
+    Replace,
+}
+
 /// The router's navigate function, boxed so that it can be stored.
 type Navigate = Box<dyn Fn(&str, NavigateOptions)>;
 
+/// The one way the app changes its URL: a new query on the current path (the hash kept, no
+/// scroll to the top). `Copy`, so event handlers and callbacks can capture it freely.
+///
+/// ```text
+/// let nav = QueryNavigator::new();
+/// nav.set(&[(key::PERIOD, "24h")]); // one key changed, the rest of the query kept
+/// nav.go("capable=no", HistoryEntry::New); // the lists write their whole filter's query
+/// nav.go("capable=no&q=ann", HistoryEntry::Replace); // while typing
+/// ```
 #[derive(Clone, Copy)]
 pub struct QueryNavigator {
     pathname: Memo<String>,
+    search: Memo<String>,
     hash: Memo<String>,
     navigate: StoredValue<Navigate, LocalStorage>,
 }
@@ -203,14 +137,14 @@ impl QueryNavigator {
         let navigate = use_navigate();
         QueryNavigator {
             pathname: location.pathname,
+            search: location.search,
             hash: location.hash,
             navigate: StoredValue::new_local(Box::new(navigate)),
         }
     }
 
-    /// Navigates to `query` (without `?`; `""` for none) on the current path: a new history
-    /// entry, or with `replace` in place of the current one.
-    pub fn go(&self, query: &str, replace: bool) {
+    /// Navigates to `query` (without `?`; `""` for none) on the current path.
+    pub fn go(&self, query: &str, entry: HistoryEntry) {
         let path = self.pathname.get_untracked();
         let hash = self.hash.get_untracked();
         let url = if query.is_empty() {
@@ -224,63 +158,26 @@ impl QueryNavigator {
                 &url,
                 NavigateOptions {
                     resolve: false,
-                    replace,
+                    replace: entry == HistoryEntry::Replace,
                     scroll: false,
                     ..Default::default()
                 },
             )
         });
     }
+
+    /// Sets `changes` (key, value) in the current query and navigates there, a new history
+    /// entry, so that Back undoes the change (see `query::with_values`).
+    pub fn set(&self, changes: &[(&str, &str)]) {
+        let query = self
+            .search
+            .with_untracked(|query| with_values(query, changes));
+        self.go(&query, HistoryEntry::New);
+    }
 }
 
 impl Default for QueryNavigator {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-/// `href` (a path, maybe with a query) with the current filters appended where they apply and
-/// `href` does not set them itself: the population on every screen, the period on the overview
-/// and the activity list. Defaults are left out, so links stay short.
-///
-/// ```text
-/// // "/registrations?capable=no&users=guests"
-/// link_with_filters("/registrations?capable=no", Period::Week, guests);
-/// ```
-pub fn link_with_filters(href: &str, period: Period, population: Population) -> String {
-    let (path, own_query) = href.split_once('?').unwrap_or((href, ""));
-    let mut params: Vec<String> = own_query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(str::to_string)
-        .collect();
-    let period_applies = matches!(path, "/" | "" | "/activity");
-    let wanted = [
-        (
-            USERS_KEY,
-            population.users.id(),
-            population.users != UserKind::default(),
-        ),
-        (
-            ROLES_KEY,
-            population.roles.id(),
-            population.roles != RoleKind::default(),
-        ),
-        (
-            PERIOD_KEY,
-            period.id(),
-            period_applies && period != Period::default(),
-        ),
-    ];
-    for (key, value, wanted) in wanted {
-        let set_by_href = params.iter().any(|p| p.split('=').next() == Some(key));
-        if wanted && !set_by_href {
-            params.push(format!("{key}={value}"));
-        }
-    }
-    if params.is_empty() {
-        path.to_string()
-    } else {
-        format!("{path}?{}", params.join("&"))
     }
 }

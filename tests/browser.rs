@@ -12,7 +12,7 @@ use sspr_insights::model::{
     self, AsOf, Dataset, Feature, Method, MethodRow, Period, Population, RoleKind, SourceKind,
     UserKind,
 };
-use sspr_insights::state::{base_path_of, link_with_filters, AppState};
+use sspr_insights::state::AppState;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -321,44 +321,6 @@ fn the_svg_escapes_markup_ampersands_and_quotes_in_method_names() {
     assert!(!svg.contains("<img") && !svg.contains("<b>"));
 }
 
-#[wasm_bindgen_test]
-fn links_carry_the_population_and_where_it_applies_the_period() {
-    let guests_admins = Population {
-        users: UserKind::Guests,
-        roles: RoleKind::Admins,
-    };
-    assert_eq!(
-        link_with_filters("/registrations?capable=no", Period::Day, guests_admins),
-        "/registrations?capable=no&users=guests&roles=admins"
-    );
-    assert_eq!(
-        link_with_filters(
-            "/activity?feature=reset",
-            Period::Day,
-            Population::default()
-        ),
-        "/activity?feature=reset&period=24h"
-    );
-    assert_eq!(
-        link_with_filters("/activity?period=30d", Period::Day, Population::default()),
-        "/activity?period=30d"
-    );
-    assert_eq!(
-        link_with_filters("/", Period::Week, Population::default()),
-        "/"
-    );
-}
-
-#[wasm_bindgen_test]
-fn the_base_path_is_the_boot_scripts_folder() {
-    assert_eq!(base_path_of("https://example.com/boot.js"), "");
-    assert_eq!(
-        base_path_of("https://example.com/tools/sspr/boot.js?v=2"),
-        "/tools/sspr"
-    );
-    assert_eq!(base_path_of("http://127.0.0.1:8080/x/boot.js#a"), "/x");
-}
-
 // ---- the lists and their virtual table ----
 
 /// The stylesheets the virtual table needs to scroll (the test page has none of the app's).
@@ -561,6 +523,91 @@ async fn the_activity_count_is_the_models_for_the_url() {
         .query_selector(".vt-rows img")
         .expect("selector")
         .is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_period_choice_on_the_activity_list_keeps_the_lists_own_filters() {
+    use sspr_insights::model::{filter_events, EventFilter};
+    open_url("/activity?status=failure&feature=reset&period=30d");
+    let ds = dataset();
+    let (root, _unmount) = mount(dataset());
+    settle().await;
+
+    click(&root, "input[name=period][value='24h']");
+    settle().await;
+    let search = window().location().search().unwrap();
+    for part in ["status=failure", "feature=reset", "period=24h"] {
+        assert!(search.contains(part), "{part} in {search}");
+    }
+    let expected = filter_events(&ds, &EventFilter::from_query(&search)).len();
+    assert_ne!(
+        expected,
+        filter_events(
+            &ds,
+            &EventFilter::from_query("status=failure&feature=reset&period=30d")
+        )
+        .len(),
+        "the fixture must tell the periods apart"
+    );
+    assert_eq!(text(&root, "[data-count]"), count(expected));
+}
+
+#[wasm_bindgen_test]
+async fn a_header_click_sorts_the_list_and_writes_the_sort_to_the_url() {
+    use sspr_insights::model::{filter_users, UserFilter};
+    open_url("/registrations");
+    let ds = dataset();
+    let (root, _unmount) = mount(dataset());
+    settle().await;
+    let first_name = |query: &str| {
+        let rows = filter_users(&ds, &UserFilter::from_query(query));
+        ds.user(rows[0]).name().to_string()
+    };
+    assert_eq!(
+        text(&root, ".vt-rows [aria-rowindex='2'] .vt-cell"),
+        first_name("")
+    );
+
+    click(&root, "[data-column=name] button");
+    settle().await;
+    assert!(window().location().search().unwrap().contains("sort=-name"));
+    assert_eq!(
+        text(&root, ".vt-rows [aria-rowindex='2'] .vt-cell"),
+        first_name("sort=-name")
+    );
+    assert_ne!(first_name(""), first_name("sort=-name"));
+    let header = root
+        .query_selector("[data-column=name]")
+        .expect("selector")
+        .expect("the Name header");
+    assert_eq!(
+        header.get_attribute("aria-sort").as_deref(),
+        Some("descending")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn clearing_the_filters_keeps_the_population_and_lists_its_users_again() {
+    use sspr_insights::model::{filter_users, UserFilter};
+    open_url("/registrations?users=members&capable=no&q=e");
+    let ds = dataset();
+    let members = filter_users(&ds, &UserFilter::from_query("users=members")).len();
+    let filtered = filter_users(&ds, &UserFilter::from_query("users=members&capable=no&q=e"));
+    assert_ne!(members, filtered.len(), "the fixture must tell them apart");
+    let (root, _unmount) = mount(dataset());
+    settle().await;
+    assert_eq!(text(&root, "[data-count]"), count(filtered.len()));
+
+    click(&root, ".list-bar .link-button");
+    settle().await;
+    assert_eq!(window().location().search().unwrap(), "?users=members");
+    assert_eq!(text(&root, "[data-count]"), count(members));
+    let search: web_sys::HtmlInputElement = root
+        .query_selector("#list-search")
+        .expect("selector")
+        .expect("the search box")
+        .unchecked_into();
+    assert_eq!(search.value(), "", "the search is cleared too");
 }
 
 #[wasm_bindgen_test]

@@ -442,3 +442,165 @@ fn a_header_click_flips_its_own_column_and_starts_another_ascending_or_newest_fi
         }
     );
 }
+
+// ---- the list page's contract: which rows a filter chooses, in which order ----
+
+#[test]
+fn the_rows_a_list_chooses_are_the_filters_rows_for_every_sort() {
+    use sspr_insights::model::lists::ListFilter;
+    let ds = sample();
+    for column in UserColumn::ALL {
+        for descending in [false, true] {
+            let filter = UserFilter {
+                sort: Sort { column, descending },
+                registered: Some(true),
+                ..UserFilter::default()
+            };
+            let order = UserFilter::order(&ds, filter.sort);
+            assert_eq!(
+                filter.rows(&ds, &order),
+                filter_users(&ds, &filter),
+                "{column:?} {descending}"
+            );
+        }
+    }
+    for column in EventColumn::ALL {
+        for descending in [false, true] {
+            let filter = EventFilter {
+                period: Period::Month,
+                sort: Sort { column, descending },
+                feature: Some(Feature::Reset),
+                ..EventFilter::default()
+            };
+            let order = EventFilter::order(&ds, filter.sort);
+            let rows = filter.rows(&ds, &order);
+            assert_eq!(rows, filter_events(&ds, &filter), "{column:?} {descending}");
+            assert!(!rows.is_empty());
+        }
+    }
+}
+
+#[test]
+fn sorted_by_date_the_activity_list_walks_the_time_order_without_a_permutation() {
+    use sspr_insights::model::lists::{EventOrder, ListFilter};
+    let ds = sample();
+    let newest_first = Sort::<EventColumn>::default();
+    assert_eq!(
+        EventFilter::order(&ds, newest_first),
+        EventOrder::ByTime { newest_first: true }
+    );
+    let oldest_first = Sort {
+        column: EventColumn::Date,
+        descending: false,
+    };
+    assert_eq!(
+        EventFilter::order(&ds, oldest_first),
+        EventOrder::ByTime {
+            newest_first: false
+        }
+    );
+    let by_name = Sort {
+        column: EventColumn::Name,
+        descending: false,
+    };
+    assert_eq!(
+        EventFilter::order(&ds, by_name),
+        EventOrder::Sorted(event_order(&ds, by_name))
+    );
+    // Any order is walked as given: the filter's own sort does not pick the walk.
+    let filter = EventFilter {
+        period: Period::Month,
+        ..EventFilter::default()
+    };
+    let mut oldest = filter.rows(
+        &ds,
+        &EventOrder::ByTime {
+            newest_first: false,
+        },
+    );
+    oldest.reverse();
+    let newest = filter.rows(&ds, &EventFilter::order(&ds, filter.sort));
+    let times = |rows: &[u32]| -> Vec<i64> { rows.iter().map(|&e| ds.event(e).time()).collect() };
+    assert_eq!(times(&oldest), times(&newest));
+    assert_eq!(oldest.len(), newest.len());
+}
+
+#[test]
+fn clearing_a_list_keeps_its_population_period_and_sort_and_drops_the_rest() {
+    use sspr_insights::model::lists::ListFilter;
+    let users = UserFilter::from_query("users=guests&capable=no&adminrule=no&q=ann&sort=-name");
+    assert!(users.is_filtered());
+    assert_eq!(users.cleared().to_query(), "users=guests&sort=-name");
+    assert!(!users.cleared().is_filtered());
+    let events = EventFilter::from_query(
+        "period=30d&roles=admins&status=failure&reason=x&repeat=3&smsonly=yes&q=b&sort=name",
+    );
+    assert!(events.is_filtered());
+    assert_eq!(
+        events.cleared().to_query(),
+        "period=30d&roles=admins&sort=name"
+    );
+    assert!(!EventFilter::from_query("period=24h&users=members").is_filtered());
+}
+
+#[test]
+fn the_search_is_part_of_the_filter_and_of_its_query() {
+    use sspr_insights::model::lists::ListFilter;
+    let mut filter = EventFilter::from_query("status=failure");
+    assert_eq!(ListFilter::search(&filter), "");
+    filter.set_search("megan".to_string());
+    assert_eq!(ListFilter::to_query(&filter), "status=failure&q=megan");
+    assert_eq!(
+        <EventFilter as ListFilter>::from_query("status=failure&q=megan"),
+        filter
+    );
+}
+
+#[test]
+fn a_header_click_names_its_column_by_url_id_and_an_unknown_id_changes_nothing() {
+    use sspr_insights::model::lists::{ListFilter, SortColumn};
+    let mut users = UserFilter::default();
+    users.click_header("updated");
+    assert_eq!(
+        users.sort,
+        Sort {
+            column: UserColumn::LastUpdated,
+            descending: true
+        }
+    );
+    users.click_header("updated");
+    assert!(!users.sort.descending);
+    let before = users.clone();
+    users.click_header("shoe size");
+    assert_eq!(users, before);
+    let mut events = EventFilter::default();
+    events.click_header("date");
+    assert_eq!(
+        events.sort,
+        Sort {
+            column: EventColumn::Date,
+            descending: false
+        }
+    );
+    for column in <UserColumn as SortColumn>::ALL {
+        assert_eq!(
+            <UserColumn as SortColumn>::parse(column.id()),
+            Some(*column)
+        );
+    }
+    for column in <EventColumn as SortColumn>::ALL {
+        assert_eq!(
+            <EventColumn as SortColumn>::parse(column.id()),
+            Some(*column)
+        );
+    }
+}
+
+#[test]
+fn each_list_counts_its_own_rows_of_the_loaded_data() {
+    use sspr_insights::model::lists::ListFilter;
+    let ds = sample();
+    assert_eq!(UserFilter::total(&ds), ds.user_count());
+    assert_eq!(EventFilter::total(&ds), ds.event_count());
+    assert_eq!(UserFilter::total(&Dataset::default()), 0);
+}

@@ -1,7 +1,12 @@
-//! The URL query vocabulary (spec §2) both ways: a filter written to a query reads back to the
-//! same filter; unknown keys and bad values fall back to defaults.
+//! The URL vocabulary (spec §2) both ways: a filter written to a query reads back to the same
+//! filter; unknown keys and bad values fall back to defaults; links between screens carry the
+//! filters that apply; a deployment's base path comes from its boot script's URL.
 
-use sspr_insights::model::query::{overview_query, parse_pairs, period_of, population_of};
+use sspr_insights::model::query::{
+    base_path_of, key, link_with_filters, overview_query, parse_pairs, path, period_of,
+    population_of, with_values, yes_no_id,
+};
+use sspr_insights::model::words::parse_yes_no;
 use sspr_insights::model::{
     EventColumn, EventFilter, Feature, Method, Period, Population, RoleKind, Sort, Status,
     UserColumn, UserFilter, UserKind,
@@ -136,4 +141,224 @@ fn plus_and_percent_escapes_decode() {
     assert_eq!(u.search, "ann lee@contoso");
     let broken = UserFilter::from_query("q=100%");
     assert_eq!(broken.search, "100%");
+}
+
+#[test]
+fn links_carry_the_population_and_where_it_applies_the_period() {
+    let guests_admins = Population {
+        users: UserKind::Guests,
+        roles: RoleKind::Admins,
+    };
+    assert_eq!(
+        link_with_filters("/registrations?capable=no", Period::Day, guests_admins),
+        "/registrations?capable=no&users=guests&roles=admins"
+    );
+    assert_eq!(
+        link_with_filters(
+            "/activity?feature=reset",
+            Period::Day,
+            Population::default()
+        ),
+        "/activity?feature=reset&period=24h"
+    );
+    assert_eq!(
+        link_with_filters("/activity?period=30d", Period::Day, Population::default()),
+        "/activity?period=30d"
+    );
+    assert_eq!(
+        link_with_filters("/", Period::Week, Population::default()),
+        "/"
+    );
+}
+
+#[test]
+fn a_link_keeps_what_it_sets_itself_and_the_data_screen_gets_no_period() {
+    let members = Population {
+        users: UserKind::Members,
+        roles: RoleKind::All,
+    };
+    assert_eq!(
+        link_with_filters("/registrations?users=guests", Period::Month, members),
+        "/registrations?users=guests",
+        "the link's own population wins, and the list of users has no period"
+    );
+    assert_eq!(
+        link_with_filters(path::DATA, Period::Day, members),
+        "/data?users=members"
+    );
+    assert_eq!(
+        link_with_filters(path::OVERVIEW, Period::Month, Population::ALL),
+        "/?period=30d"
+    );
+    assert_eq!(
+        link_with_filters("", Period::Day, Population::ALL),
+        "?period=24h",
+        "an empty href is the overview"
+    );
+}
+
+#[test]
+fn the_base_path_is_the_boot_scripts_folder() {
+    assert_eq!(base_path_of("https://example.com/boot.js"), "");
+    assert_eq!(
+        base_path_of("https://example.com/tools/sspr/boot.js?v=2"),
+        "/tools/sspr"
+    );
+    assert_eq!(base_path_of("http://127.0.0.1:8080/x/boot.js#a"), "/x");
+}
+
+#[test]
+fn the_base_path_ignores_slashes_in_the_query_and_fragment_and_a_host_without_a_path() {
+    assert_eq!(
+        base_path_of("https://example.com/a/boot.js?next=/b/c"),
+        "/a"
+    );
+    assert_eq!(base_path_of("https://example.com/a/boot.js#/b/c"), "/a");
+    assert_eq!(base_path_of("https://example.com"), "");
+    assert_eq!(
+        base_path_of("/sspr/boot.js"),
+        "/sspr",
+        "a URL without a scheme"
+    );
+}
+
+#[test]
+fn setting_a_key_keeps_the_rest_of_the_query_in_place() {
+    assert_eq!(
+        with_values("period=30d&status=failure", &[(key::PERIOD, "24h")]),
+        "period=24h&status=failure"
+    );
+    assert_eq!(
+        with_values("?status=failure", &[(key::USERS, "guests")]),
+        "status=failure&users=guests"
+    );
+    assert_eq!(
+        with_values("period=30d&period=7d&q=a%20b", &[(key::PERIOD, "24h")]),
+        "period=24h&q=a%20b",
+        "a repeated key is written once"
+    );
+    assert_eq!(with_values("", &[(key::ROLES, "admins")]), "roles=admins");
+    let list = "capable=no&q=zo%C3%AB";
+    assert_eq!(
+        UserFilter::from_query(&with_values(list, &[(key::USERS, "guests")])),
+        UserFilter {
+            population: Population {
+                users: UserKind::Guests,
+                roles: RoleKind::All
+            },
+            capable: Some(false),
+            search: "zoë".to_string(),
+            ..UserFilter::default()
+        }
+    );
+}
+
+#[test]
+fn every_filter_key_is_written_under_its_vocabulary_name() {
+    let users = UserFilter {
+        registered: Some(true),
+        enabled: Some(true),
+        capable: Some(true),
+        methods: vec![Method::Sms],
+        admin_rule: Some(true),
+        search: "x".to_string(),
+        sort: Sort {
+            column: UserColumn::Name,
+            descending: true,
+        },
+        population: Population {
+            users: UserKind::Guests,
+            roles: RoleKind::Admins,
+        },
+    };
+    let keys =
+        |query: &str| -> Vec<String> { parse_pairs(query).into_iter().map(|(k, _)| k).collect() };
+    assert_eq!(
+        keys(&users.to_query()),
+        [
+            key::USERS,
+            key::ROLES,
+            key::REGISTERED,
+            key::ENABLED,
+            key::CAPABLE,
+            key::METHODS,
+            key::ADMIN_RULE,
+            key::SEARCH,
+            key::SORT
+        ]
+    );
+    let events = EventFilter {
+        period: Period::Day,
+        population: Population::ALL,
+        feature: Some(Feature::Registration),
+        status: Some(Status::Success),
+        method: Some(Method::Email),
+        reason: Some("r".to_string()),
+        repeat: Some(2),
+        sms_only: true,
+        search: "y".to_string(),
+        sort: Sort {
+            column: EventColumn::Name,
+            descending: false,
+        },
+    };
+    assert_eq!(
+        keys(&events.to_query()),
+        [
+            key::PERIOD,
+            key::FEATURE,
+            key::STATUS,
+            key::METHOD,
+            key::REASON,
+            key::REPEAT,
+            key::SMS_ONLY,
+            key::SEARCH,
+            key::SORT
+        ]
+    );
+}
+
+#[test]
+fn yes_no_filters_read_every_spelling_and_write_yes_or_no() {
+    for (text, value) in [
+        ("yes", true),
+        ("TRUE", true),
+        ("1", true),
+        ("y", true),
+        ("Capable", true),
+        ("no", false),
+        ("False", false),
+        ("0", false),
+        ("n", false),
+        ("not capable", false),
+        ("notcapable", false),
+    ] {
+        assert_eq!(parse_yes_no(text), Some(value), "{text}");
+        let filter = UserFilter::from_query(&format!("capable={}", text.replace(' ', "+")));
+        assert_eq!(filter.capable, Some(value), "capable={text}");
+        assert_eq!(
+            filter.to_query(),
+            format!("capable={}", yes_no_id(value)),
+            "written in normal form"
+        );
+    }
+    assert_eq!(parse_yes_no("perhaps"), None);
+    assert_eq!(parse_yes_no(""), None);
+    assert!(!EventFilter::from_query("smsonly=maybe").sms_only);
+    assert!(EventFilter::from_query("smsonly=1").sms_only);
+}
+
+#[test]
+fn the_status_key_reads_only_its_own_ids_in_any_case() {
+    assert_eq!(
+        EventFilter::from_query("status=FAILURE").status,
+        Some(Status::Failure)
+    );
+    assert_eq!(
+        EventFilter::from_query("status=success").status,
+        Some(Status::Success)
+    );
+    // `Status::parse` reads the importer's `yes` / `true`; the URL does not.
+    assert_eq!(EventFilter::from_query("status=yes").status, None);
+    assert_eq!(EventFilter::from_query("status=failed").status, None);
 }

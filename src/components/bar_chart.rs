@@ -149,9 +149,6 @@ fn draw(
     Ok(())
 }
 
-/// A titled chart card: legend, the SVG, and the "Show data" table (caption = the title, one row
-/// per method, columns Method, Success, Failure). The SVG is redrawn only when the rows or the
-/// screen class change.
 /// `/activity` filtered to one method of one feature (and one status, when given), for the
 /// period and population in force.
 pub fn activity_link(

@@ -6,7 +6,8 @@ use leptos_router::hooks::use_location;
 
 use crate::components::format::moment;
 use crate::model::format_utc;
-use crate::state::{link_with_filters, use_period, use_population, AppState};
+use crate::model::query::{link_with_filters, path};
+use crate::state::{use_period, use_population, AppState};
 
 /// What the header says about the loaded data.
 #[derive(Clone, PartialEq)]
@@ -27,14 +28,14 @@ pub fn AppHeader() -> impl IntoView {
 
     // Each screen's link carries the population (and the period where it applies).
     let href =
-        move |path: &str| state.href(&link_with_filters(path, period.get(), population.get()));
-    let current = move |path: &'static str| {
+        move |screen: &str| state.href(&link_with_filters(screen, period.get(), population.get()));
+    let current = move |screen: &'static str| {
         move || {
             let here = location.pathname.get();
-            let on = if path == "/" {
-                here == state.href("/") || here == state.href("")
+            let on = if screen == path::OVERVIEW {
+                here == state.href(path::OVERVIEW) || here == state.href("")
             } else {
-                here == state.href(path) || here == state.href(&format!("{path}/"))
+                here == state.href(screen) || here == state.href(&format!("{screen}/"))
             };
             on.then_some("page")
         }
@@ -53,17 +54,21 @@ pub fn AppHeader() -> impl IntoView {
 
     view! {
         <header class="app-header">
-            <a class="brand" href=move || state.href("/")>
+            <a class="brand" href=move || state.href(path::OVERVIEW)>
                 <span class="brand-mark" aria-hidden="true"></span>
                 "SSPR Insights"
             </a>
             <nav class="app-nav" aria-label="Screens">
-                <a href=move || href("/") aria-current=current("/")>"Overview"</a>
-                <a href=move || href("/registrations") aria-current=current("/registrations")>
+                <a href=move || href(path::OVERVIEW) aria-current=current(path::OVERVIEW)>
+                    "Overview"
+                </a>
+                <a href=move || href(path::REGISTRATIONS) aria-current=current(path::REGISTRATIONS)>
                     "Registrations"
                 </a>
-                <a href=move || href("/activity") aria-current=current("/activity")>"Activity"</a>
-                <a href=move || href("/data") aria-current=current("/data")>"Data"</a>
+                <a href=move || href(path::ACTIVITY) aria-current=current(path::ACTIVITY)>
+                    "Activity"
+                </a>
+                <a href=move || href(path::DATA) aria-current=current(path::DATA)>"Data"</a>
             </nav>
             <div class="freshness">
                 {move || match freshness.get() {

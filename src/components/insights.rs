@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
+use crate::model::query::link_with_filters;
 use crate::model::Insight;
-use crate::state::{link_with_filters, use_period, use_population, AppState};
+use crate::state::{use_period, use_population, AppState};
 
 #[component]
 pub fn InsightList(insights: Memo<Vec<Insight>>) -> impl IntoView {

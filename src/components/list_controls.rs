@@ -9,27 +9,38 @@ use wasm_bindgen::JsCast;
 
 use super::format::{count, local_zone};
 use crate::model::export::download_name;
+use crate::model::query::{key, yes_no_id};
 use crate::state::{AppState, LoadStatus};
 
 /// One option: the value (as the URL writes it; `""` for "All") and the label people read.
 pub type FilterOption = (String, String);
 
-/// Options for a yes/no column: All / `yes` / `no`.
-pub fn yes_no_options(yes: &str, no: &str) -> Vec<FilterOption> {
-    vec![
-        (String::new(), "All".to_string()),
-        ("yes".to_string(), yes.to_string()),
-        ("no".to_string(), no.to_string()),
-    ]
+/// A column select's options: "All" (the value `""`: no filter, the key left out of the URL),
+/// then `choices` as (URL value, label).
+///
+/// ```text
+/// options_with_all(Feature::ALL.map(|f| (f.id(), f.label()))) // All, Registration, Reset
+/// ```
+pub fn options_with_all<V: Into<String>, L: Into<String>>(
+    choices: impl IntoIterator<Item = (V, L)>,
+) -> Vec<FilterOption> {
+    std::iter::once((String::new(), "All".to_string()))
+        .chain(
+            choices
+                .into_iter()
+                .map(|(value, label)| (value.into(), label.into())),
+        )
+        .collect()
 }
 
-/// The URL value of a yes/no filter (`""` for none).
+/// Options for a yes/no column: All / `yes` / `no`.
+pub fn yes_no_options(yes: &str, no: &str) -> Vec<FilterOption> {
+    options_with_all([(yes_no_id(true), yes), (yes_no_id(false), no)])
+}
+
+/// The URL value of a yes/no filter (`""` for none, the "All" option).
 pub fn yes_no_value(value: Option<bool>) -> String {
-    match value {
-        Some(true) => "yes".to_string(),
-        Some(false) => "no".to_string(),
-        None => String::new(),
-    }
+    value.map(yes_no_id).unwrap_or_default().to_string()
 }
 
 /// A labelled `<select>`. `current` is the value in force; a change calls `on_change`.
@@ -146,7 +157,7 @@ pub fn MethodPicker(
     view! {
         <div class="filter">
             <span class="filter-label" aria-hidden="true">"Methods"</span>
-            <details class="multi" node_ref=details on:keydown=on_keydown data-filter="methods">
+            <details class="multi" node_ref=details on:keydown=on_keydown data-filter=key::METHODS>
                 <summary>
                     <span class="visually-hidden">"Methods: "</span>
                     {summary}
@@ -181,7 +192,7 @@ const SEARCH_URL_DELAY: Duration = Duration::from_millis(300);
 ///
 /// ```text
 /// let search = use_live_search(Signal::derive(move || url_filter.with(|f| f.search.clone())),
-///     move |text| nav.go(&with_search(text), true));
+///     move |text| nav.go(&with_search(text), HistoryEntry::Replace));
 /// ```
 pub fn use_live_search(
     url_text: Signal<String>,
@@ -251,7 +262,7 @@ pub fn SearchBox(
             <input
                 id="list-search"
                 type="search"
-                name="q"
+                name=key::SEARCH
                 placeholder="Name or user name"
                 autocomplete="off"
                 spellcheck="false"

@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 
 use super::query_choice::QueryChoice;
+use crate::model::query::key;
 use crate::model::Period;
-use crate::state::{use_period, PERIOD_KEY};
+use crate::state::use_period;
 
 #[component]
 pub fn PeriodControl() -> impl IntoView {
@@ -14,7 +15,7 @@ pub fn PeriodControl() -> impl IntoView {
     view! {
         <QueryChoice
             legend="Period"
-            key=PERIOD_KEY
+            key=key::PERIOD
             options=options
             current=Signal::derive(move || period.get().id())
         />

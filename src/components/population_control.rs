@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 
 use super::query_choice::QueryChoice;
+use crate::model::query::key;
 use crate::model::{RoleKind, UserKind};
-use crate::state::{use_population, ROLES_KEY, USERS_KEY};
+use crate::state::use_population;
 
 #[component]
 pub fn PopulationControl() -> impl IntoView {
@@ -15,13 +16,13 @@ pub fn PopulationControl() -> impl IntoView {
     view! {
         <QueryChoice
             legend="Users"
-            key=USERS_KEY
+            key=key::USERS
             options=users
             current=Signal::derive(move || population.get().users.id())
         />
         <QueryChoice
             legend="Roles"
-            key=ROLES_KEY
+            key=key::ROLES
             options=roles
             current=Signal::derive(move || population.get().roles.id())
         />

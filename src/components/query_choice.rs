@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::state::use_query_writer;
+use crate::state::QueryNavigator;
 
 /// One option: the value written to the URL and the label people read.
 pub type Choice = (&'static str, &'static str);
@@ -12,7 +12,7 @@ pub type Choice = (&'static str, &'static str);
 /// or its default), so a bad value in the URL shows the default as chosen.
 ///
 /// ```text
-/// view! { <QueryChoice legend="Period" key="period" options=vec![("24h", "24 hours")] current=Signal::derive(|| "24h")/> }
+/// view! { <QueryChoice legend="Period" key=key::PERIOD options=vec![("24h", "24 hours")] current=Signal::derive(|| "24h")/> }
 /// ```
 #[component]
 pub fn QueryChoice(
@@ -23,11 +23,10 @@ pub fn QueryChoice(
     options: Vec<Choice>,
     #[prop(into)] current: Signal<&'static str>,
 ) -> impl IntoView {
-    let set_query = use_query_writer();
+    let nav = QueryNavigator::new();
     let radios = options
         .into_iter()
         .map(|(value, label)| {
-            let set_query = set_query.clone();
             view! {
                 <label class="segment">
                     <input
@@ -35,7 +34,7 @@ pub fn QueryChoice(
                         name=key
                         value=value
                         prop:checked=move || current.get() == value
-                        on:change=move |_| set_query(&[(key, value.to_string())])
+                        on:change=move |_| nav.set(&[(key, value)])
                     />
                     <span>{label}</span>
                 </label>

@@ -8,7 +8,7 @@
 //! The window never moves with the scrollbar; only which rows it holds and their shift change.
 //! Styles are set through the CSSOM (`style:`), which a strict Content-Security-Policy allows.
 
-use leptos::ev::{Event, FocusEvent, KeyboardEvent};
+use leptos::ev::{FocusEvent, KeyboardEvent};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -103,19 +103,103 @@ pub fn VirtualTable(
 ) -> impl IntoView {
     let scroller = NodeRef::<html::Div>::new();
     let head = NodeRef::<html::Div>::new();
-    // Until measured: a typical height, so the first paint already has rows.
-    let viewport_px = RwSignal::new(560.0);
-    let head_px = RwSignal::new(40.0);
-    // The content offset in view (see `scroll_window`): the source of truth for which rows show.
-    let offset = RwSignal::new(0.0);
-    let active = RwSignal::new(None::<usize>);
-    // A scroll position this table set itself, so that its scroll event keeps the exact offset.
-    let expected_top = StoredValue::new(None::<f64>);
-
+    let measured = use_measured_viewport(scroller, head, row_count);
     let geometry =
-        Memo::new(move |_| ScrollGeometry::new(row_count.get(), ROW_PX, viewport_px.get()));
-    let window = Memo::new(move |_| geometry.with(|g| g.window(offset.get(), OVERSCAN_ROWS)));
+        Memo::new(move |_| ScrollGeometry::new(row_count.get(), ROW_PX, measured.rows_px.get()));
+    let scroll = ScrollPosition::new(scroller, geometry);
+    let window =
+        Memo::new(move |_| geometry.with(|g| g.window(scroll.offset.get(), OVERSCAN_ROWS)));
+    let focus = RowFocus::new(geometry, scroll);
 
+    // A new view starts at its top with no focused row.
+    Effect::watch(
+        move || view_key.get(),
+        move |_, _, _| {
+            scroll.back_to_top();
+            focus.active.set(None);
+        },
+        false,
+    );
+
+    let row_id = move |row: usize| format!("{list}-row-{row}");
+    let active_descendant = move || {
+        let row = focus.active.get()?;
+        window.with(|w| w.contains(row)).then(|| row_id(row))
+    };
+    let column_count = columns.len();
+    let row_view = move |row: usize| table_row(row, row_id(row), focus.active, cells);
+
+    view! {
+        <div class="vt" data-list=list>
+            <div
+                class="vt-scroll"
+                node_ref=scroller
+                role="grid"
+                tabindex="0"
+                aria-label=label
+                aria-rowcount=move || (row_count.get() + 1).to_string()
+                aria-colcount=column_count.to_string()
+                aria-activedescendant=active_descendant
+                on:scroll=move |_| scroll.follow_scrollbar()
+                on:keydown=move |ev| focus.on_keydown(&ev)
+                on:focus=move |ev| focus.on_focus(&ev)
+            >
+                <div class="vt-head" role="rowgroup" node_ref=head>
+                    <div class="vt-row vt-head-row" role="row" aria-rowindex="1">
+                        {header_cells(columns, sort, on_sort)}
+                    </div>
+                </div>
+                <div
+                    class="vt-body"
+                    role="rowgroup"
+                    style:height=move || px(geometry.with(|g| g.spacer_px()))
+                >
+                    <div
+                        class="vt-window"
+                        style:top=move || px(measured.head_px.get())
+                        style:height=move || {
+                            geometry.with(|g| px(g.viewport_px.min(g.spacer_px())))
+                        }
+                    >
+                        <div
+                            class="vt-rows"
+                            style:transform=move || {
+                                format!("translateY({})", px(window.with(|w| w.shift_px)))
+                            }
+                        >
+                            <For each=move || window.with(|w| w.first..w.end) key=|row| *row children=row_view/>
+                        </div>
+                    </div>
+                </div>
+            </div>
+            <div class="vt-empty" prop:hidden=move || row_count.get() != 0>
+                {empty.run()}
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// The heights the table measures: the area the rows show in (the scroll box without its sticky
+/// header) and the header itself.
+#[derive(Clone, Copy)]
+struct MeasuredViewport {
+    rows_px: RwSignal<f64>,
+    head_px: RwSignal<f64>,
+}
+
+/// Measures the scroll box and its header after the browser has laid out the rows (their number
+/// sets the box's height up to its maximum), and again whenever the window is resized.
+fn use_measured_viewport(
+    scroller: NodeRef<html::Div>,
+    head: NodeRef<html::Div>,
+    row_count: Signal<usize>,
+) -> MeasuredViewport {
+    // Until measured: a typical height, so the first paint already has rows.
+    let measured = MeasuredViewport {
+        rows_px: RwSignal::new(560.0),
+        head_px: RwSignal::new(40.0),
+    };
     // Runs from an animation frame too, which may come after the table is gone: `try_`
     // accessors, which do nothing then.
     let measure = move || {
@@ -126,71 +210,103 @@ pub fn VirtualTable(
         };
         let header = head.offset_height() as f64;
         let visible = (scroller.client_height() as f64 - header).max(ROW_PX);
-        if viewport_px
-            .try_get_untracked()
-            .is_some_and(|old| (visible - old).abs() >= 0.5)
-        {
-            viewport_px.try_set(visible);
-        }
-        if head_px
-            .try_get_untracked()
-            .is_some_and(|old| (header - old).abs() >= 0.5)
-        {
-            head_px.try_set(header);
+        for (signal, value) in [(measured.rows_px, visible), (measured.head_px, header)] {
+            if signal
+                .try_get_untracked()
+                .is_some_and(|old| (value - old).abs() >= 0.5)
+            {
+                signal.try_set(value);
+            }
         }
     };
-    // Measure after the browser has laid out the rows (their number sets the box's height up to
-    // its maximum), and again whenever the window is resized.
     Effect::new(move |_| {
         row_count.track();
         request_animation_frame(measure);
     });
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
+    measured
+}
 
-    // A new view starts at its top with no focused row.
-    Effect::watch(
-        move || view_key.get(),
-        move |_, _, _| {
-            offset.set(0.0);
-            active.set(None);
-            expected_top.set_value(None);
-            if let Some(scroller) = scroller.get_untracked() {
-                scroller.set_scroll_top(0);
-            }
-        },
-        false,
-    );
+/// Where the table is scrolled to. The content offset in view (see `scroll_window`) is the
+/// source of truth for which rows show; the scrollbar follows it, and it follows the scrollbar.
+#[derive(Clone, Copy)]
+struct ScrollPosition {
+    offset: RwSignal<f64>,
+    /// A scroll position this table set itself, so that its scroll event keeps the exact offset.
+    expected_top: StoredValue<Option<f64>>,
+    scroller: NodeRef<html::Div>,
+    geometry: Memo<ScrollGeometry>,
+}
 
-    let on_scroll = move |_: Event| {
-        let Some(scroller) = scroller.get_untracked() else {
+impl ScrollPosition {
+    fn new(scroller: NodeRef<html::Div>, geometry: Memo<ScrollGeometry>) -> Self {
+        ScrollPosition {
+            offset: RwSignal::new(0.0),
+            expected_top: StoredValue::new(None),
+            scroller,
+            geometry,
+        }
+    }
+
+    /// After a scroll event: the offset the scrollbar's position stands for.
+    fn follow_scrollbar(&self) {
+        let Some(scroller) = self.scroller.get_untracked() else {
             return;
         };
         let top = scroller.scroll_top() as f64;
-        if let Some(expected) = expected_top.get_value() {
-            expected_top.set_value(None);
+        if let Some(expected) = self.expected_top.get_value() {
+            self.expected_top.set_value(None);
             if (top - expected).abs() <= 1.5 {
                 return;
             }
         }
-        offset.set(geometry.with_untracked(|g| g.offset_at(top)));
-    };
+        self.offset
+            .set(self.geometry.with_untracked(|g| g.offset_at(top)));
+    }
 
-    // Brings `row` fully into view, moving as little as possible.
-    let show = move |row: usize| {
-        let g = geometry.get_untracked();
-        let wanted = g.offset_to_show(row, offset.get_untracked());
-        offset.set(wanted);
-        if let Some(scroller) = scroller.get_untracked() {
+    /// Brings `row` fully into view, moving as little as possible.
+    fn show(&self, row: usize) {
+        let g = self.geometry.get_untracked();
+        let wanted = g.offset_to_show(row, self.offset.get_untracked());
+        self.offset.set(wanted);
+        if let Some(scroller) = self.scroller.get_untracked() {
             let top = g.scroll_top_for(wanted);
             if (scroller.scroll_top() as f64 - top).abs() >= 1.0 {
-                expected_top.set_value(Some(top));
+                self.expected_top.set_value(Some(top));
                 scroller.set_scroll_top(top as i32);
             }
         }
-    };
+    }
 
-    let on_keydown = move |ev: KeyboardEvent| {
+    fn back_to_top(&self) {
+        self.offset.set(0.0);
+        self.expected_top.set_value(None);
+        if let Some(scroller) = self.scroller.get_untracked() {
+            scroller.set_scroll_top(0);
+        }
+    }
+}
+
+/// The focused row (`aria-activedescendant`: the grid keeps the focus, a screen reader follows
+/// the row), moved by the keys of `scroll_window::RowKey` and by clicks.
+#[derive(Clone, Copy)]
+struct RowFocus {
+    active: RwSignal<Option<usize>>,
+    geometry: Memo<ScrollGeometry>,
+    scroll: ScrollPosition,
+}
+
+impl RowFocus {
+    fn new(geometry: Memo<ScrollGeometry>, scroll: ScrollPosition) -> Self {
+        RowFocus {
+            active: RwSignal::new(None),
+            geometry,
+            scroll,
+        }
+    }
+
+    fn on_keydown(&self, ev: &KeyboardEvent) {
         // Keys on the header's buttons keep their own meaning.
         if ev.target() != ev.current_target() || ev.alt_key() || ev.meta_key() {
             return;
@@ -199,34 +315,37 @@ pub fn VirtualTable(
             return;
         };
         ev.prevent_default();
-        let next = geometry.with_untracked(|g| {
-            g.row_after_key(active.get_untracked(), key, offset.get_untracked())
-        });
+        let offset = self.scroll.offset.get_untracked();
+        let next = self
+            .geometry
+            .with_untracked(|g| g.row_after_key(self.active.get_untracked(), key, offset));
         if let Some(row) = next {
-            active.set(Some(row));
-            show(row);
+            self.active.set(Some(row));
+            self.scroll.show(row);
         }
-    };
+    }
 
-    // Focus arriving from the keyboard lands on the first row in view, so that a screen reader
-    // says where it is at once.
-    let on_focus = move |ev: FocusEvent| {
-        if ev.target() != ev.current_target() || active.get_untracked().is_some() {
+    /// Focus arriving from the keyboard lands on the first row in view, so that a screen reader
+    /// says where it is at once.
+    fn on_focus(&self, ev: &FocusEvent) {
+        if ev.target() != ev.current_target() || self.active.get_untracked().is_some() {
             return;
         }
-        let first = geometry
-            .with_untracked(|g| (g.rows > 0).then(|| g.first_visible(offset.get_untracked())));
-        active.set(first);
-    };
+        let offset = self.scroll.offset.get_untracked();
+        let first = self
+            .geometry
+            .with_untracked(|g| (g.rows > 0).then(|| g.first_visible(offset)));
+        self.active.set(first);
+    }
+}
 
-    let row_id = move |row: usize| format!("{list}-row-{row}");
-    let active_descendant = move || {
-        let row = active.get()?;
-        window.with(|w| w.contains(row)).then(|| row_id(row))
-    };
-
-    let column_count = columns.len();
-    let header_cells = columns
+/// The header: a sort button a column, its `aria-sort` and arrow following `sort`.
+fn header_cells(
+    columns: Vec<Column>,
+    sort: Signal<SortState>,
+    on_sort: Callback<&'static str>,
+) -> impl IntoView {
+    columns
         .into_iter()
         .map(|column| {
             let state = move || {
@@ -255,84 +374,40 @@ pub fn VirtualTable(
                 </div>
             }
         })
-        .collect_view();
+        .collect_view()
+}
 
-    let row_view = move |row: usize| {
-        let is_active = move || active.get() == Some(row);
-        view! {
-            <div
-                class="vt-row"
-                class:active=is_active
-                role="row"
-                id=row_id(row)
-                aria-rowindex=(row + 2).to_string()
-                aria-selected=move || is_active().then_some("true")
-                on:click=move |_| active.set(Some(row))
-            >
-                {move || {
-                    cells
-                        .run(row)
-                        .into_iter()
-                        .map(|cell| {
-                            view! {
-                                <div class=format!("vt-cell {}", cell.class) role="gridcell" title=cell.title>
-                                    {cell.text}
-                                </div>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </div>
-        }
-    };
-
+/// The row at position `row` of the list, its cells asked for while it is in the DOM.
+fn table_row(
+    row: usize,
+    id: String,
+    active: RwSignal<Option<usize>>,
+    cells: Callback<usize, Vec<Cell>>,
+) -> impl IntoView {
+    let is_active = move || active.get() == Some(row);
     view! {
-        <div class="vt" data-list=list>
-            <div
-                class="vt-scroll"
-                node_ref=scroller
-                role="grid"
-                tabindex="0"
-                aria-label=label
-                aria-rowcount=move || (row_count.get() + 1).to_string()
-                aria-colcount=column_count.to_string()
-                aria-activedescendant=active_descendant
-                on:scroll=on_scroll
-                on:keydown=on_keydown
-                on:focus=on_focus
-            >
-                <div class="vt-head" role="rowgroup" node_ref=head>
-                    <div class="vt-row vt-head-row" role="row" aria-rowindex="1">
-                        {header_cells}
-                    </div>
-                </div>
-                <div
-                    class="vt-body"
-                    role="rowgroup"
-                    style:height=move || px(geometry.with(|g| g.spacer_px()))
-                >
-                    <div
-                        class="vt-window"
-                        style:top=move || px(head_px.get())
-                        style:height=move || {
-                            geometry.with(|g| px(g.viewport_px.min(g.spacer_px())))
+        <div
+            class="vt-row"
+            class:active=is_active
+            role="row"
+            id=id
+            aria-rowindex=(row + 2).to_string()
+            aria-selected=move || is_active().then_some("true")
+            on:click=move |_| active.set(Some(row))
+        >
+            {move || {
+                cells
+                    .run(row)
+                    .into_iter()
+                    .map(|cell| {
+                        view! {
+                            <div class=format!("vt-cell {}", cell.class) role="gridcell" title=cell.title>
+                                {cell.text}
+                            </div>
                         }
-                    >
-                        <div
-                            class="vt-rows"
-                            style:transform=move || {
-                                format!("translateY({})", px(window.with(|w| w.shift_px)))
-                            }
-                        >
-                            <For each=move || window.with(|w| w.first..w.end) key=|row| *row children=row_view/>
-                        </div>
-                    </div>
-                </div>
-            </div>
-            <div class="vt-empty" prop:hidden=move || row_count.get() != 0>
-                {empty.run()}
-            </div>
+                    })
+                    .collect_view()
+            }}
         </div>
     }
-    .into_any()
 }

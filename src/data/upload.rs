@@ -2,6 +2,7 @@
 //! model's importer a slice at a time, so the page stays responsive; what each file gave; whether
 //! the set may be loaded as it is. Nothing here sends a byte anywhere or parses on its own.
 
+use crate::model::words::plural;
 use crate::model::{Batch, FileImport, FileKind, ImportError};
 
 /// Files are read from disk this many bytes at a time (`File.slice` + `arrayBuffer`).
@@ -270,14 +271,6 @@ pub fn file_size(bytes: u64) -> String {
         format!("{value:.0} {}", UNITS[unit])
     } else {
         format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 {
-        one
-    } else {
-        many
     }
 }
 

@@ -1,5 +1,6 @@
 //! Filters, search and sort for both lists (spec §2), returning index vectors into the dataset,
-//! never row copies. Sorting yields a full permutation once per column; filtering walks it.
+//! never row copies. Sorting yields a full permutation once per sort (by date, the storage order
+//! serves as it is); filtering walks it.
 
 use super::batch::{Feature, Status, EV_RESET, EV_SUCCESS};
 use super::dataset::{Dataset, U_ADMIN, U_CAPABLE, U_ENABLED, U_GUEST, U_REGISTERED};
@@ -573,15 +574,20 @@ pub(crate) fn reset_profile(
 /// Events matching `filter`, in its sort order.
 pub fn filter_events(ds: &Dataset, filter: &EventFilter) -> Vec<u32> {
     if filter.sort.column == EventColumn::Date {
-        // Time order is storage order: walk only the period's slice.
-        let range = period_range(ds, filter.period);
-        return if filter.sort.descending {
-            filter_events_iter(ds, filter, NewestFirst::new(&ds.events.time, range))
-        } else {
-            filter_events_iter(ds, filter, range)
-        };
+        return filter_events_by_time(ds, filter, filter.sort.descending);
     }
     filter_events_in(ds, filter, &event_order(ds, filter.sort))
+}
+
+/// Events matching `filter` in time order (newest first, or oldest first), whatever its sort
+/// says: time order is storage order, so only the period's slice is walked and nothing sorted.
+pub fn filter_events_by_time(ds: &Dataset, filter: &EventFilter, newest_first: bool) -> Vec<u32> {
+    let range = period_range(ds, filter.period);
+    if newest_first {
+        filter_events_iter(ds, filter, NewestFirst::new(&ds.events.time, range))
+    } else {
+        filter_events_iter(ds, filter, range)
+    }
 }
 
 /// Events matching `filter`, walking a precomputed `order` (from [`event_order`]).

@@ -19,6 +19,7 @@ pub mod strings;
 pub mod tiles;
 pub mod time;
 pub mod wire;
+pub mod words;
 
 pub use aggregates::{method_counts, trend, MethodCounts, MethodRow, Trend, TrendBucket};
 pub use batch::{Batch, EventInput, Feature, Status, UserInput, UserType};

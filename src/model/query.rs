@@ -1,11 +1,70 @@
-//! The URL query vocabulary (spec §2), both ways: filters to query strings and back. Unknown keys
-//! and bad values fall back to the default, never an error. Pure string work, host-tested.
+//! The URL vocabulary (spec §2), both ways: the screens' paths, the query keys and their values,
+//! the defaults that are left out, filters to query strings and back, the links between screens
+//! and the path a deployment is served under. Unknown keys and bad values fall back to the
+//! default, never an error. Pure string work, host-tested; the app's navigator only applies it.
 
 use super::batch::{Feature, Status};
 use super::filters::{EventColumn, EventFilter, Sort, UserColumn, UserFilter};
 use super::method::Method;
 use super::period::Period;
 use super::population::{Population, RoleKind, UserKind};
+use super::words::parse_yes_no;
+
+/// The screens' paths (under the deployment's base path, see [`base_path_of`]).
+pub mod path {
+    pub const OVERVIEW: &str = "/";
+    pub const REGISTRATIONS: &str = "/registrations";
+    pub const ACTIVITY: &str = "/activity";
+    pub const DATA: &str = "/data";
+}
+
+/// The query keys. Each filter's default is the key's absence.
+pub mod key {
+    /// `24h` / `7d` / `30d` (default 7 days): the overview and the activity list.
+    pub const PERIOD: &str = "period";
+    /// `all` / `members` / `guests`: every screen.
+    pub const USERS: &str = "users";
+    /// `all` / `admins` / `nonadmins`: every screen.
+    pub const ROLES: &str = "roles";
+    /// Registration details: `yes` / `no`.
+    pub const REGISTERED: &str = "registered";
+    pub const ENABLED: &str = "enabled";
+    pub const CAPABLE: &str = "capable";
+    /// Registration details: method ids, comma-separated; a user has any of them.
+    pub const METHODS: &str = "methods";
+    /// Registration details: `no` for admins whose methods miss the administrator rule.
+    pub const ADMIN_RULE: &str = "adminrule";
+    /// Activity: `registration` / `reset`.
+    pub const FEATURE: &str = "feature";
+    /// Activity: `success` / `failure`.
+    pub const STATUS: &str = "status";
+    /// Activity: one method id.
+    pub const METHOD: &str = "method";
+    /// Activity: an exact failure reason.
+    pub const REASON: &str = "reason";
+    /// Activity: users with at least this many failed resets in the period.
+    pub const REPEAT: &str = "repeat";
+    /// Activity: `yes` for users whose resets used only SMS.
+    pub const SMS_ONLY: &str = "smsonly";
+    /// Both lists: the search text.
+    pub const SEARCH: &str = "q";
+    /// Both lists: a column id, `-` in front for descending.
+    pub const SORT: &str = "sort";
+}
+
+/// How the URL writes a yes/no value (it reads every spelling of [`parse_yes_no`]).
+///
+/// ```
+/// use sspr_insights::model::query::yes_no_id;
+/// assert_eq!((yes_no_id(true), yes_no_id(false)), ("yes", "no"));
+/// ```
+pub fn yes_no_id(value: bool) -> &'static str {
+    if value {
+        "yes"
+    } else {
+        "no"
+    }
+}
 
 /// Decodes `a=1&b=x%20y` (a leading `?` is allowed; `+` is a space).
 pub fn parse_pairs(query: &str) -> Vec<(String, String)> {
@@ -76,20 +135,12 @@ fn last<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
 }
 
 fn yes_no(text: Option<&str>) -> Option<bool> {
-    match text?.to_ascii_lowercase().as_str() {
-        "yes" | "true" => Some(true),
-        "no" | "false" => Some(false),
-        _ => None,
-    }
-}
-
-fn yes_no_id(b: bool) -> String {
-    if b { "yes" } else { "no" }.to_string()
+    text.and_then(parse_yes_no)
 }
 
 /// The period (default 7 days).
 pub fn period_of(pairs: &[(String, String)]) -> Period {
-    last(pairs, "period")
+    last(pairs, key::PERIOD)
         .and_then(Period::parse)
         .unwrap_or_default()
 }
@@ -97,10 +148,10 @@ pub fn period_of(pairs: &[(String, String)]) -> Period {
 /// The population (default all / all).
 pub fn population_of(pairs: &[(String, String)]) -> Population {
     Population {
-        users: last(pairs, "users")
+        users: last(pairs, key::USERS)
             .and_then(UserKind::parse)
             .unwrap_or_default(),
-        roles: last(pairs, "roles")
+        roles: last(pairs, key::ROLES)
             .and_then(RoleKind::parse)
             .unwrap_or_default(),
     }
@@ -108,10 +159,10 @@ pub fn population_of(pairs: &[(String, String)]) -> Population {
 
 fn push_population(out: &mut Vec<(&'static str, String)>, p: Population) {
     if p.users != UserKind::All {
-        out.push(("users", p.users.id().to_string()));
+        out.push((key::USERS, p.users.id().to_string()));
     }
     if p.roles != RoleKind::All {
-        out.push(("roles", p.roles.id().to_string()));
+        out.push((key::ROLES, p.roles.id().to_string()));
     }
 }
 
@@ -119,7 +170,7 @@ fn push_population(out: &mut Vec<(&'static str, String)>, p: Population) {
 pub fn overview_query(period: Period, population: Population) -> String {
     let mut out = Vec::new();
     if period != Period::default() {
-        out.push(("period", period.id().to_string()));
+        out.push((key::PERIOD, period.id().to_string()));
     }
     push_population(&mut out, population);
     to_query(&out)
@@ -146,7 +197,7 @@ impl UserFilter {
     /// Reads the registrations list's query.
     pub fn from_query(query: &str) -> UserFilter {
         let pairs = parse_pairs(query);
-        let methods = last(&pairs, "methods")
+        let methods = last(&pairs, key::METHODS)
             .map(|list| {
                 let mut out: Vec<Method> = Vec::new();
                 for m in list.split(',').filter_map(Method::parse) {
@@ -159,13 +210,13 @@ impl UserFilter {
             .unwrap_or_default();
         UserFilter {
             population: population_of(&pairs),
-            registered: yes_no(last(&pairs, "registered")),
-            enabled: yes_no(last(&pairs, "enabled")),
-            capable: yes_no(last(&pairs, "capable")),
+            registered: yes_no(last(&pairs, key::REGISTERED)),
+            enabled: yes_no(last(&pairs, key::ENABLED)),
+            capable: yes_no(last(&pairs, key::CAPABLE)),
             methods,
-            admin_rule: yes_no(last(&pairs, "adminrule")),
-            search: last(&pairs, "q").unwrap_or("").to_string(),
-            sort: sort_of(last(&pairs, "sort"), UserColumn::parse).unwrap_or_default(),
+            admin_rule: yes_no(last(&pairs, key::ADMIN_RULE)),
+            search: last(&pairs, key::SEARCH).unwrap_or("").to_string(),
+            sort: sort_of(last(&pairs, key::SORT), UserColumn::parse).unwrap_or_default(),
         }
     }
 
@@ -174,26 +225,29 @@ impl UserFilter {
         let mut out = Vec::new();
         push_population(&mut out, self.population);
         for (key, value) in [
-            ("registered", self.registered),
-            ("enabled", self.enabled),
-            ("capable", self.capable),
+            (key::REGISTERED, self.registered),
+            (key::ENABLED, self.enabled),
+            (key::CAPABLE, self.capable),
         ] {
             if let Some(v) = value {
-                out.push((key, yes_no_id(v)));
+                out.push((key, yes_no_id(v).to_string()));
             }
         }
         if !self.methods.is_empty() {
             let ids: Vec<String> = self.methods.iter().map(Method::id).collect();
-            out.push(("methods", ids.join(",")));
+            out.push((key::METHODS, ids.join(",")));
         }
         if let Some(v) = self.admin_rule {
-            out.push(("adminrule", yes_no_id(v)));
+            out.push((key::ADMIN_RULE, yes_no_id(v).to_string()));
         }
         if !self.search.is_empty() {
-            out.push(("q", self.search.clone()));
+            out.push((key::SEARCH, self.search.clone()));
         }
         if self.sort != Sort::default() {
-            out.push(("sort", sort_id(self.sort.column.id(), self.sort.descending)));
+            out.push((
+                key::SORT,
+                sort_id(self.sort.column.id(), self.sort.descending),
+            ));
         }
         to_query(&out)
     }
@@ -206,22 +260,23 @@ impl EventFilter {
         EventFilter {
             period: period_of(&pairs),
             population: population_of(&pairs),
-            feature: last(&pairs, "feature").and_then(Feature::parse),
-            status: last(&pairs, "status").and_then(|s| match s.to_ascii_lowercase().as_str() {
-                "success" => Some(Status::Success),
-                "failure" => Some(Status::Failure),
-                _ => None,
+            feature: last(&pairs, key::FEATURE).and_then(Feature::parse),
+            // Only the ids: `Status::parse` also reads the importer's `true` / `yes` spellings.
+            status: last(&pairs, key::STATUS).and_then(|s| {
+                Status::ALL
+                    .into_iter()
+                    .find(|x| x.id().eq_ignore_ascii_case(s))
             }),
-            method: last(&pairs, "method").and_then(Method::parse),
-            reason: last(&pairs, "reason")
+            method: last(&pairs, key::METHOD).and_then(Method::parse),
+            reason: last(&pairs, key::REASON)
                 .filter(|r| !r.trim().is_empty())
                 .map(str::to_string),
-            repeat: last(&pairs, "repeat")
+            repeat: last(&pairs, key::REPEAT)
                 .and_then(|n| n.parse::<u32>().ok())
                 .filter(|&n| n > 0),
-            sms_only: yes_no(last(&pairs, "smsonly")).unwrap_or(false),
-            search: last(&pairs, "q").unwrap_or("").to_string(),
-            sort: sort_of(last(&pairs, "sort"), EventColumn::parse).unwrap_or_default(),
+            sms_only: yes_no(last(&pairs, key::SMS_ONLY)).unwrap_or(false),
+            search: last(&pairs, key::SEARCH).unwrap_or("").to_string(),
+            sort: sort_of(last(&pairs, key::SORT), EventColumn::parse).unwrap_or_default(),
         }
     }
 
@@ -229,32 +284,35 @@ impl EventFilter {
     pub fn to_query(&self) -> String {
         let mut out = Vec::new();
         if self.period != Period::default() {
-            out.push(("period", self.period.id().to_string()));
+            out.push((key::PERIOD, self.period.id().to_string()));
         }
         push_population(&mut out, self.population);
         if let Some(f) = self.feature {
-            out.push(("feature", f.id().to_string()));
+            out.push((key::FEATURE, f.id().to_string()));
         }
         if let Some(s) = self.status {
-            out.push(("status", s.id().to_string()));
+            out.push((key::STATUS, s.id().to_string()));
         }
         if let Some(m) = &self.method {
-            out.push(("method", m.id()));
+            out.push((key::METHOD, m.id()));
         }
         if let Some(r) = &self.reason {
-            out.push(("reason", r.clone()));
+            out.push((key::REASON, r.clone()));
         }
         if let Some(n) = self.repeat {
-            out.push(("repeat", n.to_string()));
+            out.push((key::REPEAT, n.to_string()));
         }
         if self.sms_only {
-            out.push(("smsonly", "yes".to_string()));
+            out.push((key::SMS_ONLY, yes_no_id(true).to_string()));
         }
         if !self.search.is_empty() {
-            out.push(("q", self.search.clone()));
+            out.push((key::SEARCH, self.search.clone()));
         }
         if self.sort != Sort::default() {
-            out.push(("sort", sort_id(self.sort.column.id(), self.sort.descending)));
+            out.push((
+                key::SORT,
+                sort_id(self.sort.column.id(), self.sort.descending),
+            ));
         }
         to_query(&out)
     }
@@ -262,12 +320,12 @@ impl EventFilter {
 
 /// `/registrations?…` for a filter.
 pub fn registrations_href(filter: &UserFilter) -> String {
-    with_query("/registrations", filter.to_query())
+    with_query(path::REGISTRATIONS, filter.to_query())
 }
 
 /// `/activity?…` for a filter.
 pub fn activity_href(filter: &EventFilter) -> String {
-    with_query("/activity", filter.to_query())
+    with_query(path::ACTIVITY, filter.to_query())
 }
 
 fn with_query(path: &str, query: String) -> String {
@@ -276,4 +334,104 @@ fn with_query(path: &str, query: String) -> String {
     } else {
         format!("{path}?{query}")
     }
+}
+
+/// `query` (as [`parse_pairs`] reads it) with `changes` made: a key already there keeps its
+/// place and takes the new value (its repeats are dropped), a new key goes at the end. What a
+/// control that owns one key (the period, the population) writes, whatever else the URL holds.
+///
+/// ```
+/// use sspr_insights::model::query::{key, with_values};
+/// assert_eq!(with_values("?period=30d&capable=no", &[(key::PERIOD, "24h")]), "period=24h&capable=no");
+/// assert_eq!(with_values("", &[(key::USERS, "guests")]), "users=guests");
+/// ```
+pub fn with_values(query: &str, changes: &[(&str, &str)]) -> String {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (k, v) in parse_pairs(query) {
+        match changes.iter().find(|(key, _)| *key == k) {
+            Some(_) if pairs.iter().any(|(seen, _)| *seen == k) => {}
+            Some((_, new)) => pairs.push((k, new.to_string())),
+            None => pairs.push((k, v)),
+        }
+    }
+    for (k, v) in changes {
+        if !pairs.iter().any(|(seen, _)| seen == k) {
+            pairs.push((k.to_string(), v.to_string()));
+        }
+    }
+    let pairs: Vec<(&str, String)> = pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    to_query(&pairs)
+}
+
+/// Whether the period means anything on the screen at `path` (the overview and the activity
+/// list; registration state has no period).
+fn period_applies(path: &str) -> bool {
+    matches!(path, path::OVERVIEW | "" | path::ACTIVITY)
+}
+
+/// `href` (a path, maybe with a query) with the current filters appended where they apply and
+/// `href` does not set them itself: the population on every screen, the period on the overview
+/// and the activity list. Defaults are left out, so links stay short. The header's links and
+/// the insights' links go through here.
+///
+/// ```
+/// use sspr_insights::model::query::link_with_filters;
+/// use sspr_insights::model::{Period, Population, RoleKind, UserKind};
+/// let guests = Population { users: UserKind::Guests, roles: RoleKind::All };
+/// assert_eq!(
+///     link_with_filters("/registrations?capable=no", Period::Day, guests),
+///     "/registrations?capable=no&users=guests"
+/// );
+/// ```
+pub fn link_with_filters(href: &str, period: Period, population: Population) -> String {
+    let (path, own_query) = href.split_once('?').unwrap_or((href, ""));
+    let mut params: Vec<String> = own_query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect();
+    let wanted = [
+        (
+            key::USERS,
+            population.users.id(),
+            population.users != UserKind::default(),
+        ),
+        (
+            key::ROLES,
+            population.roles.id(),
+            population.roles != RoleKind::default(),
+        ),
+        (
+            key::PERIOD,
+            period.id(),
+            period_applies(path) && period != Period::default(),
+        ),
+    ];
+    for (key, value, wanted) in wanted {
+        let set_by_href = params.iter().any(|p| p.split('=').next() == Some(key));
+        if wanted && !set_by_href {
+            params.push(format!("{key}={value}"));
+        }
+    }
+    if params.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", params.join("&"))
+    }
+}
+
+/// The path a deployment is served under, from the absolute URL of a file at its root (the boot
+/// script): the directory of the URL's path, without a trailing slash, so that one build works
+/// at the root and under any sub-path.
+///
+/// ```
+/// use sspr_insights::model::query::base_path_of;
+/// assert_eq!(base_path_of("https://host/sspr/boot.js?v=1"), "/sspr");
+/// assert_eq!(base_path_of("https://host/boot.js"), "");
+/// ```
+pub fn base_path_of(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    path[..path.rfind('/').unwrap_or(0)].to_string()
 }

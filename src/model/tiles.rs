@@ -3,6 +3,7 @@
 
 use super::dataset::{Dataset, U_CAPABLE, U_ENABLED, U_REGISTERED};
 use super::population::Population;
+use super::words::plural;
 
 /// One tile.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,7 +58,7 @@ pub fn tiles(ds: &Dataset, population: Population) -> Tiles {
             n as f64 / size as f64
         }
     };
-    let people = |n: usize| if n == 1 { "user" } else { "users" };
+    let people = |n: usize| plural(n, "user", "users");
     let registered_insight = if enabled_only > 0 {
         format!(
             "{enabled_only} enabled {} not registered yet",

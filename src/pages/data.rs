@@ -1,6 +1,7 @@
 //! `/data` (spec §2): load data (upload export files, fetch from a report backend, load the
 //! sample, clear) and see what is loaded, with the data-quality warnings. The loads themselves
-//! live in `data::loads`; this page only lays them out and forwards the user's choices.
+//! live in `data::loads` and the notices' words in `pages::data_notices`; this page only lays
+//! them out and forwards the user's choices.
 
 use leptos::either::Either;
 use leptos::ev;
@@ -11,6 +12,7 @@ use crate::components::format::{count, moment};
 use crate::data::loads::{DataLoads, FetchStage, UploadStage, TOKEN_FIELD_ID};
 use crate::data::upload::{file_size, UploadRow};
 use crate::model::Dataset;
+use crate::pages::data_notices::{self as notices, Notice, NoticeAction};
 use crate::state::{AppState, LoadStatus};
 
 #[component]
@@ -408,25 +410,31 @@ fn BackendPanel() -> impl IntoView {
     }
 }
 
-/// What a notice's button does.
-#[derive(Clone, Copy)]
-enum Act {
-    LoadWithoutBadRecords,
-    DiscardUpload,
+/// The upload panel's notice for the upload's stage (none before the first files).
+fn upload_notice(stage: &UploadStage) -> Option<Notice> {
+    Some(match stage {
+        UploadStage::Idle => return None,
+        UploadStage::Analysing => notices::upload_analysing(),
+        UploadStage::Building => notices::upload_building(),
+        UploadStage::Loaded { files, merged } => notices::upload_loaded(*files, *merged),
+        UploadStage::AskFirst { good_records } => notices::upload_has_problems(*good_records),
+        UploadStage::NothingToLoad => notices::upload_unreadable(),
+    })
 }
 
-/// A message of the upload or fetch panel: one shape for all, so the page stays small.
-struct Notice {
-    /// `data-notice`, for tests and styles.
-    key: &'static str,
-    /// A problem (an alert, in the alert colours) or news (a polite status).
-    problem: bool,
-    /// The first words, in bold.
-    title: &'static str,
-    text: String,
-    /// Work is going on (an indeterminate progress bar).
-    busy: bool,
-    actions: Vec<(String, Act)>,
+/// The backend panel's notice for the fetch's stage (none before the first fetch).
+fn fetch_notice(stage: &FetchStage) -> Option<Notice> {
+    Some(match stage {
+        FetchStage::Idle => return None,
+        FetchStage::Running(progress) => notices::fetch_running(progress),
+        FetchStage::Done {
+            pages,
+            records,
+            bad_records,
+        } => notices::fetch_done(*pages, *records, *bad_records),
+        FetchStage::Failed { message, .. } => notices::fetch_failed(message),
+        FetchStage::Cancelled => notices::fetch_cancelled(),
+    })
 }
 
 fn notice_view(notice: Notice) -> impl IntoView {
@@ -436,10 +444,10 @@ fn notice_view(notice: Notice) -> impl IntoView {
         .actions
         .into_iter()
         .enumerate()
-        .map(|(i, (label, act))| {
-            let run = move |_| match act {
-                Act::LoadWithoutBadRecords => loads.load_without_bad_records(state),
-                Act::DiscardUpload => loads.discard_upload(),
+        .map(|(i, (label, action))| {
+            let run = move |_| match action {
+                NoticeAction::LoadWithoutBadRecords => loads.load_without_bad_records(state),
+                NoticeAction::DiscardUpload => loads.discard_upload(),
             };
             view! {
                 <button type="button" class="button" class:secondary=(i > 0) on:click=run>
@@ -463,131 +471,4 @@ fn notice_view(notice: Notice) -> impl IntoView {
             <div class="notice-actions">{buttons}</div>
         </div>
     }
-}
-
-fn plural(n: usize, one: &'static str, many: &'static str) -> String {
-    format!("{} {}", count(n), if n == 1 { one } else { many })
-}
-
-const UNCHANGED: &str = " The data on screen is unchanged.";
-
-fn upload_notice(stage: &UploadStage) -> Option<Notice> {
-    let news = |key, text: &str, busy| Notice {
-        key,
-        problem: false,
-        title: "",
-        text: text.to_string(),
-        busy,
-        actions: Vec::new(),
-    };
-    let discard = ("Discard".to_string(), Act::DiscardUpload);
-    Some(match stage {
-        UploadStage::Idle => return None,
-        UploadStage::Analysing => news(
-            "upload-analysing",
-            "Analysing the files… The loaded data stays until they are read.",
-            true,
-        ),
-        UploadStage::Building => news("upload-building", "Building the dataset…", true),
-        UploadStage::Loaded { files, merged } => news(
-            "upload-loaded",
-            &format!(
-                "{} {}.",
-                plural(*files, "file", "files"),
-                if *merged {
-                    "merged with the data loaded before"
-                } else {
-                    "loaded"
-                }
-            ),
-            false,
-        ),
-        UploadStage::AskFirst { good_records } => Notice {
-            key: "upload-ask",
-            problem: true,
-            title: "Some files have problems, so nothing was loaded.",
-            text: format!("{UNCHANGED} Each file's problems are listed below."),
-            busy: false,
-            actions: vec![
-                (
-                    format!(
-                        "Load without the bad records ({})",
-                        plural(*good_records, "good record", "good records")
-                    ),
-                    Act::LoadWithoutBadRecords,
-                ),
-                discard,
-            ],
-        },
-        UploadStage::NothingToLoad => Notice {
-            key: "upload-nothing",
-            problem: true,
-            title: "Nothing could be read from these files.",
-            text: format!("{UNCHANGED} Each file's problems are listed below."),
-            busy: false,
-            actions: vec![discard],
-        },
-    })
-}
-
-fn fetch_notice(stage: &FetchStage) -> Option<Notice> {
-    let notice = |key, problem, title, text: String, busy| Notice {
-        key,
-        problem,
-        title,
-        text,
-        busy,
-        actions: Vec::new(),
-    };
-    Some(match stage {
-        FetchStage::Idle => return None,
-        FetchStage::Running(progress) => notice(
-            "fetch-running",
-            false,
-            "",
-            if progress.collection.is_none() && progress.pages == 0 {
-                "Starting…".to_string()
-            } else {
-                progress.describe()
-            },
-            true,
-        ),
-        FetchStage::Done {
-            pages,
-            records,
-            bad_records,
-        } => notice(
-            "fetch-done",
-            false,
-            "",
-            format!(
-                "Loaded {} from {}.{}",
-                plural(*records, "record", "records"),
-                plural(*pages, "page", "pages"),
-                if *bad_records > 0 {
-                    format!(
-                        " {} left out (see the warnings).",
-                        plural(*bad_records, "bad record was", "bad records were")
-                    )
-                } else {
-                    String::new()
-                }
-            ),
-            false,
-        ),
-        FetchStage::Failed { message, .. } => notice(
-            "fetch-failed",
-            true,
-            "Nothing was loaded.",
-            format!("{UNCHANGED} {message}"),
-            false,
-        ),
-        FetchStage::Cancelled => notice(
-            "fetch-cancelled",
-            false,
-            "Cancelled.",
-            format!(" Nothing was loaded.{UNCHANGED}"),
-            false,
-        ),
-    })
 }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::model::query::path;
 use crate::state::AppState;
 
 #[component]
@@ -13,7 +14,7 @@ pub fn NotFound() -> impl IntoView {
             <h1>"Page not found"</h1>
             <p>
                 "There is no screen at this address (yet). "
-                <a href=state.href("/")>"Go to the overview"</a>
+                <a href=state.href(path::OVERVIEW)>"Go to the overview"</a>
             </p>
         </div>
     }

@@ -1,19 +1,41 @@
 //! `/activity` — registration and reset events (spec §2): search, Feature / Status / Method
 //! filters, the period, sort by any column, "N of M", Download CSV; all of it in the URL query.
-//! `list_page` does the work both lists share.
+//! The shared list page (`lists`) does the work both lists share.
 
 use leptos::prelude::*;
 
-use super::list_page::{ListKind, ListPage, ListState};
+use super::{ListDescription, ListPage, ListState};
 use crate::components::format::{count, local_time};
-use crate::components::list_controls::{FilterChip, FilterOption, FilterSelect};
+use crate::components::list_controls::{options_with_all, FilterChip, FilterSelect};
 use crate::components::virtual_table::Cell;
+use crate::model::export::activity_csv;
 use crate::model::lists::event_methods;
-use crate::model::{format_utc, Dataset, Feature, Method, Status};
+use crate::model::query::key;
+use crate::model::{format_utc, Dataset, EventFilter, Feature, Method, Status};
 use crate::state::AppState;
 
+/// The activity list, as the shared list page sees it.
+static ACTIVITY: ListDescription<EventFilter> = ListDescription {
+    id: "activity",
+    title: "Activity",
+    noun: "events",
+    search_label: "Search people",
+    no_rows: "The loaded data has no registration or reset events.",
+    has_period: true,
+    scope: |f| {
+        format!(
+            "{} · {} · last {}",
+            f.population.users.label(),
+            f.population.roles.label(),
+            f.period.label()
+        )
+    },
+    cells: event_cells,
+    csv: activity_csv,
+};
+
 /// The cells of one event's row, as the list shows them (the date in the browser's zone).
-pub(super) fn event_cells(ds: &Dataset, event: u32) -> Vec<Cell> {
+fn event_cells(ds: &Dataset, event: u32) -> Vec<Cell> {
     let e = ds.event(event);
     let reason = e.failure_reason();
     vec![
@@ -35,16 +57,10 @@ pub(super) fn event_cells(ds: &Dataset, event: u32) -> Vec<Cell> {
     ]
 }
 
-fn options(choices: &[(&str, &str)]) -> Vec<FilterOption> {
-    std::iter::once((String::new(), "All".to_string()))
-        .chain(choices.iter().map(|(v, l)| (v.to_string(), l.to_string())))
-        .collect()
-}
-
 #[component]
 pub fn Activity() -> impl IntoView {
     let state = AppState::expect();
-    let list = ListState::new(ListKind::Activity);
+    let list = ListState::new(&ACTIVITY);
 
     // One pass over the events per dataset, not per filter change.
     let methods_in_data = Memo::new(move |_| {
@@ -55,89 +71,86 @@ pub fn Activity() -> impl IntoView {
     let method_options = Signal::derive(move || {
         let mut methods = methods_in_data.get();
         // A method from a link that the data lacks is still offered.
-        if let Some(m) = list.events().method {
+        if let Some(m) = list.url_filter.get().method {
             if !methods.contains(&m) {
                 methods.push(m);
             }
         }
-        std::iter::once((String::new(), "All".to_string()))
-            .chain(methods.into_iter().map(|m| (m.id(), m.label())))
-            .collect::<Vec<_>>()
+        options_with_all(methods.into_iter().map(|m| (m.id(), m.label())))
     });
 
     let filters = view! {
         <FilterSelect
             label="Feature"
-            name="feature"
-            options=options(&[("registration", "Registration"), ("reset", "Reset")])
-            current=Signal::derive(move || list.events().feature.map(|x| x.id().to_string()).unwrap_or_default())
+            name=key::FEATURE
+            options=options_with_all(Feature::ALL.map(|x| (x.id(), x.label())))
+            current=Signal::derive(move || list.url_filter.with(|f| f.feature.map(|x| x.id().to_string()).unwrap_or_default()))
             on_change=Callback::new(move |v: String| {
                 let feature = Feature::parse(&v);
-                list.apply_events(&|f| f.feature = feature);
+                list.apply(|f| f.feature = feature);
             })
         />
         <FilterSelect
             label="Status"
-            name="status"
-            options=options(&[("success", "Success"), ("failure", "Failure")])
-            current=Signal::derive(move || list.events().status.map(|x| x.id().to_string()).unwrap_or_default())
+            name=key::STATUS
+            options=options_with_all(Status::ALL.map(|x| (x.id(), x.label())))
+            current=Signal::derive(move || list.url_filter.with(|f| f.status.map(|x| x.id().to_string()).unwrap_or_default()))
             on_change=Callback::new(move |v: String| {
                 let status = Status::parse(&v);
-                list.apply_events(&|f| f.status = status);
+                list.apply(|f| f.status = status);
             })
         />
         <FilterSelect
             label="Method"
-            name="method"
+            name=key::METHOD
             options=method_options
-            current=Signal::derive(move || list.events().method.as_ref().map(Method::id).unwrap_or_default())
+            current=Signal::derive(move || list.url_filter.with(|f| f.method.as_ref().map(Method::id).unwrap_or_default()))
             on_change=Callback::new(move |v: String| {
                 let method = Method::parse(&v);
-                list.apply_events(&|f| f.method = method.clone());
+                list.apply(|f| f.method = method);
             })
         />
     }
     .into_any();
     let reason = Signal::derive(move || {
-        list.events()
-            .reason
+        list.url_filter
+            .with(|f| f.reason.clone())
             .map(|reason| format!("Failure reason: {reason}"))
     });
     let repeat = Signal::derive(move || {
-        list.events()
-            .repeat
+        list.url_filter
+            .with(|f| f.repeat)
             .map(|n| format!("Users with {} or more failed resets", count(n as usize)))
     });
     let sms_only = Signal::derive(move || {
-        list.events()
-            .sms_only
+        list.url_filter
+            .with(|f| f.sms_only)
             .then(|| "Users whose resets used only SMS".to_string())
     });
     let chips = view! {
         <FilterChip
             text=reason
-            on_remove=Callback::new(move |()| list.apply_events(&|f| f.reason = None))
+            on_remove=Callback::new(move |()| list.apply(|f| f.reason = None))
         />
         <FilterChip
             text=repeat
-            on_remove=Callback::new(move |()| list.apply_events(&|f| f.repeat = None))
+            on_remove=Callback::new(move |()| list.apply(|f| f.repeat = None))
         />
         <FilterChip
             text=sms_only
-            on_remove=Callback::new(move |()| list.apply_events(&|f| f.sms_only = false))
+            on_remove=Callback::new(move |()| list.apply(|f| f.sms_only = false))
         />
     }
     .into_any();
     let no_match = Signal::derive(move || {
         format!(
             "No events in the last {} match these filters.",
-            list.events().period.label()
+            list.url_filter.with(|f| f.period.label())
         )
     });
     view! {
         <ListPage
             list=list
-            search_label="Search people"
             filters=filters
             chips=chips
             no_match=no_match

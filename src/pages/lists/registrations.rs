@@ -1,21 +1,43 @@
 //! `/registrations` — registration details, one row a user (spec §2): search, a filter per column
 //! (registered, enabled, capable, methods), sort by any column, "N of M", Download CSV. Every
-//! choice lives in the URL query; `list_page` does the work both lists share.
+//! choice lives in the URL query; the shared list page (`lists`) does the work both lists share.
 
 use leptos::prelude::*;
 
-use super::list_page::{ListKind, ListPage, ListState};
+use super::{ListDescription, ListPage, ListState};
 use crate::components::format::local_time;
 use crate::components::list_controls::{
     yes_no_options, yes_no_value, FilterChip, FilterSelect, MethodPicker,
 };
 use crate::components::virtual_table::Cell;
+use crate::model::export::registrations_csv;
 use crate::model::lists::user_methods;
+use crate::model::query::key;
+use crate::model::words::parse_yes_no;
 use crate::model::{format_utc, Dataset, Method, UserFilter};
 use crate::state::AppState;
 
+/// The registration details list, as the shared list page sees it.
+static REGISTRATIONS: ListDescription<UserFilter> = ListDescription {
+    id: "registrations",
+    title: "Registration details",
+    noun: "users",
+    search_label: "Search users",
+    no_rows: "The loaded data has no registration details.",
+    has_period: false,
+    scope: |f| {
+        format!(
+            "{} · {}",
+            f.population.users.label(),
+            f.population.roles.label()
+        )
+    },
+    cells: user_cells,
+    csv: registrations_csv,
+};
+
 /// The cells of one user's row, as the list shows them (times in the browser's zone).
-pub(super) fn user_cells(ds: &Dataset, user: u32) -> Vec<Cell> {
+fn user_cells(ds: &Dataset, user: u32) -> Vec<Cell> {
     let u = ds.user(user);
     let yes_no = |b: bool| {
         if b {
@@ -52,7 +74,7 @@ type Flag = fn(&mut UserFilter) -> &mut Option<bool>;
 #[component]
 pub fn Registrations() -> impl IntoView {
     let state = AppState::expect();
-    let list = ListState::new(ListKind::Registrations);
+    let list = ListState::new(&REGISTRATIONS);
 
     // One pass over the users per dataset, not per filter change.
     let methods_in_data = Memo::new(move |_| {
@@ -63,7 +85,7 @@ pub fn Registrations() -> impl IntoView {
     let methods_offered = Signal::derive(move || {
         let mut methods = methods_in_data.get();
         // A method from a link that the data lacks is still offered, so it can be unchecked.
-        for m in list.users().methods {
+        for m in list.url_filter.get().methods {
             if !methods.contains(&m) {
                 methods.push(m);
             }
@@ -81,34 +103,30 @@ pub fn Registrations() -> impl IntoView {
                     label=label
                     name=name
                     options=yes_no_options(yes, no)
-                    current=Signal::derive(move || yes_no_value(*flag(&mut list.users())))
+                    current=Signal::derive(move || yes_no_value(*flag(&mut list.url_filter.get())))
                     on_change=Callback::new(move |value: String| {
-                        let value = match value.as_str() {
-                            "yes" => Some(true),
-                            "no" => Some(false),
-                            _ => None,
-                        };
-                        list.apply_users(&|f| *flag(f) = value);
+                        let value = parse_yes_no(&value);
+                        list.apply(|f| *flag(f) = value);
                     })
                 />
             }
         };
     let filters = view! {
-        {yes_no_filter("Registered", "registered", "Registered", "Not registered", |f| &mut f.registered)}
-        {yes_no_filter("Enabled", "enabled", "Enabled", "Not enabled", |f| &mut f.enabled)}
-        {yes_no_filter("Capable", "capable", "Capable", "Not capable", |f| &mut f.capable)}
+        {yes_no_filter("Registered", key::REGISTERED, "Registered", "Not registered", |f| &mut f.registered)}
+        {yes_no_filter("Enabled", key::ENABLED, "Enabled", "Not enabled", |f| &mut f.enabled)}
+        {yes_no_filter("Capable", key::CAPABLE, "Capable", "Not capable", |f| &mut f.capable)}
         <MethodPicker
             options=methods_offered
-            checked=Signal::derive(move || list.users().methods.iter().map(Method::id).collect::<Vec<_>>())
+            checked=Signal::derive(move || list.url_filter.with(|f| f.methods.iter().map(Method::id).collect::<Vec<_>>()))
             on_change=Callback::new(move |ids: Vec<String>| {
                 let methods: Vec<Method> = ids.iter().filter_map(|id| Method::parse(id)).collect();
-                list.apply_users(&|f| f.methods = methods.clone());
+                list.apply(|f| f.methods = methods);
             })
         />
     }
     .into_any();
     let admin_rule = Signal::derive(move || {
-        list.users().admin_rule.map(|satisfied| {
+        list.url_filter.with(|f| f.admin_rule).map(|satisfied| {
             if satisfied {
                 "Admins whose methods satisfy the administrator rule"
             } else {
@@ -120,14 +138,13 @@ pub fn Registrations() -> impl IntoView {
     let chips = view! {
         <FilterChip
             text=admin_rule
-            on_remove=Callback::new(move |()| list.apply_users(&|f| f.admin_rule = None))
+            on_remove=Callback::new(move |()| list.apply(|f| f.admin_rule = None))
         />
     }
     .into_any();
     view! {
         <ListPage
             list=list
-            search_label="Search users"
             filters=filters
             chips=chips
             no_match="No users match these filters.".to_string()
