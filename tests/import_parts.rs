@@ -34,7 +34,11 @@ fn in_parts(name: &str, bytes: &[u8], offsets: &[usize], chunk: usize) -> FileIm
     let mut streams: Vec<(StreamImport, usize)> = parts
         .iter()
         .map(|&p| {
-            let from = if p.start.is_file() { 0 } else { p.start.offset() };
+            let from = if p.start.is_file() {
+                0
+            } else {
+                p.start.offset()
+            };
             (StreamImport::new(name, p), from)
         })
         .collect();
@@ -90,7 +94,11 @@ fn every_fixture_reads_the_same_from_chunks_of_any_size() {
     for (name, bytes) in fixtures() {
         let whole = import_file(&name, &bytes);
         for chunk in [1, 7, 1000, 1 << 16] {
-            assert_same(&streamed(&name, &bytes, chunk), &whole, &format!("{name} / {chunk}"));
+            assert_same(
+                &streamed(&name, &bytes, chunk),
+                &whole,
+                &format!("{name} / {chunk}"),
+            );
         }
     }
 }
@@ -111,7 +119,10 @@ fn every_fixture_reads_the_same_in_parts() {
 
 #[test]
 fn a_big_page_is_planned_in_parts_that_start_at_records() {
-    let path = format!("{}/public/sample/userEventsSummary.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/public/sample/userEventsSummary.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let sample = std::fs::read(path).unwrap();
     // The sample page, repeated until it is big enough to split.
     let records = &sample[sample.iter().position(|&b| b == b'[').unwrap() + 1..];
@@ -125,19 +136,28 @@ fn a_big_page_is_planned_in_parts_that_start_at_records() {
     page.extend_from_slice(b"]}");
     let offsets = probe_offsets(page.len(), 3);
     assert_eq!(offsets.len(), 2);
-    let probes: Vec<(usize, &[u8])> =
-        offsets.iter().map(|&o| (o, &page[o..o + PROBE_SIZE])).collect();
+    let probes: Vec<(usize, &[u8])> = offsets
+        .iter()
+        .map(|&o| (o, &page[o..o + PROBE_SIZE]))
+        .collect();
     let parts = plan(&page[..PROBE_SIZE], &probes);
     assert_eq!(parts.len(), 3);
     for part in &parts[1..] {
         let at = part.start.offset();
         assert_eq!(page[at], b'{');
-        let before = page[..at].iter().rposition(|b| !b.is_ascii_whitespace()).unwrap();
+        let before = page[..at]
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .unwrap();
         assert_eq!(page[before], b',');
     }
     let whole = import_file("page.json", &page);
     assert!(whole.is_clean());
-    assert_same(&in_parts("page.json", &page, &offsets, 1 << 20), &whole, "big page");
+    assert_same(
+        &in_parts("page.json", &page, &offsets, 1 << 20),
+        &whole,
+        "big page",
+    );
 }
 
 /// Pages, arrays and NDJSON with good, bad and broken records, and strings that look like

@@ -60,11 +60,27 @@ fn a_part_sent_by_a_worker_combines_as_if_it_was_read_here() {
 
 #[test]
 fn a_file_summary_keeps_the_outcome_without_the_records() {
-    let file = import_file("cut.json", br#"{"value":[{"id":"1","isSsprRegistered":true,"isSsprEnabled":true},"#);
-    let back = wire::decode_file_summary(&mut SliceIn::new(&wire::encode_file_summary(&file))).unwrap();
+    let file = import_file(
+        "cut.json",
+        br#"{"value":[{"id":"1","isSsprRegistered":true,"isSsprEnabled":true},"#,
+    );
+    let back =
+        wire::decode_file_summary(&mut SliceIn::new(&wire::encode_file_summary(&file))).unwrap();
     assert_eq!(
-        (back.kind, back.records, back.bad_records, back.error_count, back.fatal),
-        (file.kind, file.records, file.bad_records, file.error_count, file.fatal)
+        (
+            back.kind,
+            back.records,
+            back.bad_records,
+            back.error_count,
+            back.fatal
+        ),
+        (
+            file.kind,
+            file.records,
+            file.bad_records,
+            file.error_count,
+            file.fatal
+        )
     );
     assert_eq!(back.errors, file.errors);
     assert_eq!(back.batch.user_count(), 0);

@@ -9,5 +9,7 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("sspr-worker runs in the browser as the app's Web Worker; build it with `make build`.");
+    eprintln!(
+        "sspr-worker runs in the browser as the app's Web Worker; build it with `make build`."
+    );
 }

@@ -21,11 +21,10 @@ impl Feature {
 
     /// Reads `registration` / `reset` (any case, also the labels).
     pub fn parse(text: &str) -> Option<Feature> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "registration" => Some(Feature::Registration),
-            "reset" => Some(Feature::Reset),
-            _ => None,
-        }
+        let text = text.trim();
+        Feature::ALL
+            .into_iter()
+            .find(|f| f.id().eq_ignore_ascii_case(text))
     }
 
     pub fn id(self) -> &'static str {
@@ -54,10 +53,14 @@ impl Status {
     pub const ALL: [Status; 2] = [Status::Success, Status::Failure];
 
     pub fn parse(text: &str) -> Option<Status> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "success" | "succeeded" | "true" | "yes" => Some(Status::Success),
-            "failure" | "failed" | "false" | "no" => Some(Status::Failure),
-            _ => None,
+        let text = text.trim();
+        let any = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(text));
+        if any(&["success", "succeeded", "true", "yes"]) {
+            Some(Status::Success)
+        } else if any(&["failure", "failed", "false", "no"]) {
+            Some(Status::Failure)
+        } else {
+            None
         }
     }
 
@@ -86,10 +89,13 @@ pub enum UserType {
 impl UserType {
     /// Reads Graph's value or a label; `None` for `unknownFutureValue`, empty or anything else.
     pub fn parse(text: &str) -> Option<UserType> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "member" => Some(UserType::Member),
-            "guest" => Some(UserType::Guest),
-            _ => None,
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("member") {
+            Some(UserType::Member)
+        } else if text.eq_ignore_ascii_case("guest") {
+            Some(UserType::Guest)
+        } else {
+            None
         }
     }
 
@@ -551,18 +557,14 @@ impl Batch {
                 None => NO_METHOD,
             })
             .collect();
-        let map_method =
-            |c: MethodCode| method_map.get(c as usize).copied().unwrap_or(NO_METHOD);
+        let map_method = |c: MethodCode| method_map.get(c as usize).copied().unwrap_or(NO_METHOD);
         let reason_map: Vec<u32> = (0..next.reasons.len() as u32)
             .map(|r| self.reasons.intern(next.reasons.get(r)))
             .collect();
         for user in &next.users {
             let start = self.user_methods.len() as u32;
-            self.user_methods.extend(
-                next.user_method_codes(user)
-                    .iter()
-                    .map(|&c| map_method(c)),
-            );
+            self.user_methods
+                .extend(next.user_method_codes(user).iter().map(|&c| map_method(c)));
             self.users.push(BatchUser {
                 id: self.user_ids.push(next.user_id(user)),
                 person: person_map[user.person as usize],
@@ -616,6 +618,12 @@ impl Batch {
 
     pub fn event_count(&self) -> usize {
         self.events.len()
+    }
+
+    /// Reserves room for about `n` more users.
+    pub fn reserve_users(&mut self, n: usize) {
+        self.users.reserve(n);
+        self.user_methods.reserve(n * 3);
     }
 
     /// Reserves room for about `n` more events.

@@ -8,6 +8,7 @@ use super::batch::{Batch, EventColumns, Feature, People, Status, UserType, EV_RE
 use super::method::{Method, MethodCode, MethodTable, CANONICAL_COUNT, NO_METHOD};
 use super::strings::StrTable;
 use super::time::Millis;
+use super::words::plural;
 
 /// Which time the data is "as of" (spec §3.4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,14 +125,6 @@ impl Warnings {
 
     pub fn is_empty(&self) -> bool {
         self.messages().is_empty()
-    }
-}
-
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 {
-        one
-    } else {
-        many
     }
 }
 
@@ -356,10 +349,6 @@ impl<'a> EventRef<'a> {
         self.ds
             .reasons
             .get(self.ds.events.reason[self.index as usize])
-    }
-    /// Whether the event carried an id (the id itself is kept only as a hash).
-    pub fn id_hash(&self) -> u64 {
-        self.ds.events.id[self.index as usize]
     }
 }
 
@@ -680,12 +669,16 @@ impl Dataset {
             && p.search_text.len() == people
             && p.person_user.len() == people
             && p.person_class.len() == people
-            && p.person_user.iter().all(|&x| x == u32::MAX || (x as usize) < users)
+            && p.person_user
+                .iter()
+                .all(|&x| x == u32::MAX || (x as usize) < users)
             && u.person.iter().all(|&x| (x as usize) < people)
             && u.id.len() == users
             && u.flags.len() == users
             && u.method_mask.len() == users
-            && u.method_mask.iter().all(|&m| (m as usize) < 1 << CANONICAL_COUNT)
+            && u.method_mask
+                .iter()
+                .all(|&m| (m as usize) < 1 << CANONICAL_COUNT)
             && u.last_updated.len() == users
             && u.method_start.len() == users + 1
             && u.method_start.first() == Some(&0)
@@ -693,11 +686,13 @@ impl Dataset {
             && u.method_start.last().map(|&x| x as usize) == Some(u.methods.len())
             && u.methods.iter().all(|&c| code_ok(c))
             && e.person.iter().all(|&x| (x as usize) < people)
-            && e.reason.iter().all(|&x| (x as usize) < p.reasons.len().max(1))
+            && e.reason
+                .iter()
+                .all(|&x| (x as usize) < p.reasons.len().max(1))
             && e.method.iter().all(|&c| code_ok(c))
             && e.time.windows(2).all(|w| w[0] <= w[1])
             && p.feature_methods.iter().flatten().all(|&c| code_ok(c));
-        agree.then(|| Dataset {
+        agree.then_some(Dataset {
             source: p.source,
             as_of: p.as_of,
             last_updated: p.last_updated,

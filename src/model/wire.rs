@@ -97,7 +97,10 @@ impl<'a> SliceIn<'a> {
 impl WireIn for SliceIn<'_> {
     fn fill(&mut self, dest: &mut [u8]) -> Result<(), WireError> {
         let end = self.at + dest.len();
-        let src = self.bytes.get(self.at..end).ok_or(WireError("it ends early"))?;
+        let src = self
+            .bytes
+            .get(self.at..end)
+            .ok_or(WireError("it ends early"))?;
         dest.copy_from_slice(src);
         self.at = end;
         Ok(())
@@ -262,9 +265,15 @@ fn get_events(input: &mut impl WireIn) -> Result<EventColumns, WireError> {
         id: get_vec(input)?,
     };
     let n = e.time.len();
-    if [e.person.len(), e.method.len(), e.flags.len(), e.reason.len(), e.id.len()]
-        .iter()
-        .any(|&len| len != n)
+    if [
+        e.person.len(),
+        e.method.len(),
+        e.flags.len(),
+        e.reason.len(),
+        e.id.len(),
+    ]
+    .iter()
+    .any(|&len| len != n)
     {
         return Err(WireError("the event columns differ in length"));
     }
@@ -507,7 +516,8 @@ fn read_batch(input: &mut impl WireIn) -> Result<Batch, WireError> {
     let user_methods: Vec<u16> = get_vec(input)?;
     let mut users = Vec::with_capacity(n);
     for (fields, &time) in packed.chunks_exact(5).zip(&times) {
-        let [id, person, flags, start, end] = [fields[0], fields[1], fields[2], fields[3], fields[4]];
+        let [id, person, flags, start, end] =
+            [fields[0], fields[1], fields[2], fields[3], fields[4]];
         if id as usize >= user_ids.len()
             || person as usize >= people.len()
             || start > end
@@ -596,7 +606,12 @@ fn put_kind(out: &mut impl WireOut, kind: Option<FileKind>) {
 
 fn get_kind(input: &mut impl WireIn) -> Result<Option<FileKind>, WireError> {
     get_opt_usize(input)?
-        .map(|i| KINDS.get(i).copied().ok_or(WireError("a file kind is unknown")))
+        .map(|i| {
+            KINDS
+                .get(i)
+                .copied()
+                .ok_or(WireError("a file kind is unknown"))
+        })
         .transpose()
 }
 
@@ -633,10 +648,18 @@ pub fn encode_part(part: &mut ImportPart) -> Vec<u8> {
     put_str(&mut out, &part.name);
     put_start(&mut out, part.part.start);
     put_bool(&mut out, part.part.stop.is_some());
-    put_start(&mut out, part.part.stop.unwrap_or(PartStart::File { content: 0 }));
+    put_start(
+        &mut out,
+        part.part.stop.unwrap_or(PartStart::File { content: 0 }),
+    );
     put_kind(&mut out, part.kind);
     let c = part.counts;
-    for v in [c.users_current, c.users_legacy, c.events, c.legacy_events_hint as usize] {
+    for v in [
+        c.users_current,
+        c.users_legacy,
+        c.events,
+        c.legacy_events_hint as usize,
+    ] {
         put_len(&mut out, v);
     }
     for v in [part.records, part.good, part.bad, part.error_count] {

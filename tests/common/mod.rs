@@ -59,7 +59,12 @@ pub fn dataset_dump(batch: &Batch) -> String {
                 u.id(),
                 u.name(),
                 u.user_name(),
-                (u.registered(), u.enabled(), u.capable(), u.capable_exported()),
+                (
+                    u.registered(),
+                    u.enabled(),
+                    u.capable(),
+                    u.capable_exported()
+                ),
                 (u.is_admin(), u.user_type()),
                 u.methods().collect::<Vec<_>>(),
                 u.last_updated(),

@@ -94,8 +94,9 @@ impl Ingest {
             _error_listeners: Vec::new(),
         };
         for i in 0..count.max(1) {
-            let worker = Worker::new_with_options(loader_url, &options)
-                .map_err(|e| format!("a background worker could not be started ({})", js_text(&e)))?;
+            let worker = Worker::new_with_options(loader_url, &options).map_err(|e| {
+                format!("a background worker could not be started ({})", js_text(&e))
+            })?;
             let inbox = mailbox.clone();
             let listener = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
                 inbox.deliver(i, e.data())
@@ -141,7 +142,8 @@ impl Ingest {
         let result = if transfer.is_empty() {
             self.workers[worker].post_message(message)
         } else {
-            self.workers[worker].post_message_with_transfer(message, &array(transfer.iter().cloned()))
+            self.workers[worker]
+                .post_message_with_transfer(message, &array(transfer.iter().cloned()))
         };
         // A worker that cannot take a message has failed; its error event says so.
         let _ = result;
@@ -183,11 +185,18 @@ impl Ingest {
             match text_field(&reply, OP).as_str() {
                 PROGRESS => {
                     let start = part_offset(files[f].parts[p]);
-                    read[job] = (start, number_field(&reply, "bytes") as u64, number_field(&reply, "records") as usize);
-                    let (bytes, records) = jobs.iter().zip(&read).filter(|((jf, _), _)| *jf == f).fold(
-                        (0u64, 0usize),
-                        |(b, r), (_, &(start, at, records))| (b + at.saturating_sub(start), r + records),
+                    read[job] = (
+                        start,
+                        number_field(&reply, "bytes") as u64,
+                        number_field(&reply, "records") as usize,
                     );
+                    let (bytes, records) = jobs
+                        .iter()
+                        .zip(&read)
+                        .filter(|((jf, _), _)| *jf == f)
+                        .fold((0u64, 0usize), |(b, r), (_, &(start, at, records))| {
+                            (b + at.saturating_sub(start), r + records)
+                        });
                     on_progress(f, bytes.min(files[f].size), records);
                     continue;
                 }
@@ -270,7 +279,12 @@ impl Ingest {
                 ("sourceKind", kind.into()),
                 (
                     "policy",
-                    if load_readable { "load-readable" } else { "ask" }.into(),
+                    if load_readable {
+                        "load-readable"
+                    } else {
+                        "ask"
+                    }
+                    .into(),
                 ),
             ],
         );
@@ -294,7 +308,11 @@ impl Ingest {
                     }
                     summaries = Some(files);
                 }
-                DATASET => return self.receive_dataset(&reply, summaries.unwrap_or_default()).await,
+                DATASET => {
+                    return self
+                        .receive_dataset(&reply, summaries.unwrap_or_default())
+                        .await
+                }
                 FAILED => return Err(text_field(&reply, "message")),
                 _ => {}
             }
@@ -317,7 +335,11 @@ impl Ingest {
         }
     }
 
-    async fn receive_dataset(&self, reply: &JsValue, files: Vec<FileImport>) -> Result<Built, String> {
+    async fn receive_dataset(
+        &self,
+        reply: &JsValue,
+        files: Vec<FileImport>,
+    ) -> Result<Built, String> {
         let buffer: ArrayBuffer = field(reply, "dataset")
             .dyn_into()
             .map_err(|_| "the dataset was lost on its way.".to_string())?;
@@ -329,7 +351,7 @@ impl Ingest {
             .filter_map(|n| n.as_string())
             .collect();
         Ok(Built::Dataset {
-            dataset,
+            dataset: Box::new(dataset),
             notes,
             files,
         })
@@ -340,7 +362,7 @@ impl Ingest {
 pub enum Built {
     /// The new dataset, with the notes worth showing and the files' outcomes.
     Dataset {
-        dataset: Dataset,
+        dataset: Box<Dataset>,
         notes: Vec<String>,
         files: Vec<FileImport>,
     },

@@ -77,7 +77,9 @@ async fn read(data: &JsValue) {
     let job = field(data, "job");
     let name = text_field(data, "name");
     let Some(part) = part_from_js(&field(data, "part")) else {
-        return fail(format!("{name}: the page asked for a part this worker cannot read."));
+        return fail(format!(
+            "{name}: the page asked for a part this worker cannot read."
+        ));
     };
     let outcome = match source_blob(&field(data, "source")).await {
         Ok(blob) => {
@@ -103,7 +105,10 @@ async fn read(data: &JsValue) {
             let buffer = buffer_of(&encode_part(&mut result));
             drop(result);
             post(
-                &message(READ_DONE, &[("job", job), ("result", buffer.clone().into())]),
+                &message(
+                    READ_DONE,
+                    &[("job", job), ("result", buffer.clone().into())],
+                ),
                 Some(&buffer),
             );
         }
@@ -215,9 +220,13 @@ async fn build(data: &JsValue) {
     }
     match upload::verdict(&files) {
         Verdict::LoadAll => send_dataset(upload::batches(files, false), current, kind, Vec::new()),
-        Verdict::AskFirst { .. } => {
-            PENDING.with(|p| *p.borrow_mut() = Some(Pending { files, current, kind }))
-        }
+        Verdict::AskFirst { .. } => PENDING.with(|p| {
+            *p.borrow_mut() = Some(Pending {
+                files,
+                current,
+                kind,
+            })
+        }),
         // The summaries say why; there is nothing to build.
         Verdict::NothingToLoad => {}
     }
@@ -226,7 +235,12 @@ async fn build(data: &JsValue) {
 /// The page's answer to files with problems: load their good records.
 fn accept() {
     if let Some(p) = PENDING.with(|p| p.borrow_mut().take()) {
-        send_dataset(upload::batches(p.files, true), p.current, p.kind, Vec::new());
+        send_dataset(
+            upload::batches(p.files, true),
+            p.current,
+            p.kind,
+            Vec::new(),
+        );
     }
 }
 

@@ -2,10 +2,11 @@
 //! case-insensitively, booleans and methods in every spelling of spec §4, the formula guard removed.
 
 use super::part::{ImportPart, KindCounts, Part, PartEnd};
-use super::{parse_bool, ErrorLog, FileKind};
+use super::{ErrorLog, FileKind};
 use crate::model::batch::{Batch, EventInput, Feature, Status, UserInput, UserType};
 use crate::model::export::unguard;
 use crate::model::time::parse_time;
+use crate::model::words::parse_yes_no;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Column {
@@ -324,7 +325,7 @@ fn flag(label: &str, text: &str, required: bool) -> Result<Option<bool>, String>
             Ok(None)
         };
     }
-    parse_bool(text).map(Some).ok_or_else(|| {
+    parse_yes_no(text).map(Some).ok_or_else(|| {
         format!(
             "{label} is \u{201c}{text}\u{201d}, expected {label} / Not {} (or yes/no, true/false).",
             label.to_lowercase()

@@ -303,7 +303,10 @@ pub struct ImportJob<B: AsRef<[u8]>> {
 impl<B: AsRef<[u8]>> ImportJob<B> {
     /// Checks the first bytes and picks the reader; nothing is read yet.
     pub fn new(name: &str, bytes: B) -> ImportJob<B> {
-        let reader = Reader::for_file(name, bytes.as_ref(), true, None);
+        let mut reader = Reader::for_file(name, bytes.as_ref(), true, None);
+        if let Reader::Json(json) = &mut reader {
+            json.set_size_hint(bytes.as_ref().len());
+        }
         ImportJob {
             name: name.to_string(),
             bytes,
@@ -381,6 +384,8 @@ impl<B: AsRef<[u8]>> ImportJob<B> {
 pub struct StreamImport {
     name: String,
     part: Part,
+    /// The part's size when known (see [`StreamImport::with_size_hint`]).
+    size_hint: Option<usize>,
     reader: Option<Reader>,
     /// The bytes held: the file from offset `base`.
     buffer: Vec<u8>,
@@ -396,15 +401,26 @@ impl StreamImport {
         } else {
             part.start.offset()
         };
-        let reader = (!part.start.is_file())
-            .then(|| Reader::Json(json::JsonReader::new(name, part)));
+        let reader =
+            (!part.start.is_file()).then(|| Reader::Json(json::JsonReader::new(name, part)));
         StreamImport {
             name: name.to_string(),
             part,
+            size_hint: None,
             reader,
             buffer: Vec::new(),
             base,
         }
+    }
+
+    /// Tells how many bytes the part holds (from its start to the file's end is fine): its
+    /// columns are then sized once instead of growing.
+    pub fn with_size_hint(mut self, bytes: usize) -> StreamImport {
+        self.size_hint = Some(bytes);
+        if let Some(Reader::Json(reader)) = &mut self.reader {
+            reader.set_size_hint(bytes);
+        }
+        self
     }
 
     /// The next bytes of the file; reads every record they complete.
@@ -422,7 +438,12 @@ impl StreamImport {
             if self.buffer.len() < HEAD + 3 {
                 return;
             }
-            self.reader = Some(Reader::for_file(&self.name, &self.buffer, false, self.part.stop));
+            self.reader = Some(Reader::for_file(
+                &self.name,
+                &self.buffer,
+                false,
+                self.part.stop,
+            ));
         }
         self.read(false);
     }
@@ -490,7 +511,12 @@ impl StreamImport {
     /// the part when it stopped).
     pub fn finish_part(mut self) -> ImportPart {
         if self.reader.is_none() {
-            self.reader = Some(Reader::for_file(&self.name, &self.buffer, false, self.part.stop));
+            self.reader = Some(Reader::for_file(
+                &self.name,
+                &self.buffer,
+                false,
+                self.part.stop,
+            ));
         }
         self.read(true);
         match self.reader {
@@ -516,16 +542,5 @@ fn is_cut_utf8(head: &[u8]) -> bool {
     match std::str::from_utf8(head) {
         Ok(_) => true,
         Err(e) => e.error_len().is_none(),
-    }
-}
-
-/// How a JSON or CSV value reads as a boolean (spec §4 spellings).
-pub(crate) fn parse_bool(text: &str) -> Option<bool> {
-    let t = text.trim().to_ascii_lowercase();
-    match t.as_str() {
-        "true" | "yes" | "1" | "registered" | "enabled" | "capable" | "y" => Some(true),
-        "false" | "no" | "0" | "not registered" | "not enabled" | "not capable" | "n"
-        | "notregistered" | "notenabled" | "notcapable" => Some(false),
-        _ => None,
     }
 }

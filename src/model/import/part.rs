@@ -148,7 +148,11 @@ pub fn probe_offsets(size: usize, count: usize) -> Vec<usize> {
 /// assert_eq!(parts[0].stop, Some(parts[1].start));
 /// ```
 pub fn plan(head: &[u8], probes: &[(usize, &[u8])]) -> Vec<Part> {
-    let content = if head.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let content = if head.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
     let mut starts = vec![PartStart::File { content }];
     if let Some(shape) = shape_of(head) {
         for &(base, window) in probes {
@@ -301,7 +305,10 @@ pub fn combine(parts: Vec<ImportPart>) -> FileImport {
 
 /// A position counted from a part's start, as a position in the file, given where the part
 /// starts in the file.
-fn shift((line, column): (usize, usize), (start_line, start_column): (usize, usize)) -> (usize, usize) {
+fn shift(
+    (line, column): (usize, usize),
+    (start_line, start_column): (usize, usize),
+) -> (usize, usize) {
     if line == 1 {
         (start_line, start_column + column - 1)
     } else {

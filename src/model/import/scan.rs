@@ -167,7 +167,12 @@ mod tests {
         let naive = |pos: usize| {
             let before = &text[..pos];
             let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
-            let col = pos - before.iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1) + 1;
+            let col = pos
+                - before
+                    .iter()
+                    .rposition(|&c| c == b'\n')
+                    .map_or(0, |i| i + 1)
+                + 1;
             (line, col)
         };
         let mut lines = Lines::new(0);
@@ -178,6 +183,10 @@ mod tests {
         }
         let mut lines = Lines::new(0);
         lines.advance(text, 0, 9);
-        assert_eq!(lines.at(text, 0, 4), naive(4), "a position behind the count");
+        assert_eq!(
+            lines.at(text, 0, 4),
+            naive(4),
+            "a position behind the count"
+        );
     }
 }

@@ -5,9 +5,10 @@
 
 use std::borrow::Cow;
 
-use super::super::{parse_bool, ErrorLog};
+use super::super::ErrorLog;
 use crate::model::batch::{Batch, EventInput, Feature, Status, UserInput, UserType};
 use crate::model::time::parse_time;
+use crate::model::words::parse_yes_no;
 
 /// A JSON value read without judging its type (judged afterwards, per field).
 #[derive(Debug, Default)]
@@ -211,7 +212,7 @@ impl Sink {
     }
 
     /// One record read whole: a user, an event, or one bad record.
-    pub(super) fn record(&mut self, f: Fields<'_>) {
+    pub(super) fn record(&mut self, f: &Fields<'_>) {
         self.record += 1;
         if let Val::Str(t) = &f.odata_type {
             self.note_context(t);
@@ -223,9 +224,9 @@ impl Sink {
             || f.methods_registered.is_present()
             || f.auth_methods.is_present();
         let outcome = if is_event {
-            self.event(&f)
+            self.event(f)
         } else if is_user {
-            self.user(&f)
+            self.user(f)
         } else {
             Err("has neither the fields of a registration detail (isSsprRegistered, methodsRegistered…) nor of an event (eventDateTime, feature, isSuccess…).".to_string())
         };
@@ -373,7 +374,7 @@ fn optional_bool(key: &str, v: &Val<'_>) -> Result<Option<bool>, String> {
     match v {
         Val::Bool(b) => Ok(Some(*b)),
         Val::Absent | Val::Null => Ok(None),
-        Val::Str(s) => parse_bool(s)
+        Val::Str(s) => parse_yes_no(s)
             .map(Some)
             .ok_or_else(|| format!("{key} is {}, expected true or false.", v.describe())),
         other => Err(format!(

@@ -8,7 +8,7 @@ mod fields;
 mod record;
 mod serde_read;
 
-use fields::Sink;
+use fields::{Fields, Sink};
 use record::{parse_record, Parsed};
 use serde_read::{describe_json_error, read_value};
 
@@ -65,7 +65,9 @@ impl<'b> Window<'b> {
 enum Stage {
     Start,
     /// At the `{` of the top-level object: a record, or a page.
-    TopObject { open: usize },
+    TopObject {
+        open: usize,
+    },
     /// Inside the top-level page: before a member or the closing brace. `open` is kept until
     /// the page's `value` array was met (an object without one is read whole by serde).
     PageKeys {
@@ -81,9 +83,13 @@ enum Stage {
         first: bool,
     },
     /// After the top-level value: only white space may follow, or more lines of NDJSON.
-    AfterTop { pos: usize },
+    AfterTop {
+        pos: usize,
+    },
     /// One value per line.
-    Ndjson { pos: usize },
+    Ndjson {
+        pos: usize,
+    },
     /// A part that reached the offset where the next part starts, at a record boundary.
     Stopped,
     Done,
@@ -97,6 +103,9 @@ pub(super) struct JsonReader {
     part: Part,
     end: PartEnd,
     fatal: bool,
+    /// How many bytes the part holds, when known: once the first records show how long a record
+    /// is, room for all of them is made at once (growing the columns step by step moves them).
+    size_hint: Option<usize>,
     /// The index of the fatal error among the listed ones and its text without the "records
     /// before this point" note (which a part cannot count alone; see `part`).
     fatal_note: Option<(Option<usize>, String)>,
@@ -131,10 +140,35 @@ impl JsonReader {
             part,
             end: PartEnd::default(),
             fatal: false,
+            size_hint: None,
             fatal_note: None,
             top_line: None,
             top_is_object: false,
             top_single_line: false,
+        }
+    }
+
+    /// Tells how many bytes the file (or the part) holds.
+    pub(super) fn set_size_hint(&mut self, bytes: usize) {
+        self.size_hint = Some(bytes);
+    }
+
+    /// Records read before the columns are sized for the whole part.
+    const RECORDS_BEFORE_SIZING: usize = 4096;
+
+    /// Makes room for the records still to come, judged from the bytes the first ones took.
+    fn size_columns(&mut self, at: usize) {
+        let Some(size) = self.size_hint.take() else {
+            return;
+        };
+        let start = self.part.start.offset();
+        let per_record = (at.saturating_sub(start) / Self::RECORDS_BEFORE_SIZING).max(1);
+        let expected = size.saturating_sub(at - start) / per_record;
+        let s = &mut self.sink;
+        if s.events >= s.users_current + s.users_legacy {
+            s.batch.reserve_events(expected + expected / 16);
+        } else {
+            s.batch.reserve_users(expected + expected / 16);
         }
     }
 
@@ -292,12 +326,9 @@ impl JsonReader {
     }
 
     fn top_object(&mut self, w: Window<'_>, open: usize) -> Option<Stage> {
-        match parse_record(w.bytes, open - w.base) {
-            Parsed::Record {
-                fields,
-                context,
-                end,
-            } => {
+        let mut fields = Fields::default();
+        match parse_record(w.bytes, open - w.base, &mut fields) {
+            Parsed::Record { context, end } => {
                 let end = w.base + end;
                 self.top_single_line = memchr::memchr(b'\n', w.slice(open, end)).is_none();
                 if let Some(context) = context {
@@ -307,7 +338,7 @@ impl JsonReader {
                 self.sink.line = self
                     .top_single_line
                     .then(|| self.lines.at(w.bytes, w.base, open).0);
-                self.sink.record(fields);
+                self.sink.record(&fields);
                 self.sink.line = None;
                 Some(Stage::AfterTop { pos: end })
             }
@@ -412,13 +443,7 @@ impl JsonReader {
         }
     }
 
-    fn element(
-        &mut self,
-        w: Window<'_>,
-        pos: usize,
-        in_page: bool,
-        first: bool,
-    ) -> Option<Stage> {
+    fn element(&mut self, w: Window<'_>, pos: usize, in_page: bool, first: bool) -> Option<Stage> {
         let mut p = w.skip_ws(pos);
         match w.get(p) {
             None => return self.need_more_or_fail(w, p, ""),
@@ -456,16 +481,16 @@ impl JsonReader {
             first: false,
         };
         if w.get(p) == Some(b'{') {
-            match parse_record(w.bytes, p - w.base) {
-                Parsed::Record {
-                    fields,
-                    context,
-                    end,
-                } => {
+            let mut fields = Fields::default();
+            match parse_record(w.bytes, p - w.base, &mut fields) {
+                Parsed::Record { context, end } => {
                     if let Some(context) = context {
                         self.sink.note_context(&context);
                     }
-                    self.sink.record(fields);
+                    self.sink.record(&fields);
+                    if self.sink.record == Self::RECORDS_BEFORE_SIZING {
+                        self.size_columns(w.base + end);
+                    }
                     return Some(Stage::Elements {
                         pos: w.base + end,
                         in_page,
@@ -551,9 +576,7 @@ impl JsonReader {
                     return Some(Stage::Done);
                 }
                 if self.top_single_line && self.top_is_object && newline_between {
-                    let line_end = pos
-                        + memchr::memchr(b'\n', w.slice(pos, next)).unwrap_or(0)
-                        + 1;
+                    let line_end = pos + memchr::memchr(b'\n', w.slice(pos, next)).unwrap_or(0) + 1;
                     Some(Stage::Ndjson { pos: line_end })
                 } else {
                     Some(self.fail_here(w, next, "unexpected text after the end of the JSON"))
@@ -603,16 +626,13 @@ impl JsonReader {
         if text.get(start) != Some(&b'{') {
             return false;
         }
-        match parse_record(text, start) {
-            Parsed::Record {
-                fields,
-                context,
-                end,
-            } if scan::skip_ws(text, end) == text.len() => {
+        let mut fields = Fields::default();
+        match parse_record(text, start, &mut fields) {
+            Parsed::Record { context, end } if scan::skip_ws(text, end) == text.len() => {
                 if let Some(context) = context {
                     self.sink.note_context(&context);
                 }
-                self.sink.record(fields);
+                self.sink.record(&fields);
                 true
             }
             _ => false,

@@ -116,7 +116,7 @@ impl<'de> Visitor<'de> for Item<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let (f, page) = read_fields(&mut map, Some(&mut *self.sink))?;
         if !page {
-            self.sink.record(f);
+            self.sink.record(&f);
         }
         Ok(())
     }
@@ -272,7 +272,11 @@ impl<'de> Visitor<'de> for Records<'_> {
 
 /// Reads one JSON value that may be a page, a record or (`top`: a whole file or an NDJSON line) a
 /// list of them. Valid UTF-8 is parsed as text, so strings are not checked again.
-pub(super) fn read_value(sink: &mut Sink, bytes: &[u8], top: bool) -> Result<(), serde_json::Error> {
+pub(super) fn read_value(
+    sink: &mut Sink,
+    bytes: &[u8],
+    top: bool,
+) -> Result<(), serde_json::Error> {
     fn read<'de, R: serde_json::de::Read<'de>>(
         sink: &mut Sink,
         top: bool,
