@@ -32,11 +32,11 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use sspr_insights::data::report_api::{check_token, read_jwt, ApiError};
+use sspr_insights::data::report_api::{check_token, read_jwt, Collection, TokenRefusal};
 use sspr_insights::model::time::Millis;
 
 pub use control::{LoggedRequest, RequestLog, Switches, SwitchesPatch, DEFAULT_TOKEN};
-use paging::{render, select, Cursor, List};
+use paging::{render, select, Cursor};
 pub use tenant::Tenant;
 
 /// The sample tenant of this repository (`public/sample`), found from the crate's own folder.
@@ -68,13 +68,30 @@ impl Default for Config {
     }
 }
 
-/// The report paths, with and without the `/beta` version segment.
-pub const REPORT_PATHS: [&str; 4] = [
-    "/beta/reports/authenticationMethods/userRegistrationDetails",
-    "/beta/reports/authenticationMethods/userEventsSummary",
-    "/reports/authenticationMethods/userRegistrationDetails",
-    "/reports/authenticationMethods/userEventsSummary",
-];
+/// The version segment a base address may end with (`http://127.0.0.1:8081/beta`).
+pub const VERSION_PREFIX: &str = "/beta";
+
+/// Every report path served: each list's path (the client's [`Collection::path`]), with and
+/// without [`VERSION_PREFIX`].
+pub fn report_paths() -> impl Iterator<Item = String> {
+    [VERSION_PREFIX, ""].into_iter().flat_map(|prefix| {
+        Collection::ALL
+            .into_iter()
+            .map(move |collection| format!("{prefix}{}", collection.path()))
+    })
+}
+
+/// The list a path asks for, and the version prefix it came with (`"/beta"` or `""`).
+fn report_of(path: &str) -> Option<(&'static str, Collection)> {
+    let (prefix, rest) = match path.strip_prefix(VERSION_PREFIX) {
+        Some(rest) => (VERSION_PREFIX, rest),
+        None => ("", path),
+    };
+    Collection::ALL
+        .into_iter()
+        .find(|collection| collection.path() == rest)
+        .map(|collection| (prefix, collection))
+}
 
 struct App {
     tenant: Tenant,
@@ -153,8 +170,8 @@ pub async fn start(tenant: Tenant, config: Config) -> std::io::Result<Server> {
 
 fn router(app: Arc<App>) -> Router {
     let mut router = Router::new();
-    for path in REPORT_PATHS {
-        router = router.route(path, get(report));
+    for path in report_paths() {
+        router = router.route(&path, get(report));
     }
     router
         .route(
@@ -240,16 +257,9 @@ async fn report(
     headers: HeaderMap,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    let path = uri.path();
-    let prefix = if path.starts_with("/beta/") {
-        "/beta"
-    } else {
-        ""
-    };
-    let list = if path.ends_with("/userEventsSummary") {
-        List::Events
-    } else {
-        List::Users
+    // Only the report paths are routed here.
+    let Some((prefix, collection)) = report_of(uri.path()) else {
+        return not_found(uri).await;
     };
     let request_id = app.request_id();
     let host = header_text(&headers, HOST)
@@ -272,11 +282,11 @@ async fn report(
             truncate,
             foreign,
         } => {
-            let default_top = match list {
-                List::Users => app.users_page_size,
-                List::Events => paging::MAX_TOP,
+            let default_top = match collection {
+                Collection::RegistrationDetails => app.users_page_size,
+                Collection::EventsSummary => paging::MAX_TOP,
             };
-            match Cursor::from_query(&params, list, default_top) {
+            match Cursor::from_query(&params, collection, default_top) {
                 Err(message) => {
                     graph_error(StatusCode::BAD_REQUEST, "BadRequest", &message, &request_id)
                 }
@@ -289,7 +299,15 @@ async fn report(
                     } else {
                         format!("http://{host}")
                     };
-                    page(&app, list, prefix, &origin, cursor, truncate, &request_id)
+                    page(
+                        &app,
+                        collection,
+                        prefix,
+                        &origin,
+                        cursor,
+                        truncate,
+                        &request_id,
+                    )
                 }
             }
         }
@@ -341,7 +359,7 @@ fn admit(app: &App, headers: &HeaderMap, request_id: &str) -> (&'static str, Adm
         (Some(_), Some(t)) if switches.accept_unsigned_jwt && read_jwt(t).is_some() => {
             match check_token(t, now_millis()) {
                 Ok(_) => "accepted",
-                Err(ApiError::TokenExpired { .. }) => {
+                Err(TokenRefusal::Expired { .. }) => {
                     return (
                         "expired",
                         unauthorized("Lifetime validation failed, the token is expired."),
@@ -409,26 +427,27 @@ fn admit(app: &App, headers: &HeaderMap, request_id: &str) -> (&'static str, Adm
 /// One page of a list, with its next link; cut in the middle when `truncate`.
 fn page(
     app: &App,
-    list: List,
+    collection: Collection,
     prefix: &str,
     origin: &str,
     cursor: Cursor,
     truncate: bool,
     request_id: &str,
 ) -> Response {
-    let records = match list {
-        List::Users => &app.tenant.users,
-        List::Events => &app.tenant.events,
+    let records = match collection {
+        Collection::RegistrationDetails => &app.tenant.users,
+        Collection::EventsSummary => &app.tenant.events,
     };
     let selection = select(records, &cursor);
-    let path = format!("{prefix}/reports/authenticationMethods/{}", list.name());
+    let path = format!("{prefix}{}", collection.path());
     let next_link = selection.next.map(|position| {
         let next = Cursor { position, ..cursor };
         format!("{origin}{path}?$skiptoken={}", next.to_skiptoken())
     });
+    // `…/$metadata#reports/authenticationMethods/userRegistrationDetails`, as Graph writes it.
     let context = format!(
-        "{origin}{prefix}/$metadata#reports/authenticationMethods/{}",
-        list.name()
+        "{origin}{prefix}/$metadata#{}",
+        collection.path().trim_start_matches('/')
     );
     let mut body = render(&context, next_link.as_deref(), records, &selection.indices).into_bytes();
     if truncate {
@@ -459,14 +478,17 @@ fn foreign_origin(host: &str, port: u16) -> String {
 }
 
 async fn not_found(uri: Uri) -> Response {
+    let served: Vec<String> = Collection::ALL
+        .iter()
+        .map(|collection| format!("[{VERSION_PREFIX}]{}", collection.path()))
+        .collect();
     graph_error(
         StatusCode::NOT_FOUND,
         "ResourceNotFound",
         &format!(
-            "Resource not found for the segment '{}'. This backend serves \
-             [/beta]/reports/authenticationMethods/userRegistrationDetails and \
-             [/beta]/reports/authenticationMethods/userEventsSummary.",
-            uri.path()
+            "Resource not found for the segment '{}'. This backend serves {}.",
+            uri.path(),
+            served.join(" and ")
         ),
         "",
     )
@@ -574,7 +596,7 @@ fn path_and_query(uri: &Uri) -> String {
 }
 
 fn is_report_path(path: &str) -> bool {
-    REPORT_PATHS.contains(&path)
+    report_of(path).is_some()
 }
 
 fn now_millis() -> Millis {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::{send, walk};
 use sspr_backend::{default_data_dir, start, Config, Server, Switches, Tenant};
-use sspr_insights::data::report_api::{ApiError, Collection};
+use sspr_insights::data::report_api::{ApiError, Collection, NextLinkError, TokenRefusal};
 use sspr_insights::model::sample::SampleSpec;
 use sspr_insights::model::time::{parse_time, Millis, DAY};
 
@@ -484,7 +484,10 @@ async fn unsigned_jwts_are_judged_by_their_roles_when_allowed() {
         as_of(),
     )
     .await;
-    assert_eq!(result.unwrap_err(), ApiError::TokenLacksRole);
+    assert_eq!(
+        result.unwrap_err(),
+        ApiError::Token(TokenRefusal::LacksRole)
+    );
     assert!(walked.statuses.is_empty());
     assert_eq!(request_log(&server).await["total"], 0);
     let (walked, result) = walk(
@@ -657,10 +660,10 @@ async fn a_foreign_next_link_is_refused_and_never_followed() {
     let error = result.unwrap_err();
     assert_eq!(
         error,
-        ApiError::ForeignNextLink {
+        ApiError::NextLink(NextLinkError::Foreign {
             link_origin: format!("http://localhost:{}", server.port()),
             base_origin: server.url(),
-        }
+        })
     );
     assert!(!error.user_message(Some(TOKEN)).contains(TOKEN));
     let log = request_log(&server).await;
