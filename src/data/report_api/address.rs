@@ -125,7 +125,8 @@ impl fmt::Display for UrlError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NextLinkError {
     /// It leads to another scheme, host or port (or is not http at all): the token would go
-    /// elsewhere. `link_origin` is `https://evil.example` or `a javascript: address`.
+    /// elsewhere. `link_origin` is `https://evil.example` or `a javascript: address`, whole
+    /// (a message shortens it only after removing the token).
     Foreign {
         link_origin: String,
         base_origin: String,
@@ -178,9 +179,9 @@ fn parse_absolute(text: &str) -> Result<Url, UrlError> {
     let scheme = match scheme.to_ascii_lowercase().as_str() {
         "http" => Scheme::Http,
         "https" => Scheme::Https,
-        other => {
+        _ => {
             return Err(UrlError::OtherScheme {
-                scheme: other.to_string(),
+                scheme: scheme.to_string(),
             })
         }
     };
@@ -343,7 +344,7 @@ impl ReportBase {
             .unwrap_or_else(|| self.url.clone());
         let resolved = resolve(&current, link).map_err(|error| match error {
             UrlError::OtherScheme { scheme } => NextLinkError::Foreign {
-                link_origin: format!("a {}: address", scheme.chars().take(20).collect::<String>()),
+                link_origin: format!("a {scheme}: address"),
                 base_origin: self.url.origin.to_string(),
             },
             other => NextLinkError::Unusable(other),

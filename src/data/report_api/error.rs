@@ -22,7 +22,8 @@ pub struct GraphError {
 
 impl GraphError {
     /// Reads `error.code` and `error.message` from a body; anything else gives empty fields.
-    /// Texts are cleaned of control characters and shortened to 300 characters.
+    /// Texts are cleaned of control characters and kept whole: a message shortens them only
+    /// after removing the token, so that no part of it survives a cut.
     pub fn parse(body: &[u8]) -> GraphError {
         #[derive(Deserialize)]
         struct Body<'a> {
@@ -42,13 +43,7 @@ impl GraphError {
                 .map(|c| if c.is_control() { ' ' } else { c })
                 .collect();
             let text = text.trim();
-            if text.is_empty() {
-                None
-            } else if text.chars().count() > 300 {
-                Some(format!("{}…", text.chars().take(299).collect::<String>()))
-            } else {
-                Some(text.to_string())
-            }
+            (!text.is_empty()).then(|| text.to_string())
         };
         match serde_json::from_slice::<Body<'_>>(body) {
             Ok(Body { error: Some(inner) }) => GraphError {
@@ -59,16 +54,36 @@ impl GraphError {
         }
     }
 
-    /// ` The backend said: code: message.` or nothing.
-    fn suffix(&self) -> String {
-        match (&self.code, &self.message) {
+    /// ` The backend said: code: message.` or nothing; each text without the token, then
+    /// shortened.
+    fn suffix(&self, token: Option<&str>) -> String {
+        let code = self.code.as_deref().map(|code| shown(code, token));
+        let message = self.message.as_deref().map(|message| shown(message, token));
+        match (code, message) {
             (None, None) => String::new(),
             (Some(code), None) => format!(" The backend said: {code}."),
-            (None, Some(message)) => format!(" The backend said: {}", sentence(message)),
+            (None, Some(message)) => format!(" The backend said: {}", sentence(&message)),
             (Some(code), Some(message)) => {
-                format!(" The backend said: {code}: {}", sentence(message))
+                format!(" The backend said: {code}: {}", sentence(&message))
             }
         }
+    }
+}
+
+/// How many characters of a text from the backend a message shows.
+const SHOWN_CHARS: usize = 300;
+
+/// A text from the backend as a message shows it: first the token is removed, then the text is
+/// shortened to [`SHOWN_CHARS`] (the other order could cut the token and leave its beginning).
+fn shown(text: &str, token: Option<&str>) -> String {
+    let text = redact(text, token);
+    if text.chars().count() > SHOWN_CHARS {
+        format!(
+            "{}…",
+            text.chars().take(SHOWN_CHARS - 1).collect::<String>()
+        )
+    } else {
+        text
     }
 }
 
@@ -156,7 +171,8 @@ impl ApiError {
     /// The message for the user, with the token removed (see [`redact`]). Use this, never the
     /// plain `Display`, for anything shown or logged.
     pub fn user_message(&self, token: Option<&str>) -> String {
-        redact(&self.to_string(), token)
+        let message = Message { error: self, token }.to_string();
+        redact(&message, token)
     }
 
     /// Whether the error is about the token (expired, lacking a role, refused): the UI may put
@@ -167,8 +183,28 @@ impl ApiError {
 }
 
 impl fmt::Display for ApiError {
+    /// The message with the token left in, should a text from the backend hold it: what the user
+    /// sees is [`ApiError::user_message`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        Message {
+            error: self,
+            token: None,
+        }
+        .fmt(f)
+    }
+}
+
+/// An error's message, the texts from the backend in it shortened only once `token` is removed
+/// from them.
+struct Message<'a> {
+    error: &'a ApiError,
+    token: Option<&'a str>,
+}
+
+impl fmt::Display for Message<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let token = self.token;
+        match self.error {
             ApiError::BadAddress(reason) => write!(
                 f,
                 "The report backend address is not usable: {reason}. Use an address such as \
@@ -194,7 +230,7 @@ impl fmt::Display for ApiError {
                 "The report backend refused the token ({}): it has expired, or lacks a role that \
                  may read these reports. Use a token of a user with {ROLE_ADVICE}.{}",
                 status_text(*status),
-                graph.suffix()
+                graph.suffix(token)
             ),
             ApiError::StillBusy {
                 status,
@@ -204,13 +240,13 @@ impl fmt::Display for ApiError {
                 f,
                 "The report backend is still busy ({}) after {retries} retries. Try again later.{}",
                 status_text(*status),
-                graph.suffix()
+                graph.suffix(token)
             ),
             ApiError::Http { status, graph } => write!(
                 f,
                 "The report backend answered {}.{}",
                 status_text(*status),
-                graph.suffix()
+                graph.suffix(token)
             ),
             ApiError::NextLink(NextLinkError::Foreign {
                 link_origin,
@@ -218,8 +254,9 @@ impl fmt::Display for ApiError {
             }) => write!(
                 f,
                 "The report backend's link to the next page points to another origin \
-                 ({link_origin}) than the backend's ({base_origin}). It was not followed, so \
-                 that the token is not sent elsewhere."
+                 ({}) than the backend's ({base_origin}). It was not followed, so that the \
+                 token is not sent elsewhere.",
+                shown(link_origin, token)
             ),
             ApiError::NextLink(NextLinkError::Unusable(reason)) => write!(
                 f,
@@ -334,6 +371,49 @@ mod tests {
             error.to_string(),
             "The report backend address is not usable: it contains a space. Use an address \
              such as https://graph.microsoft.com/beta."
+        );
+    }
+
+    #[test]
+    fn a_token_echoed_in_a_long_message_is_removed_before_the_message_is_shortened() {
+        // Issue 10, row 11: the text was cut first, so the token's beginning survived the cut.
+        let token = "Zq9XopaqueSecretToken0123456789";
+        for lead in 280..SHOWN_CHARS {
+            let body = format!(
+                r#"{{"error":{{"code":"denied","message":"{}{token} was refused"}}}}"#,
+                "x".repeat(lead)
+            );
+            let error = ApiError::Refused {
+                status: 401,
+                graph: GraphError::parse(body.as_bytes()),
+            };
+            let message = error.user_message(Some(token));
+            assert!(
+                !message.contains(&token[..4]),
+                "cut after {lead}: {message}"
+            );
+            assert!(message.ends_with('…'), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_token_used_as_a_next_links_scheme_is_removed_whole() {
+        // Issue 10, row 11: the scheme was cut to 20 characters and lower-cased before redaction.
+        let token = "Zq9XopaqueSecretToken0123456789";
+        let base = ReportBase::parse(GRAPH_BETA).unwrap();
+        let link = format!("{token}://graph.microsoft.com/beta/next");
+        let error = ApiError::NextLink(
+            base.resolve_next_link(&base.registration_details_url(), &link)
+                .unwrap_err(),
+        );
+        let message = error.user_message(Some(token));
+        assert!(
+            !message.to_lowercase().contains(&token[..4].to_lowercase()),
+            "{message}"
+        );
+        assert!(
+            message.contains("(a [token removed]: address)"),
+            "{message}"
         );
     }
 }

@@ -231,7 +231,16 @@ mod tests {
         );
         let long = format!(r#"{{"error":{{"message":"{}"}}}}"#, "x".repeat(1000));
         let parsed = GraphError::parse(long.as_bytes());
-        assert_eq!(parsed.message.unwrap().chars().count(), 300);
+        assert_eq!(parsed.message.as_deref().map(str::len), Some(1000));
+        let shown = ApiError::Http {
+            status: 500,
+            graph: parsed,
+        }
+        .to_string();
+        assert!(
+            shown.ends_with(&format!(": {}…", "x".repeat(299))),
+            "{shown}"
+        );
         assert_eq!(
             GraphError::parse(br#"{"error":"flat"}"#),
             GraphError::default()
