@@ -3,6 +3,7 @@
 //! Errors are typed ([`UrlError`], [`NextLinkError`]); the messages around them are `error.rs`'s.
 
 use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::collection::{Collection, EVENTS_PAGE_SIZE, EVENTS_WINDOW};
 use crate::model::time::{format_utc, Millis};
@@ -44,6 +45,31 @@ pub struct Origin {
 }
 
 impl Origin {
+    /// Whether the host is this computer: `localhost`, an address in 127.0.0.0/8 or `[::1]`,
+    /// written plainly (`127.1` or `0x7f.0.0.1` may be too, to a browser, but are not taken).
+    pub fn is_loopback(&self) -> bool {
+        if self.host == "localhost" {
+            return true;
+        }
+        match self
+            .host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+        {
+            Some(v6) => v6.parse::<Ipv6Addr>().is_ok_and(|ip| ip.is_loopback()),
+            None => self
+                .host
+                .parse::<Ipv4Addr>()
+                .is_ok_and(|ip| ip.is_loopback()),
+        }
+    }
+
+    /// Whether the token may be sent here: over https, or over http to this computer only (where
+    /// nothing travels over a network).
+    pub fn may_carry_token(&self) -> bool {
+        self.scheme == Scheme::Https || self.is_loopback()
+    }
+
     /// The host as the data-source badge names the backend: `graph.microsoft.com`,
     /// `127.0.0.1:8081` (the port only when it is not the scheme's default).
     ///
@@ -94,6 +120,8 @@ pub enum UrlError {
     BadPort,
     /// A base address with `?` or `#`.
     QueryOrFragment,
+    /// `http://` to a host other than this computer: the token would travel unencrypted.
+    ClearTextToAnotherComputer,
 }
 
 impl fmt::Display for UrlError {
@@ -117,6 +145,10 @@ impl fmt::Display for UrlError {
             UrlError::NoHost => "it has no host",
             UrlError::BadPort => "its port is not a number from 1 to 65535",
             UrlError::QueryOrFragment => "it must not have a query ('?') or fragment ('#')",
+            UrlError::ClearTextToAnotherComputer => {
+                "http:// is only for a backend on this computer (localhost, 127.0.0.1 or [::1]); \
+                 anywhere else the token would travel unencrypted, so use https://"
+            }
         })
     }
 }
@@ -245,14 +277,17 @@ fn split_host_port(authority: &str, scheme: Scheme) -> Result<(String, u16), Url
     Ok((host, port))
 }
 
-/// A checked, normalised base address of a report backend: http(s) only, no user info, no query
-/// or fragment, lower-case scheme and host, default port and trailing slashes removed.
+/// A checked, normalised base address of a report backend: https, or http to this computer only
+/// (see [`Origin::may_carry_token`]); no user info, no query or fragment; lower-case scheme and
+/// host, default port and trailing slashes removed.
 ///
 /// ```
 /// use sspr_insights::data::report_api::ReportBase;
 /// let base = ReportBase::parse(" HTTPS://Graph.Microsoft.com:443/beta/ ").unwrap();
 /// assert_eq!(base.as_str(), "https://graph.microsoft.com/beta");
 /// assert!(ReportBase::parse("ftp://example.com").is_err());
+/// assert!(ReportBase::parse("http://graph.microsoft.com/beta").is_err());
+/// assert!(ReportBase::parse("http://127.0.0.1:8081/beta").is_ok());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReportBase {
@@ -270,6 +305,9 @@ impl ReportBase {
         let url = parse_absolute(trimmed)?;
         if url.query.is_some() || trimmed.contains('#') {
             return Err(UrlError::QueryOrFragment);
+        }
+        if !url.origin.may_carry_token() {
+            return Err(UrlError::ClearTextToAnotherComputer);
         }
         let text = url.to_string();
         Ok(ReportBase { url, text })
@@ -327,8 +365,10 @@ impl ReportBase {
     /// A relative link is resolved against `page_url`, the address of the page that carried it
     /// (always at the base's origin; the base itself is used if it does not parse). The result
     /// must have the base's scheme, host and port, or the link is refused: the token must never
-    /// travel elsewhere. The address returned is rebuilt from the base's origin, so what is
-    /// fetched is exactly what was checked.
+    /// travel elsewhere. As the base's origin may carry the token (checked by
+    /// [`ReportBase::parse`]), so does that of every link followed: a link to `http://` on
+    /// another computer is always refused. The address returned is rebuilt from the base's
+    /// origin, so what is fetched is exactly what was checked.
     ///
     /// ```
     /// use sspr_insights::data::report_api::ReportBase;
@@ -628,6 +668,71 @@ mod tests {
             assert_eq!(
                 base.resolve_next_link(&page, &format!("/beta/{text}")),
                 Err(NextLinkError::Unusable(why))
+            );
+        }
+    }
+
+    #[test]
+    fn clear_text_is_allowed_only_to_this_computer() {
+        // Issue 10, row 12: `http://graph.microsoft.com/beta` was accepted, and the token sent
+        // over it unencrypted.
+        for local in [
+            "http://127.0.0.1:8081/beta",
+            "http://127.1.2.3",
+            "http://localhost:8081",
+            "http://LOCALHOST",
+            "http://[::1]:8081/beta",
+            "http://[0:0:0:0:0:0:0:1]",
+            "https://graph.microsoft.com/beta",
+            "https://10.0.0.1",
+        ] {
+            assert!(ReportBase::parse(local).is_ok(), "{local}");
+        }
+        for remote in [
+            "http://graph.microsoft.com/beta",
+            "HTTP://Graph.Microsoft.com:443/beta",
+            "http://10.0.0.1:8081",
+            "http://localhost.evil.example",
+            "http://127.0.0.1.evil.example",
+            "http://localhost.",
+            "http://[::2]",
+            "http://[::ffff:127.0.0.1]",
+            "http://0x7f.0.0.1",
+            "http://127.1",
+            "http://2130706433",
+        ] {
+            assert_eq!(
+                ReportBase::parse(remote),
+                Err(UrlError::ClearTextToAnotherComputer),
+                "{remote}"
+            );
+        }
+        assert!(UrlError::ClearTextToAnotherComputer
+            .to_string()
+            .contains("use https://"));
+    }
+
+    #[test]
+    fn next_links_in_clear_text_to_another_computer_are_refused() {
+        for (base, link) in [
+            (GRAPH_BETA, "http://graph.microsoft.com/beta/next"),
+            (
+                "http://127.0.0.1:8081/beta",
+                "http://graph.microsoft.com/beta/next",
+            ),
+            (
+                "http://127.0.0.1:8081/beta",
+                "//graph.microsoft.com/beta/next",
+            ),
+            ("http://localhost:8081", "http://10.0.0.1:8081/next"),
+        ] {
+            let base = ReportBase::parse(base).unwrap();
+            let error = base
+                .resolve_next_link(&base.registration_details_url(), link)
+                .expect_err(link);
+            assert!(
+                matches!(error, NextLinkError::Foreign { .. }),
+                "{link}: {error:?}"
             );
         }
     }

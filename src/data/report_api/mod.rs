@@ -206,5 +206,11 @@ mod tests {
             prepare("graph.microsoft.com", "t", NOW),
             Err(ApiError::BadAddress { .. })
         ));
+        let clear = prepare("http://graph.microsoft.com/beta", "t", NOW).unwrap_err();
+        assert_eq!(
+            clear,
+            ApiError::BadAddress(UrlError::ClearTextToAnotherComputer)
+        );
+        assert!(clear.to_string().contains("unencrypted"), "{clear}");
     }
 }
