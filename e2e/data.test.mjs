@@ -59,7 +59,7 @@ async function startBackend(args) {
   const control = async (path, method = 'GET', body) => {
     const response = await fetch(`${url}${path}`, {
       method,
-      headers: body ? { 'content-type': 'application/json' } : {},
+      headers: { 'x-sspr-control': '1', ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
     assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);

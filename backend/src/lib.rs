@@ -23,9 +23,9 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, RawQuery, Request, State};
 use axum::http::header::{
-    ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, AUTHORIZATION, CONTENT_TYPE, HOST,
-    ORIGIN, RETRY_AFTER, VARY, WWW_AUTHENTICATE,
+    AsHeaderName, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE,
+    AUTHORIZATION, CONTENT_TYPE, HOST, ORIGIN, RETRY_AFTER, VARY, WWW_AUTHENTICATE,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
@@ -35,7 +35,11 @@ use axum::Router;
 use sspr_insights::data::report_api::{check_token, read_jwt, Collection, TokenRefusal};
 use sspr_insights::model::time::Millis;
 
-pub use control::{LoggedRequest, RequestLog, Switches, SwitchesPatch, DEFAULT_TOKEN};
+use control::{check_control, check_switches_post, is_control_path, ControlRefusal};
+pub use control::{
+    LoggedRequest, RequestLog, Switches, SwitchesPatch, SwitchesView, CONTROL_HEADER,
+    DEFAULT_TOKEN, FAULTS_PATH, REQUESTS_PATH,
+};
 use paging::{render, select, Cursor};
 pub use tenant::Tenant;
 
@@ -173,12 +177,15 @@ fn router(app: Arc<App>) -> Router {
     for path in report_paths() {
         router = router.route(&path, get(report));
     }
-    router
+    let control = Router::new()
         .route(
-            "/_faults",
+            FAULTS_PATH,
             get(get_faults).post(post_faults).delete(delete_faults),
         )
-        .route("/_requests", get(get_requests).delete(delete_requests))
+        .route(REQUESTS_PATH, get(get_requests).delete(delete_requests))
+        .route_layer(middleware::from_fn_with_state(app.clone(), guard_control));
+    router
+        .merge(control)
         .route("/_health", get(|| async { "ok" }))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(app.clone(), cors))
@@ -188,11 +195,13 @@ fn router(app: Arc<App>) -> Router {
 // ---------------------------------------------------------------------------------------------
 // CORS
 
-/// Adds CORS headers for allowed origins to every answer, and answers preflights itself.
+/// Adds CORS headers for allowed origins to every answer, and answers preflights itself. The
+/// control endpoints get none: no other origin may call them or read their answers.
 async fn cors(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let origin = header_text(request.headers(), ORIGIN);
     let allowed = origin
         .as_deref()
+        .filter(|_| !is_control_path(request.uri().path()))
         .filter(|o| app.switches().allows_origin(o))
         .and_then(|o| HeaderValue::from_str(o).ok());
     if request.method() == Method::OPTIONS {
@@ -202,11 +211,11 @@ async fn cors(State(app): State<Arc<App>>, request: Request, next: Next) -> Resp
             headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
             headers.insert(
                 ACCESS_CONTROL_ALLOW_METHODS,
-                HeaderValue::from_static("GET, POST, DELETE, OPTIONS"),
+                HeaderValue::from_static("GET, OPTIONS"),
             );
             headers.insert(
                 ACCESS_CONTROL_ALLOW_HEADERS,
-                HeaderValue::from_static("Authorization, Prefer, Content-Type"),
+                HeaderValue::from_static("Authorization, Prefer"),
             );
             headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
         }
@@ -497,41 +506,56 @@ async fn not_found(uri: Uri) -> Response {
 // ---------------------------------------------------------------------------------------------
 // Control
 
-async fn get_faults(State(app): State<Arc<App>>) -> Response {
-    json_response(StatusCode::OK, &*app.switches())
+/// Lets through only control requests that no other web page could have sent: addressed to a
+/// loopback name of this server, and to `/_faults` with [`CONTROL_HEADER`] (see
+/// [`check_control`]).
+async fn guard_control(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let checked = check_control(
+        request.uri().path(),
+        header_text(request.headers(), HOST).as_deref(),
+        header_text(request.headers(), CONTROL_HEADER).as_deref(),
+        app.port,
+    );
+    match checked {
+        Ok(()) => next.run(request).await,
+        Err(refusal) => control_refused(refusal, app.port),
+    }
 }
 
-/// Changes the switches named in the query (`?throttle=2&retry_after=1`) and/or the JSON body.
+fn control_refused(refusal: ControlRefusal, port: u16) -> Response {
+    let status = StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::FORBIDDEN);
+    graph_error(status, refusal.code(), &refusal.message(port), "")
+}
+
+async fn get_faults(State(app): State<Arc<App>>) -> Response {
+    json_response(StatusCode::OK, &app.switches().view())
+}
+
+/// Changes the switches named in the JSON body (`{"throttle":2,"retry_after":1}`).
 async fn post_faults(
     State(app): State<Arc<App>>,
+    headers: HeaderMap,
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
-    let mut patches = Vec::new();
-    if let Some(query) = query.filter(|q| !q.is_empty()) {
-        match serde_urlencoded::from_str::<SwitchesPatch>(&query) {
-            Ok(patch) => patches.push(patch),
-            Err(e) => return control_error(&format!("query: {e}")),
-        }
+    let content_type = header_text(&headers, CONTENT_TYPE);
+    if let Err(refusal) = check_switches_post(content_type.as_deref(), query.as_deref()) {
+        return control_refused(refusal, app.port);
     }
-    if !body.iter().all(u8::is_ascii_whitespace) {
-        match serde_json::from_slice::<SwitchesPatch>(&body) {
-            Ok(patch) => patches.push(patch),
-            Err(e) => return control_error(&format!("body: {e}")),
-        }
-    }
+    let patch = match serde_json::from_slice::<SwitchesPatch>(&body) {
+        Ok(patch) => patch,
+        Err(e) => return control_error(&format!("body: {e}")),
+    };
     let mut switches = app.switches();
-    for patch in patches {
-        switches.apply(patch);
-    }
-    json_response(StatusCode::OK, &*switches)
+    switches.apply(patch);
+    json_response(StatusCode::OK, &switches.view())
 }
 
 /// Puts every switch back as it was at start.
 async fn delete_faults(State(app): State<Arc<App>>) -> Response {
     let mut switches = app.switches();
     *switches = app.initial.clone();
-    json_response(StatusCode::OK, &*switches)
+    json_response(StatusCode::OK, &switches.view())
 }
 
 async fn get_requests(State(app): State<Arc<App>>) -> Response {
@@ -582,7 +606,7 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
 }
 
-fn header_text(headers: &HeaderMap, name: axum::http::HeaderName) -> Option<String> {
+fn header_text(headers: &HeaderMap, name: impl AsHeaderName) -> Option<String> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
