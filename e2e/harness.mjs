@@ -265,7 +265,8 @@ async function setFaults(url, switches) {
   const [method, body] = switches === null ? ['DELETE', undefined] : ['POST', switches];
   const response = await fetch(`${url}/_faults`, {
     method,
-    headers: body ? { 'content-type': 'application/json' } : {},
+    // The control endpoint answers only the developer's own tools: this header and a JSON body.
+    headers: { 'x-sspr-control': '1', ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   assert.ok(response.ok, `${method} /_faults: ${response.status} ${await response.text()}`);

@@ -1,5 +1,6 @@
-//! The backend's switches (faults, token rules, allowed origins) and its request log, both
-//! changeable at run time through `/_faults` and `/_requests`. Never records a client's token.
+//! The backend's switches (faults, token rules, allowed origins), its request log, and the rules
+//! that keep both to the developer: `/_faults` and `/_requests` answer only requests addressed to
+//! a loopback name, `/_faults` only with its own header and JSON. Never shows or logs a token.
 
 use std::collections::VecDeque;
 
@@ -14,8 +15,17 @@ pub const DEFAULT_ORIGINS: [&str; 2] = ["http://127.0.0.1:8080", "http://localho
 /// How many requests the log keeps (the total counts them all).
 const LOG_LIMIT: usize = 1000;
 
+/// The switches: read, changed and reset at this path.
+pub const FAULTS_PATH: &str = "/_faults";
+/// The request log: read and cleared at this path.
+pub const REQUESTS_PATH: &str = "/_requests";
+/// The header every `/_faults` request must carry, with the value `1`. A web page can send it
+/// only after a CORS preflight, which the control endpoints never grant; so can't a form.
+pub const CONTROL_HEADER: &str = "X-SSPR-Control";
+
 /// Everything that can be switched: counters count down with each report request they affect.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// Shown only as a [`SwitchesView`], which holds no token.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Switches {
     /// The next N report requests answer 429 Too Many Requests.
     pub throttle: u32,
@@ -63,8 +73,8 @@ impl Default for Switches {
     }
 }
 
-/// Some switches, as sent to `POST /_faults` (JSON body or query parameters). A token of `""`
-/// means none; `allow_origins` may be a list or one comma-separated string.
+/// Some switches, as sent to `POST /_faults` (a JSON body). A token of `""` means none;
+/// `allow_origins` may be a list or one comma-separated string.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SwitchesPatch {
@@ -139,6 +149,24 @@ impl Switches {
         }
     }
 
+    /// What `/_faults` shows: every switch, but of the tokens only whether they are set.
+    pub fn view(&self) -> SwitchesView<'_> {
+        SwitchesView {
+            throttle: self.throttle,
+            retry_after: self.retry_after,
+            omit_retry_after: self.omit_retry_after,
+            unavailable: self.unavailable,
+            slow_ms: self.slow_ms,
+            truncate: self.truncate,
+            foreign_next_link: self.foreign_next_link,
+            forbidden: self.forbidden,
+            token_required: self.token.is_some(),
+            forbidden_token_set: self.forbidden_token.is_some(),
+            accept_unsigned_jwt: self.accept_unsigned_jwt,
+            allow_origins: &self.allow_origins,
+        }
+    }
+
     /// Whether CORS lets `origin` read the answers.
     pub fn allows_origin(&self, origin: &str) -> bool {
         let origin = origin.trim_end_matches('/');
@@ -146,6 +174,128 @@ impl Switches {
             .iter()
             .any(|o| o == "*" || o.trim_end_matches('/').eq_ignore_ascii_case(origin))
     }
+}
+
+/// The switches as `/_faults` shows them: the tokens only as whether they are set.
+#[derive(Debug, PartialEq, Eq, Serialize)]
+pub struct SwitchesView<'a> {
+    pub throttle: u32,
+    pub retry_after: u32,
+    pub omit_retry_after: bool,
+    pub unavailable: u32,
+    pub slow_ms: u64,
+    pub truncate: u32,
+    pub foreign_next_link: bool,
+    pub forbidden: bool,
+    /// Whether report requests need a bearer token (its value is never shown).
+    pub token_required: bool,
+    /// Whether a forbidden token is set (its value is never shown).
+    pub forbidden_token_set: bool,
+    pub accept_unsigned_jwt: bool,
+    pub allow_origins: &'a [String],
+}
+
+/// Why a control request is refused: what keeps other web pages away from the switches (a
+/// cross-site form, a script after DNS rebinding).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ControlRefusal {
+    /// The `Host` header is not a loopback name of this server: a page on another name that
+    /// resolves here (DNS rebinding).
+    ForeignHost,
+    /// `/_faults` without [`CONTROL_HEADER`]`: 1`.
+    NoControlHeader,
+    /// A `POST /_faults` whose body is not declared `Content-Type: application/json`.
+    NotJson,
+    /// Switches in the query string: they go in the JSON body.
+    SwitchesInQuery,
+}
+
+impl ControlRefusal {
+    /// The HTTP status of the refusal.
+    pub fn status(self) -> u16 {
+        match self {
+            ControlRefusal::ForeignHost | ControlRefusal::NoControlHeader => 403,
+            ControlRefusal::NotJson => 415,
+            ControlRefusal::SwitchesInQuery => 400,
+        }
+    }
+
+    /// The Graph-style error code of the refusal.
+    pub fn code(self) -> &'static str {
+        match self {
+            ControlRefusal::ForeignHost => "ForeignHost",
+            ControlRefusal::NoControlHeader => "ControlHeaderMissing",
+            ControlRefusal::NotJson => "UnsupportedMediaType",
+            ControlRefusal::SwitchesInQuery => "BadRequest",
+        }
+    }
+
+    /// What to do instead, for a server on `port`.
+    pub fn message(self, port: u16) -> String {
+        match self {
+            ControlRefusal::ForeignHost => format!(
+                "The control endpoints answer only requests to 127.0.0.1:{port}, \
+                 localhost:{port} or [::1]:{port}."
+            ),
+            ControlRefusal::NoControlHeader => format!(
+                "Send the header '{CONTROL_HEADER}: 1' with every request to {FAULTS_PATH}."
+            ),
+            ControlRefusal::NotJson => format!(
+                "Send the switches to {FAULTS_PATH} as JSON, with 'Content-Type: application/json'."
+            ),
+            ControlRefusal::SwitchesInQuery => {
+                format!("Send the switches to {FAULTS_PATH} in a JSON body, not in the query.")
+            }
+        }
+    }
+}
+
+/// Whether `path` is one of the control endpoints (which never get CORS headers).
+pub fn is_control_path(path: &str) -> bool {
+    path == FAULTS_PATH || path == REQUESTS_PATH
+}
+
+/// Whether a `Host` header names this server, on `port`, by a loopback name: `127.0.0.1`,
+/// `localhost` or `[::1]`, with the port (which may be left out only when it is 80).
+pub fn is_loopback_host(host: &str, port: u16) -> bool {
+    ["127.0.0.1", "localhost", "[::1]"].iter().any(|name| {
+        host.eq_ignore_ascii_case(&format!("{name}:{port}"))
+            || (port == 80 && host.eq_ignore_ascii_case(name))
+    })
+}
+
+/// The checks every request to a control endpoint passes before it is handled: a loopback
+/// `Host`, and for `/_faults` the control header.
+pub fn check_control(
+    path: &str,
+    host: Option<&str>,
+    control_header: Option<&str>,
+    port: u16,
+) -> Result<(), ControlRefusal> {
+    if !host.is_some_and(|host| is_loopback_host(host, port)) {
+        return Err(ControlRefusal::ForeignHost);
+    }
+    if path == FAULTS_PATH && control_header.map(str::trim) != Some("1") {
+        return Err(ControlRefusal::NoControlHeader);
+    }
+    Ok(())
+}
+
+/// The checks a `POST /_faults` passes besides [`check_control`]: a JSON body and no query.
+pub fn check_switches_post(
+    content_type: Option<&str>,
+    query: Option<&str>,
+) -> Result<(), ControlRefusal> {
+    let media_type = content_type
+        .and_then(|value| value.split(';').next())
+        .map(str::trim);
+    if !media_type.is_some_and(|t| t.eq_ignore_ascii_case("application/json")) {
+        return Err(ControlRefusal::NotJson);
+    }
+    if query.is_some_and(|q| !q.is_empty()) {
+        return Err(ControlRefusal::SwitchesInQuery);
+    }
+    Ok(())
 }
 
 /// One request as logged: never the token, only what became of it.
@@ -203,6 +353,89 @@ mod tests {
         switches.apply(patch);
         assert_eq!(switches.token, None);
         assert!(serde_json::from_str::<SwitchesPatch>(r#"{"throtle":1}"#).is_err());
+    }
+
+    #[test]
+    fn the_view_of_the_switches_holds_no_token() {
+        let switches = Switches {
+            forbidden_token: Some("no-role-token".to_string()),
+            ..Switches::default()
+        };
+        let shown = serde_json::to_string(&switches.view()).unwrap();
+        assert!(
+            !shown.contains(DEFAULT_TOKEN) && !shown.contains("no-role-token"),
+            "{shown}"
+        );
+        assert!(shown.contains(r#""token_required":true"#), "{shown}");
+        assert!(shown.contains(r#""forbidden_token_set":true"#), "{shown}");
+    }
+
+    #[test]
+    fn only_loopback_names_of_this_server_may_control_it() {
+        for host in [
+            "127.0.0.1:8081",
+            "localhost:8081",
+            "LOCALHOST:8081",
+            "[::1]:8081",
+        ] {
+            assert!(is_loopback_host(host, 8081), "{host}");
+        }
+        for host in [
+            "127.0.0.1",
+            "127.0.0.1:8080",
+            "evil.example:8081",
+            "localhost.evil.example:8081",
+            "127.0.0.1:8081.evil.example",
+            "127.0.0.2:8081",
+            "",
+        ] {
+            assert!(!is_loopback_host(host, 8081), "{host}");
+        }
+        assert!(is_loopback_host("localhost", 80));
+        assert_eq!(
+            check_control(FAULTS_PATH, Some("evil.example:8081"), Some("1"), 8081),
+            Err(ControlRefusal::ForeignHost)
+        );
+        assert_eq!(
+            check_control(FAULTS_PATH, None, Some("1"), 8081),
+            Err(ControlRefusal::ForeignHost)
+        );
+        assert_eq!(
+            check_control(FAULTS_PATH, Some("localhost:8081"), None, 8081),
+            Err(ControlRefusal::NoControlHeader)
+        );
+        assert_eq!(
+            check_control(FAULTS_PATH, Some("localhost:8081"), Some("1"), 8081),
+            Ok(())
+        );
+        assert_eq!(
+            check_control(REQUESTS_PATH, Some("127.0.0.1:8081"), None, 8081),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn switches_come_only_as_json() {
+        assert_eq!(
+            check_switches_post(Some("application/json; charset=utf-8"), None),
+            Ok(())
+        );
+        for form in [
+            None,
+            Some("application/x-www-form-urlencoded"),
+            Some("text/plain"),
+            Some("multipart/form-data; boundary=x"),
+        ] {
+            assert_eq!(
+                check_switches_post(form, None),
+                Err(ControlRefusal::NotJson),
+                "{form:?}"
+            );
+        }
+        assert_eq!(
+            check_switches_post(Some("application/json"), Some("token=")),
+            Err(ControlRefusal::SwitchesInQuery)
+        );
     }
 
     #[test]

@@ -23,20 +23,24 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, RawQuery, Request, State};
 use axum::http::header::{
-    ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, AUTHORIZATION, CONTENT_TYPE, HOST,
-    ORIGIN, RETRY_AFTER, VARY, WWW_AUTHENTICATE,
+    AsHeaderName, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE,
+    AUTHORIZATION, CONTENT_TYPE, HOST, ORIGIN, RETRY_AFTER, VARY, WWW_AUTHENTICATE,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use sspr_insights::data::report_api::{check_token, read_jwt, ApiError};
+use sspr_insights::data::report_api::{check_token, read_jwt, Collection, TokenRefusal};
 use sspr_insights::model::time::Millis;
 
-pub use control::{LoggedRequest, RequestLog, Switches, SwitchesPatch, DEFAULT_TOKEN};
-use paging::{render, select, Cursor, List};
+use control::{check_control, check_switches_post, is_control_path, ControlRefusal};
+pub use control::{
+    LoggedRequest, RequestLog, Switches, SwitchesPatch, SwitchesView, CONTROL_HEADER,
+    DEFAULT_TOKEN, FAULTS_PATH, REQUESTS_PATH,
+};
+use paging::{render, select, Cursor};
 pub use tenant::Tenant;
 
 /// The sample tenant of this repository (`public/sample`), found from the crate's own folder.
@@ -68,13 +72,30 @@ impl Default for Config {
     }
 }
 
-/// The report paths, with and without the `/beta` version segment.
-pub const REPORT_PATHS: [&str; 4] = [
-    "/beta/reports/authenticationMethods/userRegistrationDetails",
-    "/beta/reports/authenticationMethods/userEventsSummary",
-    "/reports/authenticationMethods/userRegistrationDetails",
-    "/reports/authenticationMethods/userEventsSummary",
-];
+/// The version segment a base address may end with (`http://127.0.0.1:8081/beta`).
+pub const VERSION_PREFIX: &str = "/beta";
+
+/// Every report path served: each list's path (the client's [`Collection::path`]), with and
+/// without [`VERSION_PREFIX`].
+pub fn report_paths() -> impl Iterator<Item = String> {
+    [VERSION_PREFIX, ""].into_iter().flat_map(|prefix| {
+        Collection::ALL
+            .into_iter()
+            .map(move |collection| format!("{prefix}{}", collection.path()))
+    })
+}
+
+/// The list a path asks for, and the version prefix it came with (`"/beta"` or `""`).
+fn report_of(path: &str) -> Option<(&'static str, Collection)> {
+    let (prefix, rest) = match path.strip_prefix(VERSION_PREFIX) {
+        Some(rest) => (VERSION_PREFIX, rest),
+        None => ("", path),
+    };
+    Collection::ALL
+        .into_iter()
+        .find(|collection| collection.path() == rest)
+        .map(|collection| (prefix, collection))
+}
 
 struct App {
     tenant: Tenant,
@@ -153,15 +174,18 @@ pub async fn start(tenant: Tenant, config: Config) -> std::io::Result<Server> {
 
 fn router(app: Arc<App>) -> Router {
     let mut router = Router::new();
-    for path in REPORT_PATHS {
-        router = router.route(path, get(report));
+    for path in report_paths() {
+        router = router.route(&path, get(report));
     }
-    router
+    let control = Router::new()
         .route(
-            "/_faults",
+            FAULTS_PATH,
             get(get_faults).post(post_faults).delete(delete_faults),
         )
-        .route("/_requests", get(get_requests).delete(delete_requests))
+        .route(REQUESTS_PATH, get(get_requests).delete(delete_requests))
+        .route_layer(middleware::from_fn_with_state(app.clone(), guard_control));
+    router
+        .merge(control)
         .route("/_health", get(|| async { "ok" }))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(app.clone(), cors))
@@ -171,11 +195,13 @@ fn router(app: Arc<App>) -> Router {
 // ---------------------------------------------------------------------------------------------
 // CORS
 
-/// Adds CORS headers for allowed origins to every answer, and answers preflights itself.
+/// Adds CORS headers for allowed origins to every answer, and answers preflights itself. The
+/// control endpoints get none: no other origin may call them or read their answers.
 async fn cors(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let origin = header_text(request.headers(), ORIGIN);
     let allowed = origin
         .as_deref()
+        .filter(|_| !is_control_path(request.uri().path()))
         .filter(|o| app.switches().allows_origin(o))
         .and_then(|o| HeaderValue::from_str(o).ok());
     if request.method() == Method::OPTIONS {
@@ -185,11 +211,11 @@ async fn cors(State(app): State<Arc<App>>, request: Request, next: Next) -> Resp
             headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
             headers.insert(
                 ACCESS_CONTROL_ALLOW_METHODS,
-                HeaderValue::from_static("GET, POST, DELETE, OPTIONS"),
+                HeaderValue::from_static("GET, OPTIONS"),
             );
             headers.insert(
                 ACCESS_CONTROL_ALLOW_HEADERS,
-                HeaderValue::from_static("Authorization, Prefer, Content-Type"),
+                HeaderValue::from_static("Authorization, Prefer"),
             );
             headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
         }
@@ -240,16 +266,9 @@ async fn report(
     headers: HeaderMap,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    let path = uri.path();
-    let prefix = if path.starts_with("/beta/") {
-        "/beta"
-    } else {
-        ""
-    };
-    let list = if path.ends_with("/userEventsSummary") {
-        List::Events
-    } else {
-        List::Users
+    // Only the report paths are routed here.
+    let Some((prefix, collection)) = report_of(uri.path()) else {
+        return not_found(uri).await;
     };
     let request_id = app.request_id();
     let host = header_text(&headers, HOST)
@@ -272,11 +291,11 @@ async fn report(
             truncate,
             foreign,
         } => {
-            let default_top = match list {
-                List::Users => app.users_page_size,
-                List::Events => paging::MAX_TOP,
+            let default_top = match collection {
+                Collection::RegistrationDetails => app.users_page_size,
+                Collection::EventsSummary => paging::MAX_TOP,
             };
-            match Cursor::from_query(&params, list, default_top) {
+            match Cursor::from_query(&params, collection, default_top) {
                 Err(message) => {
                     graph_error(StatusCode::BAD_REQUEST, "BadRequest", &message, &request_id)
                 }
@@ -289,7 +308,15 @@ async fn report(
                     } else {
                         format!("http://{host}")
                     };
-                    page(&app, list, prefix, &origin, cursor, truncate, &request_id)
+                    page(
+                        &app,
+                        collection,
+                        prefix,
+                        &origin,
+                        cursor,
+                        truncate,
+                        &request_id,
+                    )
                 }
             }
         }
@@ -341,7 +368,7 @@ fn admit(app: &App, headers: &HeaderMap, request_id: &str) -> (&'static str, Adm
         (Some(_), Some(t)) if switches.accept_unsigned_jwt && read_jwt(t).is_some() => {
             match check_token(t, now_millis()) {
                 Ok(_) => "accepted",
-                Err(ApiError::TokenExpired { .. }) => {
+                Err(TokenRefusal::Expired { .. }) => {
                     return (
                         "expired",
                         unauthorized("Lifetime validation failed, the token is expired."),
@@ -409,26 +436,27 @@ fn admit(app: &App, headers: &HeaderMap, request_id: &str) -> (&'static str, Adm
 /// One page of a list, with its next link; cut in the middle when `truncate`.
 fn page(
     app: &App,
-    list: List,
+    collection: Collection,
     prefix: &str,
     origin: &str,
     cursor: Cursor,
     truncate: bool,
     request_id: &str,
 ) -> Response {
-    let records = match list {
-        List::Users => &app.tenant.users,
-        List::Events => &app.tenant.events,
+    let records = match collection {
+        Collection::RegistrationDetails => &app.tenant.users,
+        Collection::EventsSummary => &app.tenant.events,
     };
     let selection = select(records, &cursor);
-    let path = format!("{prefix}/reports/authenticationMethods/{}", list.name());
+    let path = format!("{prefix}{}", collection.path());
     let next_link = selection.next.map(|position| {
         let next = Cursor { position, ..cursor };
         format!("{origin}{path}?$skiptoken={}", next.to_skiptoken())
     });
+    // `…/$metadata#reports/authenticationMethods/userRegistrationDetails`, as Graph writes it.
     let context = format!(
-        "{origin}{prefix}/$metadata#reports/authenticationMethods/{}",
-        list.name()
+        "{origin}{prefix}/$metadata#{}",
+        collection.path().trim_start_matches('/')
     );
     let mut body = render(&context, next_link.as_deref(), records, &selection.indices).into_bytes();
     if truncate {
@@ -459,14 +487,17 @@ fn foreign_origin(host: &str, port: u16) -> String {
 }
 
 async fn not_found(uri: Uri) -> Response {
+    let served: Vec<String> = Collection::ALL
+        .iter()
+        .map(|collection| format!("[{VERSION_PREFIX}]{}", collection.path()))
+        .collect();
     graph_error(
         StatusCode::NOT_FOUND,
         "ResourceNotFound",
         &format!(
-            "Resource not found for the segment '{}'. This backend serves \
-             [/beta]/reports/authenticationMethods/userRegistrationDetails and \
-             [/beta]/reports/authenticationMethods/userEventsSummary.",
-            uri.path()
+            "Resource not found for the segment '{}'. This backend serves {}.",
+            uri.path(),
+            served.join(" and ")
         ),
         "",
     )
@@ -475,41 +506,56 @@ async fn not_found(uri: Uri) -> Response {
 // ---------------------------------------------------------------------------------------------
 // Control
 
-async fn get_faults(State(app): State<Arc<App>>) -> Response {
-    json_response(StatusCode::OK, &*app.switches())
+/// Lets through only control requests that no other web page could have sent: addressed to a
+/// loopback name of this server, and to `/_faults` with [`CONTROL_HEADER`] (see
+/// [`check_control`]).
+async fn guard_control(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let checked = check_control(
+        request.uri().path(),
+        header_text(request.headers(), HOST).as_deref(),
+        header_text(request.headers(), CONTROL_HEADER).as_deref(),
+        app.port,
+    );
+    match checked {
+        Ok(()) => next.run(request).await,
+        Err(refusal) => control_refused(refusal, app.port),
+    }
 }
 
-/// Changes the switches named in the query (`?throttle=2&retry_after=1`) and/or the JSON body.
+fn control_refused(refusal: ControlRefusal, port: u16) -> Response {
+    let status = StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::FORBIDDEN);
+    graph_error(status, refusal.code(), &refusal.message(port), "")
+}
+
+async fn get_faults(State(app): State<Arc<App>>) -> Response {
+    json_response(StatusCode::OK, &app.switches().view())
+}
+
+/// Changes the switches named in the JSON body (`{"throttle":2,"retry_after":1}`).
 async fn post_faults(
     State(app): State<Arc<App>>,
+    headers: HeaderMap,
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
-    let mut patches = Vec::new();
-    if let Some(query) = query.filter(|q| !q.is_empty()) {
-        match serde_urlencoded::from_str::<SwitchesPatch>(&query) {
-            Ok(patch) => patches.push(patch),
-            Err(e) => return control_error(&format!("query: {e}")),
-        }
+    let content_type = header_text(&headers, CONTENT_TYPE);
+    if let Err(refusal) = check_switches_post(content_type.as_deref(), query.as_deref()) {
+        return control_refused(refusal, app.port);
     }
-    if !body.iter().all(u8::is_ascii_whitespace) {
-        match serde_json::from_slice::<SwitchesPatch>(&body) {
-            Ok(patch) => patches.push(patch),
-            Err(e) => return control_error(&format!("body: {e}")),
-        }
-    }
+    let patch = match serde_json::from_slice::<SwitchesPatch>(&body) {
+        Ok(patch) => patch,
+        Err(e) => return control_error(&format!("body: {e}")),
+    };
     let mut switches = app.switches();
-    for patch in patches {
-        switches.apply(patch);
-    }
-    json_response(StatusCode::OK, &*switches)
+    switches.apply(patch);
+    json_response(StatusCode::OK, &switches.view())
 }
 
 /// Puts every switch back as it was at start.
 async fn delete_faults(State(app): State<Arc<App>>) -> Response {
     let mut switches = app.switches();
     *switches = app.initial.clone();
-    json_response(StatusCode::OK, &*switches)
+    json_response(StatusCode::OK, &switches.view())
 }
 
 async fn get_requests(State(app): State<Arc<App>>) -> Response {
@@ -560,7 +606,7 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
 }
 
-fn header_text(headers: &HeaderMap, name: axum::http::HeaderName) -> Option<String> {
+fn header_text(headers: &HeaderMap, name: impl AsHeaderName) -> Option<String> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -574,7 +620,7 @@ fn path_and_query(uri: &Uri) -> String {
 }
 
 fn is_report_path(path: &str) -> bool {
-    REPORT_PATHS.contains(&path)
+    report_of(path).is_some()
 }
 
 fn now_millis() -> Millis {

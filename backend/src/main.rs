@@ -26,7 +26,7 @@ server
                           default http://127.0.0.1:8080 and http://localhost:8080)
   --users-page-size N     default $top of userRegistrationDetails (default 100)
 
-faults (also switchable at run time: POST /_faults)
+faults (also switchable at run time: POST /_faults with X-SSPR-Control: 1 and a JSON body)
   --throttle N            the next N report requests answer 429 with Retry-After
   --unavailable N         the next N report requests answer 503 with Retry-After
   --retry-after S         seconds in Retry-After (default 1)
@@ -175,7 +175,8 @@ async fn main() {
         None => eprintln!("sspr-backend: no token needed"),
     }
     eprintln!(
-        "sspr-backend: CORS origins {}; switches at {url}/_faults, request log at {url}/_requests",
+        "sspr-backend: CORS origins {}; switches at {url}/_faults (header X-SSPR-Control: 1), \
+         request log at {url}/_requests",
         switches.allow_origins.join(", ")
     );
     if let Err(e) = server.wait().await {

@@ -1,25 +1,10 @@
 //! Graph-style paging over a list: `$top`, `$filter=eventDateTime ge …`, an opaque `$skiptoken`
 //! in `@odata.nextLink`, and the page body. No HTTP here: the server asks and sends.
 
+use sspr_insights::data::report_api::Collection;
 use sspr_insights::model::time::{parse_time, Millis};
 
 use crate::tenant::Records;
-
-/// Which list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum List {
-    Users,
-    Events,
-}
-
-impl List {
-    pub fn name(self) -> &'static str {
-        match self {
-            List::Users => "userRegistrationDetails",
-            List::Events => "userEventsSummary",
-        }
-    }
-}
 
 /// The largest `$top` (Graph's maximum for `userEventsSummary`).
 pub const MAX_TOP: usize = 1000;
@@ -105,7 +90,7 @@ impl Cursor {
     /// `$filter` too), else `$top` (default `default_top`, at most [`MAX_TOP`]) and `$filter`.
     pub fn from_query(
         params: &[(String, String)],
-        list: List,
+        collection: Collection,
         default_top: usize,
     ) -> Result<Cursor, String> {
         let last = |key: &str| {
@@ -131,13 +116,14 @@ impl Cursor {
                 }
             },
         };
-        let filter = match (last("$filter"), list) {
+        let filter = match (last("$filter"), collection) {
             (None, _) => None,
-            (Some(text), List::Events) => Some(Filter::parse(text)?),
-            (Some(_), List::Users) => {
-                return Err(
-                    "This backend supports no $filter on userRegistrationDetails.".to_string(),
-                )
+            (Some(text), Collection::EventsSummary) => Some(Filter::parse(text)?),
+            (Some(_), users) => {
+                return Err(format!(
+                    "This backend supports no $filter on {}.",
+                    users.name()
+                ))
             }
         };
         Ok(Cursor {
@@ -290,25 +276,38 @@ mod tests {
 
     #[test]
     fn query_gives_top_and_filter() {
-        let c = Cursor::from_query(&query(&[("$top", "5000")]), List::Events, 1000).unwrap();
+        let c = Cursor::from_query(&query(&[("$top", "5000")]), Collection::EventsSummary, 1000)
+            .unwrap();
         assert_eq!(c.top, MAX_TOP);
-        let c = Cursor::from_query(&[], List::Users, 100).unwrap();
+        let c = Cursor::from_query(&[], Collection::RegistrationDetails, 100).unwrap();
         assert_eq!((c.top, c.filter), (100, None));
-        assert!(Cursor::from_query(&query(&[("$top", "0")]), List::Users, 100).is_err());
-        assert!(Cursor::from_query(&query(&[("$top", "x")]), List::Users, 100).is_err());
-        assert!(
-            Cursor::from_query(&query(&[("$filter", "isAdmin eq true")]), List::Users, 100)
-                .is_err()
-        );
+        assert!(Cursor::from_query(
+            &query(&[("$top", "0")]),
+            Collection::RegistrationDetails,
+            100
+        )
+        .is_err());
+        assert!(Cursor::from_query(
+            &query(&[("$top", "x")]),
+            Collection::RegistrationDetails,
+            100
+        )
+        .is_err());
+        assert!(Cursor::from_query(
+            &query(&[("$filter", "isAdmin eq true")]),
+            Collection::RegistrationDetails,
+            100
+        )
+        .is_err());
         assert!(Cursor::from_query(
             &query(&[("$filter", "eventDateTime ge yesterday")]),
-            List::Events,
+            Collection::EventsSummary,
             100
         )
         .is_err());
         assert!(Cursor::from_query(
             &query(&[("$filter", "feature eq 'reset'")]),
-            List::Events,
+            Collection::EventsSummary,
             100
         )
         .is_err());

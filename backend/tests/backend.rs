@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::{send, walk};
 use sspr_backend::{default_data_dir, start, Config, Server, Switches, Tenant};
-use sspr_insights::data::report_api::{ApiError, Collection};
+use sspr_insights::data::report_api::{ApiError, Collection, NextLinkError, TokenRefusal};
 use sspr_insights::model::sample::SampleSpec;
 use sspr_insights::model::time::{parse_time, Millis, DAY};
 
@@ -66,15 +66,14 @@ fn event_time(record: &serde_json::Value) -> Millis {
     parse_time(record["eventDateTime"].as_str().unwrap()).unwrap()
 }
 
+/// The headers of a control call from a script of the developer's (not a web page).
+const CONTROL: [(&str, &str); 2] = [
+    ("X-SSPR-Control", "1"),
+    ("Content-Type", "application/json"),
+];
+
 async fn post_faults(server: &Server, json: &str) -> serde_json::Value {
-    let reply = send(
-        server.port(),
-        "POST",
-        "/_faults",
-        &[("Content-Type", "application/json")],
-        json,
-    )
-    .await;
+    let reply = send(server.port(), "POST", "/_faults", &CONTROL, json).await;
     assert_eq!(reply.status, 200, "{}", reply.text());
     reply.json()
 }
@@ -484,7 +483,10 @@ async fn unsigned_jwts_are_judged_by_their_roles_when_allowed() {
         as_of(),
     )
     .await;
-    assert_eq!(result.unwrap_err(), ApiError::TokenLacksRole);
+    assert_eq!(
+        result.unwrap_err(),
+        ApiError::Token(TokenRefusal::LacksRole)
+    );
     assert!(walked.statuses.is_empty());
     assert_eq!(request_log(&server).await["total"], 0);
     let (walked, result) = walk(
@@ -522,16 +524,8 @@ async fn throttling_answers_429_with_retry_after_then_serves() {
     assert_eq!(&walked.statuses[..2], [429, 200]);
     assert_eq!(walked.ids.len(), 2000);
 
-    // At run time, through the query form of the control endpoint, with no Retry-After.
-    let switches = send(
-        server.port(),
-        "POST",
-        "/_faults?throttle=1&omit_retry_after=true",
-        &[],
-        "",
-    )
-    .await
-    .json();
+    // At run time, with no Retry-After.
+    let switches = post_faults(&server, r#"{"throttle":1,"omit_retry_after":true}"#).await;
     assert_eq!(switches["throttle"], 1);
     let throttled = send(server.port(), "GET", USERS, &auth(), "").await;
     assert_eq!(throttled.status, 429);
@@ -657,10 +651,10 @@ async fn a_foreign_next_link_is_refused_and_never_followed() {
     let error = result.unwrap_err();
     assert_eq!(
         error,
-        ApiError::ForeignNextLink {
+        ApiError::NextLink(NextLinkError::Foreign {
             link_origin: format!("http://localhost:{}", server.port()),
             base_origin: server.url(),
-        }
+        })
     );
     assert!(!error.user_message(Some(TOKEN)).contains(TOKEN));
     let log = request_log(&server).await;
@@ -702,9 +696,11 @@ async fn the_control_endpoint_reads_changes_and_resets_the_switches() {
     })
     .await;
     let port = server.port();
-    let read = send(port, "GET", "/_faults", &[], "").await.json();
+    let read = send(port, "GET", "/_faults", &CONTROL[..1], "")
+        .await
+        .json();
     assert_eq!(read["throttle"], 3);
-    assert_eq!(read["token"], "dev-token");
+    assert_eq!(read["token_required"], true);
     let changed = post_faults(
         &server,
         r#"{"throttle":0,"unavailable":2,"retry_after":3,"slow_ms":10,"truncate":1,"foreign_next_link":true}"#,
@@ -718,16 +714,17 @@ async fn the_control_endpoint_reads_changes_and_resets_the_switches() {
         (reply.status, reply.header("retry-after")),
         (503, Some("3"))
     );
-    let reset = send(port, "DELETE", "/_faults", &[], "").await.json();
+    let reset = send(port, "DELETE", "/_faults", &CONTROL[..1], "")
+        .await
+        .json();
     assert_eq!(reset, read, "back to the switches at start");
-    for bad in [r#"{"throtle":1}"#, r#"{"throttle":"many"}"#, "not json"] {
-        let reply = send(port, "POST", "/_faults", &[], bad).await;
+    for bad in [r#"{"throtle":1}"#, r#"{"throttle":"many"}"#, "not json", ""] {
+        let reply = send(port, "POST", "/_faults", &CONTROL, bad).await;
         assert_eq!(reply.status, 400, "{bad}");
     }
-    assert_eq!(
-        send(port, "POST", "/_faults?nope=1", &[], "").await.status,
-        400
-    );
+    let query = send(port, "POST", "/_faults?throttle=1", &CONTROL, "{}").await;
+    assert_eq!(query.status, 400);
+    assert_eq!(query.json()["error"]["code"], "BadRequest");
     let log = request_log(&server).await;
     assert_eq!(log["total"], 1, "control calls are not logged");
     assert_eq!(
@@ -786,4 +783,125 @@ async fn a_generated_tenant_of_any_size_is_served() {
         events.ids.len()
     );
     assert_eq!(events.pages.len(), events.ids.len().div_ceil(1000));
+}
+
+#[tokio::test]
+async fn a_cross_site_form_cannot_switch_the_token_check_off_or_open_cors() {
+    // Issue 10, row 14: any page could post `token=&allow_origins=*` as a form (a simple
+    // request, no preflight) and switch the token check off.
+    let server = serve().await;
+    let port = server.port();
+    let form = [
+        ("Origin", "http://evil.example"),
+        ("Content-Type", "application/x-www-form-urlencoded"),
+    ];
+    let attempts = [
+        ("/_faults?token=&allow_origins=*", &form[..], ""),
+        ("/_faults", &form[..], "token=&allow_origins=*"),
+        (
+            "/_faults",
+            &form[..1],
+            r#"{"token":"","allow_origins":"*"}"#,
+        ),
+        (
+            "/_faults",
+            &[("Content-Type", "text/plain")][..],
+            r#"{"token":"","allow_origins":"*"}"#,
+        ),
+    ];
+    for (target, headers, body) in attempts {
+        let reply = send(port, "POST", target, headers, body).await;
+        assert_eq!(reply.status, 403, "{target} {body}");
+        assert_eq!(reply.json()["error"]["code"], "ControlHeaderMissing");
+        assert_eq!(reply.header("access-control-allow-origin"), None);
+    }
+    // With the header, a form body is still refused: switches come only as JSON.
+    let form_with_header = [("X-SSPR-Control", "1"), form[1]];
+    let reply = send(port, "POST", "/_faults", &form_with_header, "token=").await;
+    assert_eq!(reply.status, 415);
+    // Nothing changed: the token is still needed, and the page's origin is not allowed.
+    let unauthorized = send(port, "GET", USERS, &[("Origin", "http://evil.example")], "").await;
+    assert_eq!(unauthorized.status, 401);
+    assert_eq!(unauthorized.header("access-control-allow-origin"), None);
+    // A preflight for the control endpoint is never granted, whatever origins are allowed.
+    post_faults(&server, r#"{"allow_origins":"*"}"#).await;
+    let preflight = send(
+        port,
+        "OPTIONS",
+        "/_faults",
+        &[
+            ("Origin", "http://evil.example"),
+            ("Access-Control-Request-Method", "POST"),
+            (
+                "Access-Control-Request-Headers",
+                "x-sspr-control,content-type",
+            ),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(preflight.header("access-control-allow-origin"), None);
+    assert_eq!(preflight.header("access-control-allow-headers"), None);
+    let read = send(
+        port,
+        "GET",
+        "/_faults",
+        &[("Origin", "http://evil.example"), CONTROL[0]],
+        "",
+    )
+    .await;
+    assert_eq!(read.status, 200);
+    assert_eq!(read.header("access-control-allow-origin"), None);
+}
+
+#[tokio::test]
+async fn the_control_endpoints_refuse_a_foreign_host() {
+    // Issue 10, row 14: no Host check let a page on a rebound name (evil.example resolving to
+    // 127.0.0.1) call the control endpoints as its own origin.
+    let server = serve().await;
+    let port = server.port();
+    for path in ["/_faults", "/_requests"] {
+        let target = format!("http://evil.example:{port}{path}");
+        let reply = send(port, "GET", &target, &CONTROL[..1], "").await;
+        assert_eq!(reply.status, 403, "{path}");
+        assert_eq!(reply.json()["error"]["code"], "ForeignHost");
+        let reply = send(port, "DELETE", &target, &CONTROL[..1], "").await;
+        assert_eq!(reply.status, 403, "{path}");
+    }
+    let rebound = format!("http://evil.example:{port}/_faults");
+    let reply = send(port, "POST", &rebound, &CONTROL, r#"{"token":""}"#).await;
+    assert_eq!(reply.status, 403);
+    assert_eq!(send(port, "GET", USERS, &[], "").await.status, 401);
+    for host in ["127.0.0.1", "localhost", "[::1]"] {
+        let target = format!("http://{host}:{port}/_faults");
+        let reply = send(port, "GET", &target, &CONTROL[..1], "").await;
+        assert_eq!(reply.status, 200, "{host}");
+    }
+}
+
+#[tokio::test]
+async fn the_control_endpoint_never_shows_the_token() {
+    // Issue 10, row 14: `GET /_faults` showed the token.
+    let server = serve_with(Switches {
+        forbidden_token: Some("no-role-token".to_string()),
+        ..Switches::default()
+    })
+    .await;
+    let port = server.port();
+    let read = send(port, "GET", "/_faults", &CONTROL[..1], "").await;
+    assert_eq!(read.status, 200);
+    let text = read.text();
+    assert!(
+        !text.contains(TOKEN) && !text.contains("no-role-token"),
+        "{text}"
+    );
+    assert_eq!(read.json()["token_required"], true);
+    assert_eq!(read.json()["forbidden_token_set"], true);
+    let changed = post_faults(&server, r#"{"token":"another-secret"}"#).await;
+    assert!(!changed.to_string().contains("another-secret"), "{changed}");
+    assert_eq!(changed["token_required"], true);
+    let reset = send(port, "DELETE", "/_faults", &CONTROL[..1], "").await;
+    assert!(!reset.text().contains(TOKEN));
+    let none = post_faults(&server, r#"{"token":""}"#).await;
+    assert_eq!(none["token_required"], false);
 }

@@ -1,9 +1,9 @@
-//! The live fetch (spec §6) as one procedure: the role check's result, both lists paged to the
-//! end with the `report_api` rules, Retry-After waits, progress and Cancel, then one dataset "as of"
-//! the fetch time. It does no HTTP itself: a [`Transport`] does (gloo-net in the browser, a fake
-//! in the host tests), so the whole walk is tested without a browser.
+//! The live fetch (spec §6) as one procedure: from a prepared plan (address and role check done),
+//! both lists paged to the end with the `report_api` rules, Retry-After waits, progress and Cancel,
+//! then one dataset "as of" the fetch time. It does no HTTP itself: a [`Transport`] does
+//! (`transport.rs` in the browser, a fake in the host tests), so the walk is tested on the host.
 
-use crate::data::report_api::{ApiError, Collection, Origin, Prepared, Scheme, Step};
+use crate::data::report_api::{ApiError, Collection, Prepared, Step, MAX_RETRIES};
 use crate::model::{AsOf, Batch, Dataset, Millis, SourceKind};
 
 /// One answer of the report backend, as the transport got it.
@@ -72,7 +72,7 @@ impl FetchProgress {
                 "The report backend is busy ({}); retry {} of {} in {} s. {so_far}",
                 wait.status,
                 wait.retry,
-                crate::data::report_api::MAX_RETRIES,
+                MAX_RETRIES,
                 wait.after_ms.div_ceil(1000)
             ),
             (Some(collection), None) => format!("Reading {}: {so_far}", collection.name()),
@@ -105,27 +105,6 @@ impl FetchEnd {
             message: error.user_message(token),
             about_token: error.is_about_token(),
         }
-    }
-}
-
-/// The host label of a backend for the data-source badge: `graph.microsoft.com`,
-/// `127.0.0.1:8081` (the port only when it is not the scheme's default).
-///
-/// ```
-/// use sspr_insights::data::live_fetch::host_label;
-/// use sspr_insights::data::report_api::ReportBase;
-/// assert_eq!(host_label(ReportBase::parse("https://graph.microsoft.com/beta").unwrap().origin()), "graph.microsoft.com");
-/// assert_eq!(host_label(ReportBase::parse("http://127.0.0.1:8081/beta").unwrap().origin()), "127.0.0.1:8081");
-/// ```
-pub fn host_label(origin: &Origin) -> String {
-    let default_port = match origin.scheme {
-        Scheme::Http => 80,
-        Scheme::Https => 443,
-    };
-    if origin.port == default_port {
-        origin.host.clone()
-    } else {
-        format!("{}:{}", origin.host, origin.port)
     }
 }
 
@@ -211,7 +190,7 @@ pub async fn fetch_reports<T: Transport>(
     if !transport.wait(0).await {
         return Err(FetchEnd::Cancelled);
     }
-    let host = host_label(plan.base.origin());
+    let host = plan.base.origin().host_label();
     Ok(Fetched {
         dataset: Dataset::build(batches, AsOf::At(as_of), SourceKind::Live { host }),
         pages: progress.pages,
@@ -230,6 +209,7 @@ mod tests {
 
     use super::*;
     use crate::data::report_api::prepare;
+    use crate::data::report_api::testing::{jwt, NOW};
 
     /// Runs a future whose every await is ready at once (the fake transport never pends).
     fn block_on<F: Future>(future: F) -> F::Output {
@@ -254,8 +234,6 @@ mod tests {
         cancel_in_wait: Cell<bool>,
         cancelled: Cell<bool>,
     }
-
-    const NOW: Millis = 1_795_000_000_000;
 
     impl Transport for Fake {
         async fn get(
@@ -430,25 +408,8 @@ mod tests {
 
     #[test]
     fn a_token_without_a_reading_role_is_stopped_by_prepare_before_any_request() {
-        // A JWT whose wids hold no reading role (header {"alg":"none"}).
-        let b64 = |s: &str| {
-            let table = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-            let bytes = s.as_bytes();
-            let mut out = String::new();
-            for chunk in bytes.chunks(3) {
-                let n = chunk.iter().fold(0u32, |acc, &b| (acc << 8) | b as u32)
-                    << (8 * (3 - chunk.len()));
-                for i in 0..=chunk.len() {
-                    out.push(table[((n >> (18 - 6 * i)) & 63) as usize] as char);
-                }
-            }
-            out
-        };
-        let token = format!(
-            "{}.{}.sig",
-            b64(r#"{"alg":"none"}"#),
-            b64(r#"{"wids":["b79fbf4d-3ef9-4689-8143-76b194e85509"],"scp":"x"}"#)
-        );
+        // A JWT whose wids hold no reading role.
+        let token = jwt(r#"{"wids":["b79fbf4d-3ef9-4689-8143-76b194e85509"],"scp":"x"}"#);
         let error = prepare(BASE, &token, NOW).err().unwrap();
         let message = error.user_message(Some(&token));
         assert!(message.contains("no request was sent"), "{message}");

@@ -5,10 +5,10 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::backend::{fetch_live, Cancel};
 use super::live_fetch::{FetchEnd, FetchProgress};
 use super::pause::{spawn, yield_to_browser};
 use super::report_api::{normalise_token, prepare, GRAPH_BETA};
+use super::transport::{fetch_live, Cancel};
 use super::upload::{self, analyse, read_file, unreadable_file, FilePhase, UploadRow, Verdict};
 use crate::model::{AsOf, Dataset, FileImport, SourceKind};
 use crate::state::{AppState, LoadStatus};

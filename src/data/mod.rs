@@ -1,16 +1,17 @@
-//! Where data comes from: uploads, the report backend, the bundled sample; all go through the
-//! model's importer. Nothing here parses or aggregates: that is the model's job.
+//! Where data comes from: uploads, the report backend, the bundled sample. Records go through the
+//! model's importer; what is read here is only the protocol around them (addresses, tokens, page
+//! heads). Nothing here aggregates: that is the model's job.
 
 #[cfg(target_arch = "wasm32")]
-pub mod backend;
-#[cfg(target_arch = "wasm32")]
-pub mod import;
+pub mod load_files;
 #[cfg(target_arch = "wasm32")]
 pub mod loads;
 #[cfg(target_arch = "wasm32")]
 pub mod pause;
 #[cfg(target_arch = "wasm32")]
 pub mod sample;
+#[cfg(target_arch = "wasm32")]
+pub mod transport;
 
 #[cfg(target_arch = "wasm32")]
 pub mod worker;

@@ -4,7 +4,7 @@
 use gloo_net::http::Request;
 use leptos::prelude::*;
 
-use super::import::{import_files, NamedBytes};
+use super::load_files::{import_files, Imported, NamedBytes};
 use super::pause::{spawn, yield_to_browser};
 use crate::model::SourceKind;
 use crate::state::{AppState, LoadStatus};
@@ -45,7 +45,7 @@ pub fn reload_sample(state: AppState) {
     });
 }
 
-async fn fetch_and_import(state: AppState) -> Result<super::import::Imported, String> {
+async fn fetch_and_import(state: AppState) -> Result<Imported, String> {
     let steps = SAMPLE_FILES.len() + 1;
     let mut files = Vec::with_capacity(SAMPLE_FILES.len());
     for (done, path) in SAMPLE_FILES.iter().enumerate() {

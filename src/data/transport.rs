@@ -1,6 +1,7 @@
-//! The report backend client in the browser: sends the requests that `live_fetch` asks for with
-//! gloo-net (no redirects, no referrer, no cookies, abortable), waits, and cancels. The rules
-//! (addresses, retries, roles, messages) are `report_api`'s; the walk is `live_fetch`'s.
+//! The browser's HTTP transport for the report backend (not the `backend/` server): sends the
+//! requests that `live_fetch` asks for with `fetch` through gloo-net (no redirects, no referrer,
+//! no cookies, no cache, abortable), waits, and cancels. The rules (addresses, retries, roles,
+//! messages) are `report_api`'s; the walk is `live_fetch`'s.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

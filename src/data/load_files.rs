@@ -1,5 +1,6 @@
-//! The one import path for files, whatever brought their bytes (the bundled sample, uploads):
-//! each file goes through the model's importer, and the batches become one immutable dataset.
+//! Loading whole files at once into a dataset (the bundled sample): each file goes through the
+//! model's importer, and the batches become one immutable dataset. Uploads, read and analysed a
+//! slice at a time, take `upload.rs`'s path instead; neither parses on its own.
 
 use crate::model::{self, AsOf, Dataset, SourceKind};
 

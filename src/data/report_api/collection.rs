@@ -1,0 +1,66 @@
+//! The two report lists a fetch reads (spec §6): their names, their paths below a base address
+//! and how events are asked for. The one vocabulary of report paths, shared by the client and by
+//! the reference backend; no addresses are built or checked here.
+
+use crate::model::time::{Millis, DAY};
+
+/// `$top` for events: Graph's default and maximum for `userEventsSummary`.
+pub const EVENTS_PAGE_SIZE: u32 = 1000;
+/// Events are asked for from this long before the fetch time (the longest period, 30 days).
+pub const EVENTS_WINDOW: Millis = 30 * DAY;
+
+/// Which list a walk reads.
+///
+/// ```
+/// use sspr_insights::data::report_api::Collection;
+/// assert_eq!(Collection::EventsSummary.name(), "userEventsSummary");
+/// assert_eq!(
+///     Collection::RegistrationDetails.path(),
+///     "/reports/authenticationMethods/userRegistrationDetails"
+/// );
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Collection {
+    RegistrationDetails,
+    EventsSummary,
+}
+
+impl Collection {
+    /// Both, in the order a fetch reads them.
+    pub const ALL: [Collection; 2] = [Collection::RegistrationDetails, Collection::EventsSummary];
+
+    /// The Graph resource name, e.g. `userEventsSummary`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Collection::RegistrationDetails => "userRegistrationDetails",
+            Collection::EventsSummary => "userEventsSummary",
+        }
+    }
+
+    /// The list's path below a base address (`https://graph.microsoft.com/beta` + this).
+    pub const fn path(self) -> &'static str {
+        match self {
+            Collection::RegistrationDetails => {
+                "/reports/authenticationMethods/userRegistrationDetails"
+            }
+            Collection::EventsSummary => "/reports/authenticationMethods/userEventsSummary",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_path_ends_with_its_list_name() {
+        for collection in Collection::ALL {
+            let path = collection.path();
+            assert!(
+                path.starts_with("/reports/authenticationMethods/"),
+                "{path}"
+            );
+            assert_eq!(path.rsplit('/').next(), Some(collection.name()));
+        }
+    }
+}
