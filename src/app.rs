@@ -1,5 +1,6 @@
 //! The app shell: shared state, the router (under the base path the app is served from), the
-//! header and the routes. `App` also starts loading the bundled sample on first visit.
+//! header and the routes. The shell also starts loading the bundled sample when nothing is loaded
+//! (the first visit).
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -10,19 +11,16 @@ use crate::components::chart_style::NARROW_MAX_PX;
 use crate::components::header::AppHeader;
 use crate::components::load_status::LoadStatusBanner;
 use crate::data::loads::DataLoads;
-use crate::data::sample::load_sample;
 use crate::model::query::base_path_of;
 use crate::pages::data::DataPage;
 use crate::pages::lists::{activity::Activity, registrations::Registrations};
 use crate::pages::{not_found::NotFound, overview::Overview};
 use crate::state::AppState;
 
-/// The whole app, as mounted by `main`: state for the page's base path, the sample loading in
-/// the background, and the shell.
+/// The whole app, as mounted by `main`: state for the page's base path, and the shell.
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState::provide(app_base());
-    load_sample(state);
+    AppState::provide(app_base());
     view! { <Shell/> }
 }
 
@@ -43,7 +41,7 @@ fn app_base() -> String {
 #[component]
 pub fn Shell() -> impl IntoView {
     let state = AppState::expect();
-    DataLoads::provide();
+    DataLoads::provide().load_sample_if_empty(state);
     watch_screen_width(state);
     let base = state.base.get_value();
     view! {

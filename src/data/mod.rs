@@ -3,13 +3,9 @@
 //! heads). Nothing here aggregates: that is the model's job.
 
 #[cfg(target_arch = "wasm32")]
-pub mod load_files;
-#[cfg(target_arch = "wasm32")]
 pub mod loads;
 #[cfg(target_arch = "wasm32")]
 pub mod pause;
-#[cfg(target_arch = "wasm32")]
-pub mod sample;
 #[cfg(target_arch = "wasm32")]
 pub mod transport;
 

@@ -6,6 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 /// Runs `task` in the background on the browser's event loop. Every task goes through this one
@@ -27,8 +28,13 @@ pub fn spawn(task: impl Future<Output = ()> + 'static) {
 pub async fn sleep(ms: u32) {
     let timer = js_sys::Promise::new(&mut |resolve, _reject| {
         let delay = i32::try_from(ms).unwrap_or(i32::MAX);
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, delay);
+        // The global `setTimeout`: the page's window, or a worker's scope (the live fetch waits
+        // in a worker).
+        let global = js_sys::global();
+        if let Ok(set_timeout) = js_sys::Reflect::get(&global, &"setTimeout".into()) {
+            if let Some(set_timeout) = set_timeout.dyn_ref::<js_sys::Function>() {
+                let _ = set_timeout.call2(&global, &resolve, &delay.into());
+            }
         }
     });
     let _ = JsFuture::from(timer).await;

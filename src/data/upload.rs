@@ -1,27 +1,17 @@
-//! Uploads (spec §1 "offline", §4, §8): export files read from disk in chunks and analysed by the
-//! model's importer a slice at a time, so the page stays responsive; what each file gave; whether
-//! the set may be loaded as it is. Nothing here sends a byte anywhere or parses on its own.
+//! Uploads (spec §1 "offline", §4, §8): what the screen shows about each file while the ingest
+//! workers read it and once they have, and whether the set may be loaded as it is. Pure rules,
+//! host-tested; nothing here reads a file, sends a byte anywhere or parses on its own.
 
 use crate::model::words::plural;
 use crate::model::{Batch, FileImport, FileKind, ImportError};
-
-/// Files are read from disk this many bytes at a time (`File.slice` + `arrayBuffer`).
-pub const READ_CHUNK: u64 = 4 << 20;
-/// Records the importer reads before it looks at the clock.
-pub const RECORDS_PER_STEP: usize = 5_000;
-/// The importer gives the browser a turn once a slice of work has run this long (ms), so that
-/// the page never freezes for more than about this long while files are analysed.
-pub const SLICE_MS: f64 = 40.0;
 
 /// Where one file stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FilePhase {
     /// In the queue.
     Waiting,
-    /// Being read from disk.
+    /// Being read from disk and analysed by a worker (both at once, a chunk at a time).
     Reading,
-    /// Being read by the importer.
-    Analysing,
     /// Analysed; see its records and errors.
     Analysed,
 }
@@ -85,10 +75,8 @@ impl UploadRow {
         match self.phase {
             FilePhase::Waiting => 0.0,
             FilePhase::Analysed => 1.0,
-            FilePhase::Reading | FilePhase::Analysing if self.size == 0 => 1.0,
-            FilePhase::Reading | FilePhase::Analysing => {
-                (self.done as f64 / self.size as f64).clamp(0.0, 1.0)
-            }
+            FilePhase::Reading if self.size == 0 => 1.0,
+            FilePhase::Reading => (self.done as f64 / self.size as f64).clamp(0.0, 1.0),
         }
     }
 
@@ -99,10 +87,10 @@ impl UploadRow {
         let records = |n: usize| format!("{} {}", count(n), plural(n, "record", "records"));
         match self.phase {
             FilePhase::Waiting => "Waiting".to_string(),
-            FilePhase::Reading => format!("Reading from disk {percent}%"),
-            FilePhase::Analysing => {
-                format!("Analysing {percent}% · {} read", records(self.records))
-            }
+            FilePhase::Reading => format!(
+                "Reading and analysing {percent}% · {} read",
+                records(self.records)
+            ),
             FilePhase::Analysed if self.error_count == 0 => {
                 format!("{} read", records(self.records))
             }
@@ -235,16 +223,29 @@ pub fn unreadable_file(name: &str, reason: &str) -> FileImport {
     }
 }
 
-/// The byte ranges in which a file of `size` bytes is read.
+/// The largest file the app reads: positions in a file are 32-bit in the browser, and a bigger
+/// export would not fit in its memory once read anyway.
+pub const MAX_FILE_SIZE: u64 = 2 << 30;
+
+/// The outcome for a file too large to read (`None` when it is not): refused before a byte is
+/// read or any memory is set aside for it.
 ///
 /// ```
-/// use sspr_insights::data::upload::chunks;
-/// assert_eq!(chunks(10, 4).collect::<Vec<_>>(), [(0, 4), (4, 8), (8, 10)]);
-/// assert_eq!(chunks(0, 4).count(), 0);
+/// use sspr_insights::data::upload::{file_too_large, MAX_FILE_SIZE};
+/// assert!(file_too_large("ok.json", MAX_FILE_SIZE).is_none());
+/// let refused = file_too_large("huge.json", 5_000_000_000).unwrap();
+/// assert!(refused.errors[0].to_string().starts_with("huge.json: the file is 5.0 GB"));
 /// ```
-pub fn chunks(size: u64, chunk: u64) -> impl Iterator<Item = (u64, u64)> {
-    let chunk = chunk.max(1);
-    (0..size.div_ceil(chunk)).map(move |i| (i * chunk, ((i + 1) * chunk).min(size)))
+pub fn file_too_large(name: &str, size: u64) -> Option<FileImport> {
+    (size > MAX_FILE_SIZE).then(|| {
+        let mut file = unreadable_file(name, "");
+        file.errors[0].message = format!(
+            "the file is {}, larger than the {} this app reads at once; export a shorter period or split the file.",
+            file_size(size),
+            file_size(MAX_FILE_SIZE)
+        );
+        file
+    })
 }
 
 /// A file size as people read it: `"812 bytes"`, `"12.3 KB"`, `"231 MB"` (1 KB = 1000 bytes, the
@@ -271,93 +272,6 @@ pub fn file_size(bytes: u64) -> String {
         format!("{value:.0} {}", UNITS[unit])
     } else {
         format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
-#[cfg(target_arch = "wasm32")]
-pub use browser::{analyse, read_file};
-
-/// The browser's side: reading a `File` in chunks, and running the importer in time slices.
-#[cfg(target_arch = "wasm32")]
-mod browser {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-
-    use super::{chunks, READ_CHUNK, RECORDS_PER_STEP, SLICE_MS};
-    use crate::data::pause::{now_ms, yield_to_browser};
-    use crate::model::import::{ImportJob, ImportProgress};
-    use crate::model::FileImport;
-
-    /// Reads a whole file from disk, a chunk at a time (each chunk is an `await`, so the page
-    /// stays responsive), calling `on_progress` with the bytes read so far. `None` when
-    /// `still_wanted` turns false (a newer upload replaced this one).
-    pub async fn read_file(
-        file: &web_sys::File,
-        mut on_progress: impl FnMut(u64),
-        still_wanted: impl Fn() -> bool,
-    ) -> Option<Result<Vec<u8>, String>> {
-        let size = file.size() as u64;
-        let mut bytes = Vec::new();
-        if bytes.try_reserve_exact(size as usize).is_err() {
-            return Some(Err("it is too large for this browser's memory".to_string()));
-        }
-        for (start, end) in chunks(size, READ_CHUNK) {
-            let slice = match file.slice_with_f64_and_f64(start as f64, end as f64) {
-                Ok(slice) => slice,
-                Err(e) => return Some(Err(js_error_text(&e))),
-            };
-            let buffer = match JsFuture::from(slice.array_buffer()).await {
-                Ok(buffer) => buffer,
-                Err(e) => return Some(Err(js_error_text(&e))),
-            };
-            if !still_wanted() {
-                return None;
-            }
-            let chunk = js_sys::Uint8Array::new(&buffer);
-            let at = bytes.len();
-            bytes.resize(at + chunk.length() as usize, 0);
-            chunk.copy_to(&mut bytes[at..]);
-            on_progress(end);
-        }
-        Some(Ok(bytes))
-    }
-
-    /// Runs the model's importer over `bytes` in slices of about [`SLICE_MS`], giving the browser
-    /// a turn between slices and calling `on_progress` after each. `None` when `still_wanted`
-    /// turns false.
-    pub async fn analyse(
-        name: &str,
-        bytes: Vec<u8>,
-        mut on_progress: impl FnMut(ImportProgress),
-        still_wanted: impl Fn() -> bool,
-    ) -> Option<FileImport> {
-        // Borrowed, not owned: `ImportJob<&[u8]>` is the type `import_file` uses too, so the
-        // importer is compiled once into the wasm (an owned `Vec` would be a second copy).
-        let mut job = ImportJob::new(name, &bytes[..]);
-        let mut slice_start = now_ms();
-        loop {
-            if job.step(RECORDS_PER_STEP) {
-                break;
-            }
-            if now_ms() - slice_start >= SLICE_MS {
-                on_progress(job.progress());
-                yield_to_browser().await;
-                if !still_wanted() {
-                    return None;
-                }
-                slice_start = now_ms();
-            }
-        }
-        on_progress(job.progress());
-        Some(job.finish())
-    }
-
-    fn js_error_text(error: &wasm_bindgen::JsValue) -> String {
-        error
-            .dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .or_else(|| error.as_string())
-            .unwrap_or_else(|| "the browser gave no reason".to_string())
     }
 }
 
@@ -413,23 +327,15 @@ mod tests {
         let mut row = UploadRow::new("events.ndjson", 2_000);
         assert_eq!(row.status(), "Waiting");
         row.phase = FilePhase::Reading;
-        row.done = 500;
-        assert_eq!(row.status(), "Reading from disk 25%");
-        row.phase = FilePhase::Analysing;
         row.done = 1_000;
         row.records = 1_234;
-        assert_eq!(row.status(), "Analysing 50% · 1,234 records read");
+        assert_eq!(
+            row.status(),
+            "Reading and analysing 50% · 1,234 records read"
+        );
         row.analysed(&import_file("users.json", USERS));
         assert_eq!(row.status(), "2 records read");
         assert_eq!(row.fraction(), 1.0);
-    }
-
-    #[test]
-    fn chunks_cover_the_file_exactly_once() {
-        let ranges: Vec<_> = chunks(READ_CHUNK * 2 + 1, READ_CHUNK).collect();
-        assert_eq!(ranges.len(), 3);
-        assert_eq!(ranges[2], (READ_CHUNK * 2, READ_CHUNK * 2 + 1));
-        assert!(ranges.windows(2).all(|w| w[0].1 == w[1].0));
     }
 
     #[test]

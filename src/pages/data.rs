@@ -185,7 +185,7 @@ fn LoadedSummary() -> impl IntoView {
                         class="button secondary"
                         data-action="load-sample"
                         disabled=sample_loading
-                        on:click=move |_| crate::data::sample::reload_sample(state)
+                        on:click=move |_| loads.load_sample(state)
                     >
                         "Load the sample"
                     </button>
@@ -419,6 +419,8 @@ fn upload_notice(stage: &UploadStage) -> Option<Notice> {
         UploadStage::Loaded { files, merged } => notices::upload_loaded(*files, *merged),
         UploadStage::AskFirst { good_records } => notices::upload_has_problems(*good_records),
         UploadStage::NothingToLoad => notices::upload_unreadable(),
+        UploadStage::Cancelled => notices::upload_cancelled(),
+        UploadStage::Failed(message) => notices::upload_failed(message),
     })
 }
 
@@ -448,6 +450,7 @@ fn notice_view(notice: Notice) -> impl IntoView {
             let run = move |_| match action {
                 NoticeAction::LoadWithoutBadRecords => loads.load_without_bad_records(state),
                 NoticeAction::DiscardUpload => loads.discard_upload(),
+                NoticeAction::CancelUpload => loads.cancel_upload(),
             };
             view! {
                 <button type="button" class="button" class:secondary=(i > 0) on:click=run>

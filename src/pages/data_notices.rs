@@ -11,6 +11,7 @@ use crate::model::words::plural;
 pub enum NoticeAction {
     LoadWithoutBadRecords,
     DiscardUpload,
+    CancelUpload,
 }
 
 /// A message of the upload or the fetch panel.
@@ -51,16 +52,50 @@ const UNCHANGED: &str = " The data on screen is unchanged.";
 
 /// Files are being read and analysed.
 pub fn upload_analysing() -> Notice {
-    Notice::news(
-        "upload-analysing",
-        "Analysing the files… The loaded data stays until they are read.",
-        true,
-    )
+    Notice {
+        actions: vec![cancel()],
+        ..Notice::news(
+            "upload-analysing",
+            "Reading and analysing the files in the background… The loaded data stays until they are read.",
+            true,
+        )
+    }
 }
 
 /// The new dataset is being built from the files.
 pub fn upload_building() -> Notice {
-    Notice::news("upload-building", "Building the dataset…", true)
+    Notice {
+        actions: vec![cancel()],
+        ..Notice::news("upload-building", "Building the dataset…", true)
+    }
+}
+
+/// The upload was cancelled (by the user, or by a newer load) before anything was loaded.
+pub fn upload_cancelled() -> Notice {
+    Notice {
+        key: "upload-cancelled",
+        problem: false,
+        title: "Cancelled.",
+        text: format!(" Nothing was loaded.{UNCHANGED}"),
+        busy: false,
+        actions: Vec::new(),
+    }
+}
+
+/// The upload could not run at all: `message` says why.
+pub fn upload_failed(message: &str) -> Notice {
+    Notice {
+        key: "upload-failed",
+        problem: true,
+        title: "Nothing was loaded.",
+        text: format!("{UNCHANGED} {message}"),
+        busy: false,
+        actions: vec![discard()],
+    }
+}
+
+fn cancel() -> (String, NoticeAction) {
+    ("Cancel".to_string(), NoticeAction::CancelUpload)
 }
 
 /// `files` files were loaded, in place of the data before or `merged` with it.

@@ -18,6 +18,7 @@ use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::js_wire::{dataset_buffer, JsIn};
 use super::protocol::*;
+use crate::data::live_fetch::{FetchEnd, FetchProgress};
 use crate::model::import::part::{plan, probe_offsets, PROBE_SIZE};
 use crate::model::import::Part;
 use crate::model::wire::{decode_dataset, decode_file_summary};
@@ -59,6 +60,9 @@ impl Future for NextMessage {
 /// The workers of one load.
 pub struct Ingest {
     workers: Vec<Worker>,
+    /// A live fetch runs in the first worker (stopping it is graceful: see `stop`).
+    fetching: std::cell::Cell<bool>,
+    stopped: std::cell::Cell<bool>,
     mailbox: Rc<Mailbox>,
     _listeners: Vec<Closure<dyn FnMut(MessageEvent)>>,
     _error_listeners: Vec<Closure<dyn FnMut(web_sys::Event)>>,
@@ -66,11 +70,15 @@ pub struct Ingest {
 
 impl Drop for Ingest {
     fn drop(&mut self) {
-        for worker in &self.workers {
-            worker.terminate();
-        }
+        self.stop();
     }
 }
+
+/// The pseudo-worker whose message wakes whoever waits on a stopped load.
+const STOPPED_BY_PAGE: usize = usize::MAX;
+
+/// How long a stopped fetch's worker may take to abort its request and close itself.
+const STOP_GRACE_MS: i32 = 2_000;
 
 /// How many workers a load uses: as many as the machine has cores, at least two, at most
 /// `jobs` (no more than there is work for) and eight.
@@ -89,6 +97,8 @@ impl Ingest {
         options.set_type(WorkerType::Module);
         let mut ingest = Ingest {
             workers: Vec::new(),
+            fetching: std::cell::Cell::new(false),
+            stopped: std::cell::Cell::new(false),
             mailbox: mailbox.clone(),
             _listeners: Vec::new(),
             _error_listeners: Vec::new(),
@@ -138,6 +148,35 @@ impl Ingest {
         NextMessage(self.mailbox.clone())
     }
 
+    /// Stops the load at once: nothing of its workers reaches the page any more, and whoever
+    /// waits on them is woken with a failure. A fetch is asked to abort its request in flight
+    /// (the backend sees the connection closed) and close itself, and is terminated later in
+    /// any case; other workers are terminated now.
+    pub fn stop(&self) {
+        if self.stopped.replace(true) {
+            return;
+        }
+        for worker in &self.workers {
+            worker.set_onmessage(None);
+            worker.set_onerror(None);
+            if self.fetching.get() {
+                let _ = worker.post_message(&message(STOP, &[]));
+                let late = worker.clone();
+                let terminate = Closure::once_into_js(move || late.terminate());
+                if let Some(window) = web_sys::window() {
+                    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                        terminate.unchecked_ref(),
+                        STOP_GRACE_MS,
+                    );
+                }
+            } else {
+                worker.terminate();
+            }
+        }
+        let stopped = message(FAILED, &[("message", "The load was stopped.".into())]);
+        self.mailbox.deliver(STOPPED_BY_PAGE, stopped.into());
+    }
+
     fn send(&self, worker: usize, message: &JsValue, transfer: &[JsValue]) {
         let result = if transfer.is_empty() {
             self.workers[worker].post_message(message)
@@ -178,6 +217,10 @@ impl Ingest {
         }
         while busy > 0 {
             let (worker, reply) = self.next().await;
+            if worker == STOPPED_BY_PAGE {
+                let reason = text_field(&reply, "message");
+                return files.iter().map(|_| Err(reason.clone())).collect();
+            }
             let job = number_field(&reply, "job") as usize;
             let Some(&(f, p)) = jobs.get(job) else {
                 continue;
@@ -249,6 +292,7 @@ impl Ingest {
         current: Option<&Dataset>,
         kind: &SourceKind,
         load_readable: bool,
+        must_ask: bool,
     ) -> Result<Built, String> {
         let current = current.map(dataset_buffer);
         let mut transfer: Vec<JsValue> = Vec::new();
@@ -292,7 +336,7 @@ impl Ingest {
         let mut summaries = None;
         loop {
             let (worker, reply) = self.next().await;
-            if worker != 0 {
+            if worker != 0 && worker != STOPPED_BY_PAGE {
                 continue;
             }
             match text_field(&reply, OP).as_str() {
@@ -303,7 +347,9 @@ impl Ingest {
                         .map(|b| decode_file_summary(&mut JsIn::new(b)).map_err(|e| e.to_string()))
                         .collect::<Result<Vec<_>, _>>()?;
                     let verdict = crate::data::upload::verdict(&files);
-                    if !load_readable && verdict != crate::data::upload::Verdict::LoadAll {
+                    if !load_readable
+                        && (must_ask || verdict != crate::data::upload::Verdict::LoadAll)
+                    {
                         return Ok(Built::AskFirst { files });
                     }
                     summaries = Some(files);
@@ -324,12 +370,67 @@ impl Ingest {
         self.send(0, &message(ACCEPT, &[]), &[]);
         loop {
             let (worker, reply) = self.next().await;
-            if worker != 0 {
+            if worker != 0 && worker != STOPPED_BY_PAGE {
                 continue;
             }
             match text_field(&reply, OP).as_str() {
                 DATASET => return self.receive_dataset(&reply, Vec::new()).await,
                 FAILED => return Err(text_field(&reply, "message")),
+                _ => {}
+            }
+        }
+    }
+
+    /// Fetches both reports from the report backend at `base` with `token`, in the first
+    /// worker (the walk, the pages' parsing and the build all happen there); `on_progress` as
+    /// pages arrive. The token goes to the worker in a message, never in a URL.
+    pub async fn fetch(
+        &self,
+        base: &str,
+        token: &str,
+        mut on_progress: impl FnMut(FetchProgress),
+    ) -> Result<FetchedData, FetchEnd> {
+        let request = message(
+            FETCH,
+            &[
+                ("base", base.into()),
+                ("token", token.into()),
+                ("now", JsValue::from_f64(js_sys::Date::now())),
+            ],
+        );
+        self.fetching.set(true);
+        self.send(0, &request, &[]);
+        loop {
+            let (worker, reply) = self.next().await;
+            if worker != 0 && worker != STOPPED_BY_PAGE {
+                continue;
+            }
+            match text_field(&reply, OP).as_str() {
+                FETCH_PROGRESS => on_progress(fetch_progress_from_js(&reply)),
+                DATASET => {
+                    let count = |key| number_field(&reply, key) as usize;
+                    let (pages, records, bad_records) =
+                        (count("pages"), count("records"), count("badRecords"));
+                    return match self.receive_dataset(&reply, Vec::new()).await {
+                        Ok(Built::Dataset { dataset, .. }) => Ok(FetchedData {
+                            dataset,
+                            pages,
+                            records,
+                            bad_records,
+                        }),
+                        Ok(Built::AskFirst { .. }) => Err(FetchEnd::Cancelled),
+                        Err(message) => Err(FetchEnd::Failed {
+                            message,
+                            about_token: false,
+                        }),
+                    };
+                }
+                FAILED => {
+                    return Err(FetchEnd::Failed {
+                        message: text_field(&reply, "message"),
+                        about_token: bool_field(&reply, "aboutToken"),
+                    })
+                }
                 _ => {}
             }
         }
@@ -368,6 +469,15 @@ pub enum Built {
     },
     /// Some files have problems: their outcomes, and nothing built until the user says so.
     AskFirst { files: Vec<FileImport> },
+}
+
+/// A finished fetch: the new dataset and what it took.
+pub struct FetchedData {
+    pub dataset: Box<Dataset>,
+    pub pages: usize,
+    pub records: usize,
+    /// Bad records left out (noted in the dataset's warnings too).
+    pub bad_records: usize,
 }
 
 /// A file to read: its name, its bytes' source (a `File` or `Blob`, or a URL to fetch), its

@@ -12,11 +12,16 @@
 //! | worker | `files` | `summaries` (`[ArrayBuffer]`, one `FileImport` summary a file) |
 //! | page | `accept` | (load the good records of files with problems) |
 //! | worker | `dataset` | `dataset` (wire form), `notes` (`[string]`) |
+//! | page | `fetch` | `base`, `token`, `now` (the live fetch: walk, parse and build in the worker) |
+//! | worker | `fetch-progress` | `collection`, `pages`, `records`, `waiting` (`[status, afterMs, retry]` or null) |
+//! | page | `stop` | (Cancel during a fetch: abort the request in flight, then close) |
 //! | worker | `failed` | `message`, `aboutToken` |
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::data::live_fetch::{FetchProgress, RetryWait};
+use crate::data::report_api::Collection;
 use crate::model::import::{Part, PartStart};
 
 pub const OP: &str = "op";
@@ -29,6 +34,9 @@ pub const FILES: &str = "files";
 pub const ACCEPT: &str = "accept";
 pub const DATASET: &str = "dataset";
 pub const FAILED: &str = "failed";
+pub const FETCH: &str = "fetch";
+pub const FETCH_PROGRESS: &str = "fetch-progress";
+pub const STOP: &str = "stop";
 
 /// A message: an object with these fields.
 pub fn message(op: &str, fields: &[(&str, JsValue)]) -> Object {
@@ -123,4 +131,50 @@ fn start_of(kind: f64, at: f64) -> Option<PartStart> {
         3 => PartStart::NdjsonLine { at },
         _ => return None,
     })
+}
+
+/// A fetch's progress as a message.
+pub fn fetch_progress_to_js(p: &FetchProgress) -> Object {
+    let waiting = match &p.waiting {
+        Some(w) => array([
+            JsValue::from_f64(w.status as f64),
+            JsValue::from_f64(w.after_ms as f64),
+            JsValue::from_f64(w.retry as f64),
+        ])
+        .into(),
+        None => JsValue::NULL,
+    };
+    message(
+        FETCH_PROGRESS,
+        &[
+            (
+                "collection",
+                p.collection.map_or(JsValue::NULL, |c| c.name().into()),
+            ),
+            ("pages", JsValue::from_f64(p.pages as f64)),
+            ("records", JsValue::from_f64(p.records as f64)),
+            ("waiting", waiting),
+        ],
+    )
+}
+
+/// A fetch's progress from its message.
+pub fn fetch_progress_from_js(m: &JsValue) -> FetchProgress {
+    let collection = field(m, "collection")
+        .as_string()
+        .and_then(|name| Collection::ALL.into_iter().find(|c| c.name() == name));
+    let waiting = field(m, "waiting")
+        .dyn_into::<Array>()
+        .ok()
+        .map(|w| RetryWait {
+            status: w.get(0).as_f64().unwrap_or(0.0) as u16,
+            after_ms: w.get(1).as_f64().unwrap_or(0.0) as u64,
+            retry: w.get(2).as_f64().unwrap_or(0.0) as u32,
+        });
+    FetchProgress {
+        collection,
+        pages: number_field(m, "pages") as usize,
+        records: number_field(m, "records") as usize,
+        waiting,
+    }
 }

@@ -13,10 +13,13 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::js_wire::{buffer_of, dataset_buffer, JsIn};
 use super::protocol::*;
+use crate::data::live_fetch::{FetchEnd, FetchProgress};
+use crate::data::report_api::{normalise_token, prepare};
+use crate::data::transport::{fetch_live, Cancel};
 use crate::data::upload::{self, Verdict};
 use crate::model::import::{combine, part, ImportPart, Part, StreamImport};
 use crate::model::wire::{decode_dataset, decode_part, encode_file_summary, encode_part};
-use crate::model::{AsOf, Dataset, FileImport, SourceKind};
+use crate::model::{AsOf, Dataset, FileImport, Millis, SourceKind};
 
 /// Bytes read from a `Blob` at a time.
 const CHUNK: f64 = (8 << 20) as f64;
@@ -30,6 +33,8 @@ struct Pending {
 
 thread_local! {
     static PENDING: RefCell<Option<Pending>> = const { RefCell::new(None) };
+    /// The running fetch's cancel switch.
+    static FETCHING: RefCell<Option<Cancel>> = const { RefCell::new(None) };
 }
 
 /// Starts answering messages; tells the page it is ready.
@@ -68,6 +73,8 @@ async fn handle(data: JsValue) {
     match text_field(&data, OP).as_str() {
         READ => read(&data).await,
         BUILD => build(&data).await,
+        FETCH => fetch(&data).await,
+        STOP => stop(),
         ACCEPT => accept(),
         _ => {}
     }
@@ -212,6 +219,16 @@ async fn build(data: &JsValue) {
             .map(|f| JsValue::from(buffer_of(&encode_file_summary(f)))),
     );
     post(&message(FILES, &[("summaries", summaries.into())]), None);
+    if bool_field(data, "mustAsk") {
+        PENDING.with(|p| {
+            *p.borrow_mut() = Some(Pending {
+                files,
+                current,
+                kind,
+            })
+        });
+        return;
+    }
     if text_field(data, "policy") == "load-readable" {
         return match upload::readable_batches(files) {
             Ok((batches, notes)) => send_dataset(batches, current, kind, notes),
@@ -229,6 +246,79 @@ async fn build(data: &JsValue) {
         }),
         // The summaries say why; there is nothing to build.
         Verdict::NothingToLoad => {}
+    }
+}
+
+/// The live fetch, all of it here: the walk (with its retries and waits), the pages' parsing
+/// and the build. Cancel is the page terminating this worker.
+async fn fetch(data: &JsValue) {
+    let (base, token) = (text_field(data, "base"), text_field(data, "token"));
+    let plan = match prepare(&base, &token, number_field(data, "now") as Millis) {
+        Ok(plan) => plan,
+        Err(error) => {
+            let token = normalise_token(&token);
+            return post(
+                &message(
+                    FAILED,
+                    &[
+                        ("message", error.user_message(token.as_deref()).into()),
+                        ("aboutToken", JsValue::from_bool(error.is_about_token())),
+                    ],
+                ),
+                None,
+            );
+        }
+    };
+    let progress = |p: &FetchProgress| post(&fetch_progress_to_js(p), None);
+    let cancel = Cancel::new();
+    FETCHING.with(|f| *f.borrow_mut() = Some(cancel.clone()));
+    match fetch_live(&plan, cancel, progress).await {
+        Ok(fetched) => {
+            let buffer = dataset_buffer(&fetched.dataset);
+            let counts = [fetched.pages, fetched.records, fetched.bad_records];
+            drop(fetched);
+            post(
+                &message(
+                    DATASET,
+                    &[
+                        ("dataset", buffer.clone().into()),
+                        ("notes", array([]).into()),
+                        ("pages", JsValue::from_f64(counts[0] as f64)),
+                        ("records", JsValue::from_f64(counts[1] as f64)),
+                        ("badRecords", JsValue::from_f64(counts[2] as f64)),
+                    ],
+                ),
+                Some(&buffer),
+            );
+        }
+        Err(FetchEnd::Failed {
+            message: text,
+            about_token,
+        }) => post(
+            &message(
+                FAILED,
+                &[
+                    ("message", text.into()),
+                    ("aboutToken", JsValue::from_bool(about_token)),
+                ],
+            ),
+            None,
+        ),
+        // The page stopped the fetch: nobody waits for an answer. (A moment first, so that the
+        // aborted request is seen to end: developer tools, and the journeys, watch for it.)
+        Err(FetchEnd::Cancelled) => {
+            crate::data::pause::sleep(100).await;
+            scope().close()
+        }
+    }
+}
+
+/// The page stopped this load: a fetch aborts its request in flight (and the worker closes once
+/// the walk has ended); anything else closes the worker now.
+fn stop() {
+    match FETCHING.with(|f| f.borrow_mut().take()) {
+        Some(cancel) => cancel.cancel(),
+        None => scope().close(),
     }
 }
 
