@@ -32,12 +32,8 @@ pub fn AppHeader() -> impl IntoView {
     let current = move |screen: &'static str| {
         move || {
             let here = location.pathname.get();
-            let on = if screen == path::OVERVIEW {
-                here == state.href(path::OVERVIEW) || here == state.href("")
-            } else {
-                here == state.href(screen) || here == state.href(&format!("{screen}/"))
-            };
-            on.then_some("page")
+            // The app writes each path one way (`app::rewrite_to_canonical_path`).
+            (here == state.href(screen)).then_some("page")
         }
     };
 
