@@ -8,7 +8,7 @@
 //             more (other sample files); useSubpathServer() the build for a sub-path;
 //             useFolder() holds a suite's test data; writeTenant() generates a tenant of any size.
 //   checks    every page records console errors, failed requests and policy violations, which
-//             closePage() checks.
+//             closePage() checks; axe() runs axe-core's accessibility rules on a page.
 //   model     modelStats / modelError / modelCsv / modelRows: what `sspr-sample` computes for the
 //             same files, so expected numbers never come from literals.
 //   waiting   expect: Playwright's auto-waiting assertions (`toHaveText`, `toHaveURL`, …), with a
@@ -17,7 +17,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -459,3 +459,34 @@ export const SCREENS = [
     shown: (page) => expect(page.locator('[data-summary=source]')).toHaveText('Sample data'),
   },
 ];
+
+// ---------------------------------------------------------------------------------------------
+// Accessibility
+
+const AXE_SOURCE = join(repo, 'e2e', 'node_modules', 'axe-core', 'axe.min.js');
+let axeSource;
+
+/**
+ * Runs axe-core's rules (WCAG 2.x A and AA, and its best practices) on the page as it is now and
+ * returns the violations, each as "impact rule-id: what, at which elements".
+ *
+ * axe is evaluated through the DevTools protocol (`page.evaluate`), the way @axe-core/playwright
+ * injects it: the page keeps running under the build's policy, which refuses
+ * `page.addScriptTag` (an inline <script>, a policy violation that `closePage` would report).
+ */
+export async function axe(page) {
+  axeSource ??= readFileSync(AXE_SOURCE, 'utf8');
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const results = await window.axe.run(document, { resultTypes: ['violations'] });
+    return results.violations.map((v) => ({
+      impact: v.impact,
+      id: v.id,
+      nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`),
+    }));
+  });
+  return violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.length} × ${v.nodes.slice(0, 3).join(' | ')}`);
+}
+
+/** The serious and critical ones among `axe`'s violations (none is allowed). */
+export const serious = (violations) => violations.filter((v) => /^(serious|critical) /.test(v));

@@ -73,7 +73,7 @@ pub fn Shell() -> impl IntoView {
         <Router base=base>
             <AppHeader/>
             <LoadStatusBanner/>
-            <main id="main" class="app-main">
+            <main id="main" class="app-main" tabindex="-1">
                 // The paths of `model::query::path` (the macro wants them written out).
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=Overview/>
