@@ -4,6 +4,7 @@
 #   make test    everything CI checks (see `test` below); prints the release download size
 #   make build   the release build in dist/ (static files for any host; see "Build settings")
 #   make bench   the model's benchmarks
+#   make fuzz    fuzz the importers, 10 minutes each (FUZZ_SECONDS=60 for less; FUZZING.md)
 #   make screenshots   docs/screenshots/*.png of every screen (after `make build`)
 
 SHELL := bash
@@ -19,13 +20,15 @@ WASM_TARGET := wasm32-unknown-unknown
 SIZE_BUDGET_KB := 450
 SAMPLE := public/sample/userRegistrationDetails.json public/sample/userEventsSummary.json
 
-.PHONY: setup serve build test fmt-check lint test-host test-browser size e2e screenshots bench stats sample serve-backend
+.PHONY: setup serve build test fmt-check lint test-host test-browser size e2e screenshots bench stats sample serve-backend fuzz
 
 setup:
 	scripts/setup.sh
 
+# The dev server's policy also lets the app fetch from `make serve-backend`.
 serve: setup
-	trunk serve --address 127.0.0.1 --port 8080
+	REPORT_BACKENDS="$(or $(REPORT_BACKENDS),https://graph.microsoft.com) http://127.0.0.1:8081" \
+	  trunk serve --address 127.0.0.1 --port 8080
 
 # Build settings, given on the command line (they reach scripts/dist-hook.mjs, Trunk's hook):
 #   PUBLIC_URL=/tools/sspr/   the path the app is served under (default /, Trunk.toml)
@@ -74,6 +77,13 @@ screenshots:
 
 bench:
 	cargo bench --bench model
+
+# Coverage-guided fuzzing of the importers with AFL++ (FUZZING.md): installs cargo-afl and builds
+# AFL++ when missing, then runs each target in fuzz/ for FUZZ_SECONDS, one after the other (one
+# core each). Not part of `make test`. Fails when a run found a crash or a hang.
+FUZZ_SECONDS ?= 600
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # The local reference report backend (backend/README.md) beside `make serve`: the sample tenant
 # on http://127.0.0.1:8081 (base URL http://127.0.0.1:8081/beta, token dev-token).
