@@ -76,7 +76,7 @@ for target in "${targets[@]}"; do
     "of $(stat total_edges); corpus_count $(stat corpus_count); saved_crashes $crashes; saved_hangs $hangs"
   if [ "$crashes" != 0 ] || [ "$hangs" != 0 ]; then
     found=1
-    say "$target: inputs in $out/default/crashes and $out/default/hangs; keep each in tests/fixtures/fuzz/$target/ (tests/fuzz_found.rs, FUZZING.md)"
+    say "$target: inputs in $out/default/crashes and $out/default/hangs; keep each in tests/fuzz_inputs/$target/ (tests/fuzz_found.rs, FUZZING.md)"
   fi
 done
 exit "$found"

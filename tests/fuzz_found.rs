@@ -1,5 +1,5 @@
 //! The inputs that coverage-guided fuzzing (`make fuzz`, FUZZING.md) found a problem with, kept in
-//! `tests/fixtures/fuzz/<target>/`, checked with the fuzz targets' own checks (`fuzz/src/lib.rs`,
+//! `tests/fuzz_inputs/<target>/`, checked with the fuzz targets' own checks (`fuzz/src/lib.rs`,
 //! included here), so that a problem AFL++ found stays found.
 //!
 //! Open finding, in the CSV importer (`src/model/import/csv.rs`, reported to its owner): a row
@@ -16,10 +16,7 @@ use sspr_insights::model::{import_file, FileKind, ImportJob};
 
 /// The inputs kept for a fuzz target: (file name, bytes), at least one.
 fn found(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = format!(
-        "{}/tests/fixtures/fuzz/{target}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let dir = format!("{}/tests/fuzz_inputs/{target}", env!("CARGO_MANIFEST_DIR"));
     let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}"));
     let mut inputs: Vec<(String, Vec<u8>)> = entries
         .map(|entry| {
