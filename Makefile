@@ -1,8 +1,10 @@
 # SSPR Insights — the commands a person needs:
-#   make serve   install what is missing, build, serve on http://127.0.0.1:8080 (rebuilds on change)
+#   make serve   install what is missing, build, serve on http://127.0.0.1:8080 (rebuilds on change;
+#                reload the page by hand)
 #   make test    everything CI checks (see `test` below); prints the release download size
-#   make build   the release build in dist/ (static files for any host, at the root or a sub-path)
+#   make build   the release build in dist/ (static files for any host; see "Build settings")
 #   make bench   the model's benchmarks
+#   make fuzz    fuzz the importers, 10 minutes each (FUZZ_SECONDS=60 for less; FUZZING.md)
 #   make screenshots   docs/screenshots/*.png of every screen (after `make build`)
 
 SHELL := bash
@@ -18,16 +20,23 @@ WASM_TARGET := wasm32-unknown-unknown
 SIZE_BUDGET_KB := 450
 SAMPLE := public/sample/userRegistrationDetails.json public/sample/userEventsSummary.json
 
-.PHONY: setup serve build test fmt-check lint test-host test-browser size e2e screenshots bench stats sample serve-backend
+.PHONY: setup serve build test fmt-check lint test-host test-browser size e2e screenshots bench stats sample serve-backend fuzz
 
 setup:
 	scripts/setup.sh
 
+# The dev server's policy also lets the app fetch from `make serve-backend`.
 serve: setup
-	trunk serve --address 127.0.0.1 --port 8080
+	REPORT_BACKENDS="$(or $(REPORT_BACKENDS),https://graph.microsoft.com) http://127.0.0.1:8081" \
+	  trunk serve --address 127.0.0.1 --port 8080
 
+# Build settings, given on the command line (they reach scripts/dist-hook.mjs, Trunk's hook):
+#   PUBLIC_URL=/tools/sspr/   the path the app is served under (default /, Trunk.toml)
+#   REPORT_BACKENDS="https://graph.microsoft.com https://reports.example.com"   the report backends
+#       the Content-Security-Policy lets the app fetch from (default Microsoft Graph, scripts/csp.mjs;
+#       REPORT_BACKENDS= for none: offline analysis only)
 build: setup
-	trunk build --release
+	trunk build --release $(if $(PUBLIC_URL),--public-url $(PUBLIC_URL))
 
 # Order: quick checks first, the slow browser journeys last (their TAP summary ends the output).
 test: setup fmt-check lint test-host test-browser build size e2e
@@ -51,10 +60,15 @@ test-browser:
 size:
 	scripts/size-check.sh dist $(SIZE_BUDGET_KB)
 
-# Journeys against dist/ (build first), served by e2e/serve.mjs with SPA fallback and strict CSP.
-# They write nothing into the repository.
+# Journeys against dist/ (build first), served by e2e/serve.mjs with SPA fallback and the policy
+# the build wrote. The sub-path journeys need the same sources built for a sub-path: cargo has
+# nothing to do after `make build`, wasm-bindgen and wasm-opt run once more, into target/ so that
+# dist/ stays the build to deploy. They write nothing into the repository.
+E2E_SUBPATH := /tools/sspr/
+E2E_SUBPATH_DIST := target/e2e-dist-subpath
 e2e:
-	node --test --test-reporter=tap e2e/
+	trunk build --release --public-url $(E2E_SUBPATH) --dist $(E2E_SUBPATH_DIST)
+	SSPR_SUBPATH=$(E2E_SUBPATH) SSPR_SUBPATH_DIST=$(E2E_SUBPATH_DIST) node --test --test-reporter=tap e2e/
 
 # docs/screenshots/*.png: every screen, light and dark, desktop (1440 px) and phone (390 px), of
 # dist/ with the sample (build first: `make build screenshots`); the README shows them.
@@ -63,6 +77,13 @@ screenshots:
 
 bench:
 	cargo bench --bench model
+
+# Coverage-guided fuzzing of the importers with AFL++ (FUZZING.md): installs cargo-afl and builds
+# AFL++ when missing, then runs each target in fuzz/ for FUZZ_SECONDS, one after the other (one
+# core each). Not part of `make test`. Fails when a run found a crash or a hang.
+FUZZ_SECONDS ?= 600
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # The local reference report backend (backend/README.md) beside `make serve`: the sample tenant
 # on http://127.0.0.1:8081 (base URL http://127.0.0.1:8081/beta, token dev-token).

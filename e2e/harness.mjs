@@ -2,10 +2,13 @@
 // computes an expected number or reads the screen on its own:
 //
 //   setup     useApp() registers a suite's hooks: Debian's Chromium (playwright-core), the release
-//             build in dist/ served as a CDN would (serve.mjs: SPA fallback, strict CSP), the
-//             model's numbers for the bundled sample and, when asked, the reference report backend.
-//             useServer() serves the same build once more (a sub-path, other sample files);
+//             build in dist/ served as a CDN would (serve.mjs: SPA fallback, the build's _headers
+//             with its Content-Security-Policy), the model's numbers for the bundled sample and,
+//             when asked, the reference report backend. useServer() serves the same build once
+//             more (other sample files); useSubpathServer() the build for a sub-path;
 //             useFolder() holds a suite's test data; writeTenant() generates a tenant of any size.
+//   checks    every page records console errors, failed requests and policy violations, which
+//             closePage() checks; axe() runs axe-core's accessibility rules on a page.
 //   model     modelStats / modelError / modelCsv / modelRows: what `sspr-sample` computes for the
 //             same files, so expected numbers never come from literals.
 //   waiting   expect: Playwright's auto-waiting assertions (`toHaveText`, `toHaveURL`, …), with a
@@ -14,7 +17,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -144,28 +147,48 @@ export function launch() {
   return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
+/** Chromium's console line for anything the Content-Security-Policy refused. */
+const CSP_CONSOLE = /Content Security Policy|Content-Security-Policy/;
+
 /**
- * A fresh page that records console errors, uncaught exceptions and failed requests (checked by
- * `closePage`). `colorScheme` is `light` or `dark`; other options go to `browser.newPage`.
+ * A fresh page that records console errors, uncaught exceptions and failed requests, and every
+ * Content-Security-Policy violation (the document's `securitypolicyviolation` events, and
+ * Chromium's console lines about the policy), all checked by `closePage`. `colorScheme` is
+ * `light` or `dark`; other options go to `browser.newPage`.
  */
 export async function openPage(browser, { width = DESKTOP.width, height = DESKTOP.height, ...options } = {}) {
   const page = await browser.newPage({ viewport: { width, height }, acceptDownloads: true, ...options });
   const problems = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  const violations = [];
+  page.on('console', (m) => {
+    if (CSP_CONSOLE.test(m.text())) violations.push(`console: ${m.text()}`);
+    else if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`exception: ${e.message}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
   page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
+  // The binding and the listener are installed by the browser itself, outside the page's policy.
+  await page.exposeBinding('ssprCspViolation', (_source, v) => violations.push(`violation: ${v}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const where = e.sourceFile ? ` at ${e.sourceFile}:${e.lineNumber}` : '';
+      window.ssprCspViolation(`${e.effectiveDirective} refused ${e.blockedURI || 'inline'}${where}`);
+    });
+  });
   page.problems = problems;
+  page.cspViolations = violations;
   return page;
 }
 
 /**
  * Closes a page and checks that nothing went wrong on it: no console error, exception or failed
- * request, except those `expected` accepts (a journey that makes the backend fail on purpose).
+ * request, except those `expected` accepts (a journey that makes the backend fail on purpose),
+ * and no Content-Security-Policy violation at all (no journey expects one).
  */
 export async function closePage(page, { expected = () => false } = {}) {
   const problems = page.problems.filter((problem) => !expected(problem));
   await page.close();
+  assert.deepEqual(page.cspViolations, [], 'no Content-Security-Policy violations');
   assert.deepEqual(problems, [], 'no console errors, exceptions or failed requests');
 }
 
@@ -217,14 +240,32 @@ export function useApp(options) {
 
 /**
  * One more server of the release build for the enclosing `describe` (see serve.mjs for the
- * options: `base` for a sub-path, `root` for another folder); `options` may be a function, called
- * in `before`, for a root made there. The returned object gets the server's fields (`url`).
+ * options: `root` for another folder); `options` may be a function, called in `before`, for a
+ * root made there. The returned object gets the server's fields (`url`).
  */
 export function useServer(options) {
   const server = {};
   before(async () => {
     const resolved = typeof options === 'function' ? options() : options;
     Object.assign(server, await serve({ root: dist, ...resolved }));
+  });
+  after(async () => server.close?.());
+  return server;
+}
+
+/**
+ * The build for a sub-path deployment (`make e2e` builds it: SSPR_SUBPATH_DIST, made with
+ * PUBLIC_URL=SSPR_SUBPATH) served under that path for the enclosing `describe`. The returned
+ * object gets the server's fields (`url`, ending in the sub-path) and `base` (`/tools/sspr/`).
+ */
+export function useSubpathServer() {
+  const server = {};
+  before(async () => {
+    const { SSPR_SUBPATH: base, SSPR_SUBPATH_DIST: root } = process.env;
+    assert.ok(base && root, 'SSPR_SUBPATH and SSPR_SUBPATH_DIST are not set: run the journeys with `make e2e`');
+    const built = join(repo, root);
+    assert.ok(existsSync(join(built, 'index.html')), `${root} is missing: run the journeys with \`make e2e\``);
+    Object.assign(server, await serve({ root: built, base }), { base });
   });
   after(async () => server.close?.());
   return server;
@@ -389,3 +430,64 @@ export async function readListCount(page, options) {
 export function sidewaysOverflow(page) {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
+
+/** Waits until a list shows its count and its first rows. */
+export async function listShown(page) {
+  await expect(listCount(page)).toBeVisible();
+  await expect(page.locator('.vt-rows [role=row]').first()).toBeVisible();
+}
+
+/**
+ * Every screen of the app with the bundled sample: its name, its path (relative to the app's
+ * base) and `shown(page)`, which waits until it shows its data.
+ */
+export const SCREENS = [
+  {
+    name: 'overview',
+    path: '',
+    async shown(page) {
+      await tilesShown(page);
+      for (const chart of ['registrations', 'resets', 'trend']) {
+        await expect(page.locator(`[data-chart=${chart}] .chart-svg svg`)).toHaveCount(1);
+      }
+    },
+  },
+  { name: 'registrations', path: 'registrations', shown: listShown },
+  { name: 'activity', path: 'activity', shown: listShown },
+  {
+    name: 'data',
+    path: 'data',
+    shown: (page) => expect(page.locator('[data-summary=source]')).toHaveText('Sample data'),
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Accessibility
+
+const AXE_SOURCE = join(repo, 'e2e', 'node_modules', 'axe-core', 'axe.min.js');
+let axeSource;
+
+/**
+ * Runs axe-core's rules (WCAG 2.x A and AA, and its best practices) on the page as it is now and
+ * returns the violations, each as "impact rule-id: what, at which elements".
+ *
+ * axe is evaluated through the DevTools protocol (`page.evaluate`), the way @axe-core/playwright
+ * injects it: the page keeps running under the build's policy, which refuses
+ * `page.addScriptTag` (an inline <script>, a policy violation that `closePage` would report).
+ */
+export async function axe(page) {
+  axeSource ??= readFileSync(AXE_SOURCE, 'utf8');
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const results = await window.axe.run(document, { resultTypes: ['violations'] });
+    return results.violations.map((v) => ({
+      impact: v.impact,
+      id: v.id,
+      nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`),
+    }));
+  });
+  return violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.length} × ${v.nodes.slice(0, 3).join(' | ')}`);
+}
+
+/** The serious and critical ones among `axe`'s violations (none is allowed). */
+export const serious = (violations) => violations.filter((v) => /^(serious|critical) /.test(v));

@@ -1,23 +1,34 @@
-// End-to-end journeys through the overview: the release build (dist/) served like a CDN would
-// (SPA fallback, strict CSP), driven in Debian's Chromium by playwright-core. Expected numbers
-// come from the model itself (`sspr-sample stats` over the bundled sample), never from literals.
+// End-to-end journeys through the overview, deep links and sub-paths, and the policy and SPA
+// fallbacks the build ships: the release build (dist/, and the sub-path build `make e2e` makes)
+// served like a CDN would (SPA fallback, the build's _headers), driven in Debian's Chromium by
+// playwright-core. Expected numbers come from the model itself (`sspr-sample stats` over the
+// bundled sample), never from literals.
 //
-//   node --test --test-reporter=tap e2e/      (after `make build`; `make test` does both)
+//   make e2e      (after `make build`; `make test` does both)
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { headerPolicy, policyOfPage } from '../scripts/csp.mjs';
 import {
   PHONE,
+  SCREENS,
   closePage,
+  dist,
   expect,
   expectCharts,
+  expectListCount,
   expectTiles,
+  modelRows,
   modelTiles,
+  repo,
   sidewaysOverflow,
   tilesShown,
   useApp,
-  useServer,
+  useSubpathServer,
 } from './harness.mjs';
+import { shippedHeaders } from './serve.mjs';
 
 const app = useApp();
 
@@ -95,6 +106,55 @@ describe('overview on the bundled sample', () => {
   });
 });
 
+describe('deep links', () => {
+  test('with a trailing slash, each screen opens at its own path, its query kept', async () => {
+    const page = await app.open('activity/?status=failure');
+    await expect(page).toHaveURL(app.url('activity?status=failure'));
+    await expect(page.getByRole('heading', { name: 'Activity', level: 1 })).toBeVisible();
+    await expectListCount(page, modelRows('activity', 'status=failure'));
+    await expect(page.getByRole('link', { name: 'Activity' })).toHaveAttribute('aria-current', 'page');
+    await closePage(page);
+    // Each screen, with one slash too many and with two (each waits for the sample, so that a
+    // new page never cuts its download short).
+    for (const [screen, slashes] of SCREENS.filter((s) => s.path).map((s, i) => [s, '/'.repeat(1 + (i % 2))])) {
+      const other = await app.open(`${screen.path}${slashes}`);
+      await expect(other).toHaveURL(app.url(screen.path));
+      await screen.shown(other);
+      await closePage(other);
+    }
+  });
+});
+
+describe('the release build’s policy and fallbacks', () => {
+  const read = (name) => readFileSync(join(dist, name), 'utf8');
+
+  test('the page’s <meta> and _headers carry one policy; 404.html and _redirects fall back to the app', () => {
+    const page = policyOfPage(read('index.html'));
+    assert.match(page, /^default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self';/);
+    assert.match(page, /connect-src 'self'[^;]*; worker-src 'self'; object-src 'none'; base-uri 'self'$/);
+    assert.equal(shippedHeaders(dist)['content-security-policy'], headerPolicy(page));
+    assert.match(headerPolicy(page), /; frame-ancestors 'none'$/);
+    assert.equal(read('404.html'), read('index.html'), '404.html is the app (GitHub Pages)');
+    assert.equal(read('_redirects'), '/* /index.html 200\n', 'the SPA fallback of Netlify and Cloudflare Pages');
+  });
+
+  test('the journeys’ server sends the policy the build ships', async () => {
+    const response = await fetch(app.url('activity'));
+    assert.equal(response.headers.get('content-security-policy'), shippedHeaders(dist)['content-security-policy']);
+    assert.equal(await response.text(), read('index.html'));
+  });
+
+  test('an inline script is refused, and the journey sees the violation', async () => {
+    const page = await app.open();
+    await tilesShown(page);
+    await assert.rejects(page.addScriptTag({ content: 'window.inlineRan = true;' }), /Content Security Policy/);
+    assert.equal(await page.evaluate(() => window.inlineRan), undefined, 'the inline script did not run');
+    await expect.poll(() => page.cspViolations.some((v) => /script-src-elem refused inline/.test(v))).toBe(true);
+    page.cspViolations.length = 0;
+    await closePage(page);
+  });
+});
+
 describe('loading the sample', () => {
   test('shows progress while it downloads and a clear message when it cannot', async () => {
     const page = await app.newPage();
@@ -118,9 +178,9 @@ describe('loading the sample', () => {
 });
 
 describe('served under a sub-path', () => {
-  const nested = useServer({ base: '/tools/sspr/' });
+  const nested = useSubpathServer();
 
-  test('the same build works under /tools/sspr/, links included', async () => {
+  test('the build for /tools/sspr/ works there, links included', async () => {
     const page = await app.newPage();
     await page.goto(`${nested.url}?period=24h`);
     await expectTiles(page, modelTiles(app.stats, 'all/all'));
@@ -131,5 +191,32 @@ describe('served under a sub-path', () => {
     await expect(page).toHaveURL(/\/tools\/sspr\/\?.*users=guests/);
     await expectTiles(page, modelTiles(app.stats, 'guests/all'));
     await closePage(page);
+  });
+
+  test('/tools/sspr/activity/?status=failure opens and reloads into the filtered list', async () => {
+    const page = await app.newPage();
+    const failures = modelRows('activity', 'status=failure');
+    await page.goto(`${nested.url}activity/?status=failure`);
+    await expect(page).toHaveURL(`${nested.url}activity?status=failure`);
+    await expectListCount(page, failures);
+    await expect(page.getByLabel('Status')).toHaveValue('failure');
+    await page.reload();
+    await expectListCount(page, failures);
+    await expect(page.getByLabel('Status')).toHaveValue('failure');
+    // The base path alone, without its slash, is the overview.
+    await page.goto(nested.url.replace(/\/$/, ''));
+    await expect(page).toHaveURL(nested.url);
+    await tilesShown(page);
+    await closePage(page);
+  });
+
+  test('the sub-path build asks for its files under the sub-path, and falls back to its index.html', () => {
+    const root = join(repo, process.env.SSPR_SUBPATH_DIST);
+    const html = readFileSync(join(root, 'index.html'), 'utf8');
+    const urls = [...html.matchAll(/\s(?:href|src)="([^"]+)"/g)].map((m) => m[1]);
+    assert.ok(urls.length >= 5, urls.join(' '));
+    assert.deepEqual(urls.filter((url) => !url.startsWith(nested.base)), [], 'every asset URL is under the sub-path');
+    assert.equal(readFileSync(join(root, '_redirects'), 'utf8'), `${nested.base}* ${nested.base}index.html 200\n`);
+    assert.equal(shippedHeaders(root, nested.base)['x-content-type-options'], 'nosniff');
   });
 });

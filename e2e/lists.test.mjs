@@ -27,6 +27,7 @@ import {
   useApp,
   useFolder,
   useServer,
+  useSubpathServer,
   writeTenant,
 } from './harness.mjs';
 
@@ -114,7 +115,7 @@ describe('click-through from the overview', () => {
 });
 
 describe('served under a sub-path', () => {
-  const nested = useServer({ base: '/tools/sspr/' });
+  const nested = useSubpathServer();
 
   test('tiles, navigation and list links stay under /tools/sspr/', async () => {
     const page = await app.newPage();

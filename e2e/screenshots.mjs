@@ -9,35 +9,10 @@
 
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DESKTOP, PHONE, closePage, expect, listCount, repo, startApp, tilesShown } from './harness.mjs';
+import { DESKTOP, PHONE, SCREENS, closePage, repo, startApp } from './harness.mjs';
 
 const OUT = join(repo, 'docs', 'screenshots');
 
-/** Waits until a list shows its count and its first rows. */
-async function listShown(page) {
-  await expect(listCount(page)).toBeVisible();
-  await expect(page.locator('.vt-rows [role=row]').first()).toBeVisible();
-}
-
-const SCREENS = [
-  {
-    name: 'overview',
-    path: '',
-    async shown(page) {
-      await tilesShown(page);
-      for (const chart of ['registrations', 'resets', 'trend']) {
-        await expect(page.locator(`[data-chart=${chart}] .chart-svg svg`)).toHaveCount(1);
-      }
-    },
-  },
-  { name: 'registrations', path: 'registrations', shown: listShown },
-  { name: 'activity', path: 'activity', shown: listShown },
-  {
-    name: 'data',
-    path: 'data',
-    shown: (page) => expect(page.locator('[data-summary=source]')).toHaveText('Sample data'),
-  },
-];
 const DEVICES = [
   { name: 'desktop', ...DESKTOP },
   { name: 'phone', ...PHONE },

@@ -11,7 +11,7 @@ use crate::components::chart_style::NARROW_MAX_PX;
 use crate::components::header::AppHeader;
 use crate::components::load_status::LoadStatusBanner;
 use crate::data::loads::DataLoads;
-use crate::model::query::base_path_of;
+use crate::model::query::{base_path_of, canonical_path};
 use crate::pages::data::DataPage;
 use crate::pages::lists::{activity::Activity, registrations::Registrations};
 use crate::pages::{not_found::NotFound, overview::Overview};
@@ -20,8 +20,31 @@ use crate::state::AppState;
 /// The whole app, as mounted by `main`: state for the page's base path, and the shell.
 #[component]
 pub fn App() -> impl IntoView {
-    AppState::provide(app_base());
+    let base = app_base();
+    rewrite_to_canonical_path(&base);
+    AppState::provide(base);
     view! { <Shell/> }
+}
+
+/// Rewrites the address in place, before the router reads it, when its path is not written the
+/// way the routes are (`/activity/` → `/activity`, see [`canonical_path`]): a deep link with a
+/// trailing slash opens its screen, and the history keeps one spelling of each view.
+fn rewrite_to_canonical_path(base: &str) {
+    let location = window().location();
+    let Some(path) = location
+        .pathname()
+        .ok()
+        .and_then(|path| canonical_path(&path, base))
+    else {
+        return;
+    };
+    let search = location.search().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    if let Ok(history) = window().history() {
+        let url = format!("{path}{search}{hash}");
+        // If the browser refuses, the router shows what it makes of the address as it is.
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
 }
 
 /// The path the app is served under, from the URL of the boot script (`public/boot.js`), so that
@@ -48,7 +71,7 @@ pub fn Shell() -> impl IntoView {
         <Router base=base>
             <AppHeader/>
             <LoadStatusBanner/>
-            <main id="main" class="app-main">
+            <main id="main" class="app-main" tabindex="-1">
                 // The paths of `model::query::path` (the macro wants them written out).
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=Overview/>

@@ -3,8 +3,8 @@
 //! filters that apply; a deployment's base path comes from its boot script's URL.
 
 use sspr_insights::model::query::{
-    base_path_of, key, link_with_filters, overview_query, parse_pairs, path, period_of,
-    population_of, with_values, yes_no_id,
+    base_path_of, canonical_path, key, link_with_filters, overview_query, parse_pairs, path,
+    period_of, population_of, with_values, yes_no_id,
 };
 use sspr_insights::model::words::parse_yes_no;
 use sspr_insights::model::{
@@ -205,6 +205,54 @@ fn the_base_path_is_the_boot_scripts_folder() {
         "/tools/sspr"
     );
     assert_eq!(base_path_of("http://127.0.0.1:8080/x/boot.js#a"), "/x");
+}
+
+#[test]
+fn a_trailing_slash_after_a_screen_is_dropped_at_the_root_and_under_a_sub_path() {
+    for base in ["", "/tools/sspr"] {
+        for screen in [path::REGISTRATIONS, path::ACTIVITY, path::DATA] {
+            let wanted = format!("{base}{screen}");
+            assert_eq!(
+                canonical_path(&format!("{base}{screen}/"), base),
+                Some(wanted.clone())
+            );
+            assert_eq!(
+                canonical_path(&format!("{base}{screen}//"), base),
+                Some(wanted.clone()),
+                "several slashes"
+            );
+            assert_eq!(canonical_path(&wanted, base), None, "already canonical");
+        }
+        assert_eq!(
+            canonical_path(&format!("{base}/"), base),
+            None,
+            "the overview"
+        );
+    }
+}
+
+#[test]
+fn the_base_path_alone_is_the_overview_with_its_slash() {
+    assert_eq!(
+        canonical_path("/tools/sspr", "/tools/sspr").as_deref(),
+        Some("/tools/sspr/")
+    );
+    assert_eq!(
+        canonical_path("/tools/sspr//", "/tools/sspr").as_deref(),
+        Some("/tools/sspr/")
+    );
+    assert_eq!(canonical_path("//", "").as_deref(), Some("/"));
+}
+
+#[test]
+fn a_path_outside_the_base_is_left_to_page_not_found() {
+    assert_eq!(canonical_path("/elsewhere/activity/", "/tools/sspr"), None);
+    assert_eq!(canonical_path("/tools/ssprx/", "/tools/sspr"), None);
+    assert_eq!(
+        canonical_path("/tools/sspr/no-such-screen/", "/tools/sspr").as_deref(),
+        Some("/tools/sspr/no-such-screen"),
+        "an unknown screen is still one screen"
+    );
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+use wasm_bindgen::JsCast;
 
 use crate::components::format::moment;
 use crate::model::format_utc;
@@ -32,12 +33,8 @@ pub fn AppHeader() -> impl IntoView {
     let current = move |screen: &'static str| {
         move || {
             let here = location.pathname.get();
-            let on = if screen == path::OVERVIEW {
-                here == state.href(path::OVERVIEW) || here == state.href("")
-            } else {
-                here == state.href(screen) || here == state.href(&format!("{screen}/"))
-            };
-            on.then_some("page")
+            // The app writes each path one way (`app::rewrite_to_canonical_path`).
+            (here == state.href(screen)).then_some("page")
         }
     };
 
@@ -54,6 +51,11 @@ pub fn AppHeader() -> impl IntoView {
 
     view! {
         <header class="app-header">
+            // The first stop of the Tab key, shown only while focused: past the header to the
+            // screen's own controls. Moves the focus itself, so the URL gets no `#main`.
+            <a class="skip-link" href="#main" on:click=skip_to_main>
+                "Skip to the content"
+            </a>
             <a class="brand" href=move || state.href(path::OVERVIEW)>
                 <span class="brand-mark" aria-hidden="true"></span>
                 "SSPR Insights"
@@ -94,5 +96,17 @@ pub fn AppHeader() -> impl IntoView {
                 }}
             </div>
         </header>
+    }
+}
+
+/// Moves the keyboard focus to the screen's `<main>` (which takes it: `tabindex="-1"`), so that
+/// the next Tab goes to the screen's first control.
+fn skip_to_main(ev: leptos::ev::MouseEvent) {
+    ev.prevent_default();
+    if let Some(main) = document()
+        .get_element_by_id("main")
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = main.focus();
     }
 }

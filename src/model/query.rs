@@ -435,3 +435,31 @@ pub fn base_path_of(url: &str) -> String {
     let path = path.split(['?', '#']).next().unwrap_or("/");
     path[..path.rfind('/').unwrap_or(0)].to_string()
 }
+
+/// The path to show instead of `path` (a location's path, base included) when it is not written
+/// the way the routes are: a screen's path with a trailing slash loses it (`/sspr/activity/` →
+/// `/sspr/activity`, as a host's directory-style link or a hand-typed URL has it), and the base
+/// path alone gets its slash (`/sspr` → `/sspr/`, the overview). `None` when `path` is fine, or
+/// is not under `base` at all (the app's "Page not found" says so). `base` is the app's base path
+/// as [`base_path_of`] gives it.
+///
+/// ```
+/// use sspr_insights::model::query::canonical_path;
+/// assert_eq!(canonical_path("/sspr/activity/", "/sspr").as_deref(), Some("/sspr/activity"));
+/// assert_eq!(canonical_path("/sspr", "/sspr").as_deref(), Some("/sspr/"));
+/// assert_eq!(canonical_path("/activity", ""), None);
+/// ```
+pub fn canonical_path(path: &str, base: &str) -> Option<String> {
+    let rest = path.strip_prefix(base)?;
+    if !rest.is_empty() && !rest.starts_with('/') {
+        // `/ssprx` is not under `/sspr`.
+        return None;
+    }
+    let screen = rest.trim_end_matches('/');
+    let canonical = if screen.is_empty() {
+        format!("{base}/")
+    } else {
+        format!("{base}{screen}")
+    };
+    (canonical != path).then_some(canonical)
+}
