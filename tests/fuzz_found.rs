@@ -2,11 +2,10 @@
 //! `tests/fuzz_inputs/<target>/`, checked with the fuzz targets' own checks (`fuzz/src/lib.rs`,
 //! included here), so that a problem AFL++ found stays found.
 //!
-//! Open finding, in the CSV importer (`src/model/import/csv.rs`, reported to its owner): a row
-//! that starts with a UTF-8 byte-order mark reads differently when a slice of `ImportJob::step`
-//! starts at it, because each step opens a new `csv::Reader` on the rest of the file and that
-//! reader drops a leading byte-order mark. The tests that show it are ignored until it is fixed
-//! (`cargo test --test fuzz_found -- --ignored` runs them).
+//! Found and fixed, in the CSV importer (`src/model/import/csv.rs`): a row that starts with a
+//! UTF-8 byte-order mark read differently when a slice of `ImportJob::step` started at it,
+//! because each step opens a new `csv::Reader` on the rest of the file and that reader dropped a
+//! leading byte-order mark.
 
 #[allow(dead_code)]
 #[path = "../fuzz/src/lib.rs"]
@@ -46,7 +45,6 @@ fn csv_inputs_fuzzing_found_import_as_activity_without_a_panic_and_consistently(
 }
 
 #[test]
-#[ignore = "open importer finding (module doc): a row starting with a byte-order mark reads differently at a slice's start"]
 fn csv_inputs_fuzzing_found_read_the_same_in_slices_as_in_one_go() {
     for (name, bytes) in found("import_csv") {
         let whole = fuzz_checks::import_checked(&name, &bytes);
@@ -58,7 +56,6 @@ fn csv_inputs_fuzzing_found_read_the_same_in_slices_as_in_one_go() {
 /// (after `\r\n` a slice starts at the `\n`, and the mark stays). In one go the mark is part of
 /// the date, which is then not a date; read a row at a time, the row is good.
 #[test]
-#[ignore = "open importer finding (module doc): a row starting with a byte-order mark reads differently at a slice's start"]
 fn a_row_starting_with_a_byte_order_mark_reads_the_same_one_row_at_a_time() {
     for end in ["\n", "\r"] {
         let text = format!(

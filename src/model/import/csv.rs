@@ -27,6 +27,9 @@ enum Column {
     FailureReason,
 }
 
+/// How many columns we read.
+const COLUMNS: usize = Column::FailureReason as usize + 1;
+
 fn column_of(header: &str) -> Option<Column> {
     let h = header.trim().trim_matches('"').trim().to_lowercase();
     Some(match h.as_str() {
@@ -90,6 +93,9 @@ pub(super) struct CsvJob {
     fatal: bool,
     delimiter: u8,
     columns: Vec<Option<Column>>,
+    /// The cell of each column we read (the first of its name), found once from the header so
+    /// that a row costs the same however wide the file is.
+    cell_of: [Option<usize>; COLUMNS],
     ambiguous_names: bool,
     /// Where the next row starts, and its line number.
     pos: usize,
@@ -111,6 +117,7 @@ impl CsvJob {
             fatal: true,
             delimiter,
             columns: Vec::new(),
+            cell_of: [None; COLUMNS],
             ambiguous_names: false,
             pos: 0,
             line: 1,
@@ -139,6 +146,11 @@ impl CsvJob {
             }
         }
         job.columns = headers.iter().map(column_of).collect();
+        for (i, column) in job.columns.iter().enumerate() {
+            if let Some(column) = column {
+                job.cell_of[*column as usize].get_or_insert(i);
+            }
+        }
         job.ambiguous_names = headers
             .iter()
             .any(|h| h.trim().eq_ignore_ascii_case("user"));
@@ -199,15 +211,20 @@ impl CsvJob {
             return true;
         }
         let base = self.pos;
+        let rest = &bytes[base.min(bytes.len())..];
+        // A reader drops a byte-order mark at its start: one that starts a row after the first
+        // step belongs to that row (as in one go), so the reader then starts with a line break
+        // of its own, taken off the positions below.
+        let shift = usize::from(base > 0 && rest.starts_with(b"\xEF\xBB\xBF"));
+        // (The reader skips that empty line without counting it in a record's line.)
         let base_line = self.line;
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(self.delimiter)
             .flexible(true)
             .has_headers(false)
-            .from_reader(&bytes[base.min(bytes.len())..]);
+            .from_reader(std::io::Read::chain(&b"\n"[..shift], rest));
         let at_line = |line: u64| (base_line + line - 1) as usize;
         let mut row = csv::StringRecord::new();
-        let mut cells: Vec<String> = Vec::new();
         let mut read = 0;
         while read < max.max(1) {
             match reader.read_record(&mut row) {
@@ -240,11 +257,9 @@ impl CsvJob {
             }
             read += 1;
             self.record_no += 1;
-            cells.clear();
-            cells.extend(row.iter().map(|c| unguard(c).to_string()));
             let row = Row {
-                columns: &self.columns,
-                cells: &cells,
+                cell_of: &self.cell_of,
+                cells: &row,
                 ambiguous_names: self.ambiguous_names,
             };
             let outcome = match self.kind {
@@ -260,8 +275,8 @@ impl CsvJob {
             }
         }
         let position = reader.position();
-        self.pos = base + position.byte() as usize;
-        self.line = base_line + position.line() - 1;
+        self.pos = base + (position.byte() as usize).saturating_sub(shift);
+        self.line = base_line + position.line() - 1 - shift as u64;
         self.done
     }
 
@@ -419,8 +434,9 @@ fn read_event(row: &Row<'_>, batch: &mut Batch) -> Result<(), String> {
 
 /// One data row with its columns.
 struct Row<'a> {
-    columns: &'a [Option<Column>],
-    cells: &'a [String],
+    /// The cell index of each column we read (see [`CsvJob::cell_of`]).
+    cell_of: &'a [Option<usize>; COLUMNS],
+    cells: &'a csv::StringRecord,
     /// The file names its display-name column "User" (the portal's activity download), so the
     /// user name and name columns may be the other way round.
     ambiguous_names: bool,
@@ -432,13 +448,12 @@ impl<'a> Row<'a> {
         self.text(column).trim()
     }
 
-    /// The cell exactly as written (names and reasons keep their spaces).
+    /// The cell exactly as written (names and reasons keep their spaces), the formula guard
+    /// taken off.
     fn text(&self, column: Column) -> &'a str {
-        self.columns
-            .iter()
-            .position(|c| *c == Some(column))
+        self.cell_of[column as usize]
             .and_then(|i| self.cells.get(i))
-            .map(String::as_str)
+            .map(unguard)
             .unwrap_or("")
     }
 }
