@@ -7,6 +7,11 @@ try {
   const here = new URL('.', import.meta.url);
   const bindings = await import(new URL(tag.dataset.js, here).href);
   await bindings.default({ module_or_path: new URL(tag.dataset.wasm, here) });
+  // For the browser benchmark (`make bench-browser`): how much memory the app's wasm holds.
+  globalThis.ssprDiagnostics = {
+    wasmMemoryBytes: bindings.wasm_memory_bytes,
+    workerMemoryPeakBytes: bindings.worker_memory_peak_bytes,
+  };
   status?.remove();
 } catch (error) {
   if (status) {

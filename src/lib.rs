@@ -19,3 +19,19 @@ pub mod state;
 
 #[cfg(target_arch = "wasm32")]
 pub use app::App;
+
+/// Bytes the wasm memory of this instance holds: the page's, or a worker's (the browser benchmark
+/// reads the page's through `ssprDiagnostics` in `public/boot.js`; workers report theirs with the
+/// results they post). Says nothing about the data.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn wasm_memory_bytes() -> f64 {
+    core::arch::wasm32::memory_size(0) as f64 * 65536.0
+}
+
+/// The most wasm memory a worker of this page reported while it ingested (0 before any).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn worker_memory_peak_bytes() -> f64 {
+    data::worker::pool::worker_memory_peak()
+}

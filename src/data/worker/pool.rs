@@ -24,6 +24,21 @@ use crate::model::import::Part;
 use crate::model::wire::{decode_dataset, decode_file_summary};
 use crate::model::{Dataset, FileImport, SourceKind};
 
+thread_local! {
+    /// The most wasm memory a worker reported (see `worker_memory_peak`).
+    static WORKER_MEMORY_PEAK: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// The most wasm memory any worker of this page reported with its results, in bytes.
+pub fn worker_memory_peak() -> f64 {
+    WORKER_MEMORY_PEAK.with(|m| m.get())
+}
+
+fn note_worker_memory(reply: &JsValue) {
+    let bytes = number_field(reply, "memory");
+    WORKER_MEMORY_PEAK.with(|m| m.set(m.get().max(bytes)));
+}
+
 /// The file the build script's loader starts a worker from, beside the app's files.
 pub const WORKER_LOADER: &str = "sspr-worker_loader.js";
 
@@ -36,6 +51,7 @@ struct Mailbox {
 
 impl Mailbox {
     fn deliver(&self, worker: usize, message: JsValue) {
+        note_worker_memory(&message);
         self.queue.borrow_mut().push_back((worker, message));
         if let Some(waker) = self.waker.borrow_mut().take() {
             waker.wake();

@@ -52,8 +52,14 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-/// Posts a message, handing over `buffer` (not copying it) when there is one.
+/// Posts a message, handing over `buffer` (not copying it) when there is one. Every message says
+/// how much memory this worker holds (the page keeps the peak, for the browser benchmark).
 fn post(message: &JsValue, buffer: Option<&ArrayBuffer>) {
+    let _ = js_sys::Reflect::set(
+        message,
+        &"memory".into(),
+        &JsValue::from_f64(crate::wasm_memory_bytes()),
+    );
     let result = match buffer {
         Some(buffer) => scope().post_message_with_transfer(message, &array([buffer.into()])),
         None => scope().post_message(message),
