@@ -83,7 +83,7 @@ bench:
 # The browser benchmark (not part of `make test`): a release build, 1,000,000 events (one Graph
 # page) and 200,000 users in a temporary folder, headless Chromium through the upload path beside
 # plain JavaScript on the same File; one table, non-zero when a figure misses its budget by > 25 %.
-BENCH_DIR ?= $(shell mktemp -d -u /tmp/sspr-bench.XXXXXX)
+BENCH_DIR := $(or $(BENCH_DIR),$(shell mktemp -d -u /tmp/sspr-bench.XXXXXX))
 bench-browser: build
 	cargo run --quiet --release --bin sspr-sample -- write $(BENCH_DIR) --users 200000 --events 1000000 --days 30
 	node e2e/bench-browser.mjs $(BENCH_DIR); status=$$?; rm -rf $(BENCH_DIR); exit $$status

@@ -22,7 +22,23 @@ use crate::model::wire::{decode_dataset, decode_part, encode_file_summary, encod
 use crate::model::{AsOf, Dataset, FileImport, Millis, SourceKind};
 
 /// Bytes read from a `Blob` at a time.
-const CHUNK: f64 = (8 << 20) as f64;
+const CHUNK: f64 = (32 << 20) as f64;
+/// Bytes analysed between two turns of the event loop.
+const SLICE: usize = 4 << 20;
+
+/// Resolves on the worker's next turn (a message to itself: no timer clamping).
+async fn next_turn() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Ok(channel) = web_sys::MessageChannel::new() {
+            let port = channel.port1();
+            port.set_onmessage(Some(resolve.unchecked_ref()));
+            let _ = channel.port2().post_message(&JsValue::NULL);
+            // The ports live until the message is delivered.
+            std::mem::forget(channel);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
 
 /// What a build waits with while the page asks the user (files with problems).
 struct Pending {
@@ -190,7 +206,23 @@ async fn read_part(
             // The next chunk is read from disk while this one is analysed.
             next = Some(slice(end)?);
         }
-        stream.feed_with(len, |room| Uint8Array::new(&buffer).copy_to(room));
+        // In slices, giving the worker's event loop a turn between them: the browser moves the
+        // next chunk in from disk only on this thread's turns, so reading and analysing overlap.
+        let view = Uint8Array::new(&buffer);
+        let mut from = 0;
+        while from < len {
+            let to = (from + SLICE).min(len);
+            stream.feed_with(to - from, |room| {
+                view.subarray(from as u32, to as u32).copy_to(room)
+            });
+            from = to;
+            if stream.is_stopped() {
+                break;
+            }
+            if from < len {
+                next_turn().await;
+            }
+        }
         at = end;
         on_progress(at, stream.records().0);
         if stream.is_stopped() {
