@@ -7,8 +7,27 @@ mod common;
 use common::dataset_dump;
 use proptest::prelude::*;
 use sspr_insights::model::import::part::{plan, probe_offsets, PROBE_SIZE};
-use sspr_insights::model::import::{combine, FileImport, Part, StreamImport};
+use sspr_insights::model::import::{combine, FileImport, ImportPart, Part, StreamImport};
 use sspr_insights::model::import_file;
+use sspr_insights::model::wire::{self, SliceIn};
+
+/// Where the parts are put together: in the thread that read them, or (as in the browser) by
+/// another worker that receives them in the wire form.
+#[derive(Clone, Copy, Debug)]
+enum Combined {
+    Here,
+    AfterTheWire,
+}
+
+fn delivered(mut part: ImportPart, route: Combined) -> ImportPart {
+    match route {
+        Combined::Here => part,
+        Combined::AfterTheWire => {
+            let message = wire::encode_part(&mut part);
+            wire::decode_part(&mut SliceIn::new(&message)).unwrap()
+        }
+    }
+}
 
 /// Reads `bytes` from chunks of `chunk` bytes.
 fn streamed(name: &str, bytes: &[u8], chunk: usize) -> FileImport {
@@ -21,7 +40,13 @@ fn streamed(name: &str, bytes: &[u8], chunk: usize) -> FileImport {
 
 /// Reads `bytes` in the parts that `plan` makes of probes at `offsets`, each part from chunks
 /// of `chunk` bytes, and puts them together as the browser does.
-fn in_parts(name: &str, bytes: &[u8], offsets: &[usize], chunk: usize) -> FileImport {
+fn in_parts(
+    name: &str,
+    bytes: &[u8],
+    offsets: &[usize],
+    chunk: usize,
+    route: Combined,
+) -> FileImport {
     let head = &bytes[..bytes.len().min(PROBE_SIZE)];
     let probes: Vec<(usize, &[u8])> = offsets
         .iter()
@@ -48,8 +73,8 @@ fn in_parts(name: &str, bytes: &[u8], offsets: &[usize], chunk: usize) -> FileIm
     let (mut first, mut first_fed) = streams.remove(0);
     let rest: Vec<_> = streams.into_iter().map(|(s, _)| s.finish_part()).collect();
     if first.fits(&rest) {
-        let mut all = vec![first.finish_part()];
-        all.extend(rest);
+        let mut all = vec![delivered(first.finish_part(), route)];
+        all.extend(rest.into_iter().map(|p| delivered(p, route)));
         combine(all)
     } else {
         first.read_on();
@@ -109,9 +134,10 @@ fn every_fixture_reads_the_same_in_parts() {
         let whole = import_file(&name, &bytes);
         for parts in [2, 3, 5] {
             let offsets: Vec<usize> = (1..parts).map(|k| k * bytes.len() / parts).collect();
-            for chunk in [13, 4096] {
-                let what = format!("{name} in {parts} parts, chunks of {chunk}");
-                assert_same(&in_parts(&name, &bytes, &offsets, chunk), &whole, &what);
+            for (chunk, route) in [(13, Combined::Here), (4096, Combined::AfterTheWire)] {
+                let what = format!("{name} in {parts} parts, chunks of {chunk}, {route:?}");
+                let read = in_parts(&name, &bytes, &offsets, chunk, route);
+                assert_same(&read, &whole, &what);
             }
         }
     }
@@ -154,7 +180,13 @@ fn a_big_page_is_planned_in_parts_that_start_at_records() {
     let whole = import_file("page.json", &page);
     assert!(whole.is_clean());
     assert_same(
-        &in_parts("page.json", &page, &offsets, 1 << 20),
+        &in_parts(
+            "page.json",
+            &page,
+            &offsets,
+            1 << 20,
+            Combined::AfterTheWire,
+        ),
         &whole,
         "big page",
     );
@@ -215,10 +247,12 @@ proptest! {
         bytes in json_file(),
         cuts in prop::collection::vec(any::<prop::sample::Index>(), 1..4),
         chunk in 1usize..200,
+        by_wire in any::<bool>(),
     ) {
+        let route = if by_wire { Combined::AfterTheWire } else { Combined::Here };
         let mut offsets: Vec<usize> = cuts.iter().map(|c| c.index(bytes.len().max(1))).collect();
         offsets.sort_unstable();
         let whole = import_file("f.json", &bytes);
-        assert_same(&in_parts("f.json", &bytes, &offsets, chunk), &whole, "parts");
+        assert_same(&in_parts("f.json", &bytes, &offsets, chunk, route), &whole, "parts");
     }
 }

@@ -101,7 +101,12 @@ impl UserType {
 
     /// When the export does not say: B2B guests carry `#EXT#` in their user name.
     pub fn infer(user_name: &str) -> UserType {
-        if user_name.to_ascii_uppercase().contains("#EXT#") {
+        let b = user_name.as_bytes();
+        let guest = memchr::memchr_iter(b'#', b).any(|at| {
+            b.get(at..at + 5)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"#EXT#"))
+        });
+        if guest {
             UserType::Guest
         } else {
             UserType::Member
@@ -177,6 +182,9 @@ pub(crate) struct People {
     used: usize,
     /// Keys longer than a slot holds.
     long_keys: Vec<u8>,
+    /// The names are there but not the index (people read from the wire form): it is built the
+    /// first time a person is looked up, so a part that is only appended never builds one.
+    unindexed: bool,
     /// Room for keys being built.
     scratch: Vec<u8>,
 }
@@ -230,8 +238,38 @@ fn push_key(out: &mut Vec<u8>, user_name: &str, name: &str) {
 const CHUNK: usize = 256;
 
 impl People {
+    /// People read back with their names only (see `unindexed`).
+    pub fn from_tables(names: StrTable, user_names: StrTable) -> People {
+        People {
+            names,
+            user_names,
+            unindexed: true,
+            ..People::default()
+        }
+    }
+
+    /// Builds the index of people read back with their names only (every entry keeps its
+    /// number; were a key written twice, the first would be the one found).
+    fn ensure_index(&mut self) {
+        if !self.unindexed {
+            return;
+        }
+        self.unindexed = false;
+        self.reserve(self.names.len());
+        let mut key = Vec::new();
+        for p in 0..self.names.len() as u32 {
+            key.clear();
+            push_key(&mut key, self.user_names.get(p), self.names.get(p));
+            let hash = hash_key(&key);
+            if let Err(i) = self.find_slot(&key, hash) {
+                self.fill_slot(i, &key, hash, p);
+            }
+        }
+    }
+
     /// The index of the person, adding them when new.
     pub fn person(&mut self, user_name: &str, name: &str) -> u32 {
+        self.ensure_index();
         let mut key = std::mem::take(&mut self.scratch);
         key.clear();
         push_key(&mut key, user_name, name);
@@ -244,6 +282,7 @@ impl People {
     /// faster at scale: the index lines of a chunk are loaded back to back first, so that their
     /// cache misses overlap instead of following one another.
     pub fn persons(&mut self, keys: &[(&str, &str)], out: &mut Vec<u32>) {
+        self.ensure_index();
         let mut bytes = std::mem::take(&mut self.scratch);
         let mut ends: Vec<usize> = Vec::with_capacity(CHUNK);
         let mut hashes: Vec<u64> = Vec::with_capacity(CHUNK);
@@ -278,6 +317,19 @@ impl People {
 
     /// The person with this key (and hash), adding them with these names when new.
     fn find_or_add(&mut self, key: &[u8], hash: u64, user_name: &str, name: &str) -> u32 {
+        match self.find_slot(key, hash) {
+            Ok(person) => person,
+            Err(i) => {
+                let person = self.user_names.push(user_name);
+                self.names.push(name);
+                self.fill_slot(i, key, hash, person);
+                person
+            }
+        }
+    }
+
+    /// The person with this key, or the free slot where it belongs.
+    fn find_slot(&mut self, key: &[u8], hash: u64) -> Result<u32, usize> {
         let tag = (hash >> 32) as u32 | 1;
         if (self.used + 1) * 5 > self.slots.len() * 4 {
             self.grow();
@@ -287,17 +339,18 @@ impl People {
         loop {
             let slot = &self.slots[i];
             if slot.tag == 0 {
-                break;
+                return Err(i);
             }
             if slot.tag == tag && slot.len as usize == key.len() && self.key_of(slot) == key {
-                return slot.person;
+                return Ok(slot.person);
             }
             i = (i + 1) & mask;
         }
-        let person = self.user_names.push(user_name);
-        self.names.push(name);
+    }
+
+    fn fill_slot(&mut self, i: usize, key: &[u8], hash: u64, person: u32) {
         let mut slot = Slot {
-            tag,
+            tag: (hash >> 32) as u32 | 1,
             person,
             len: key.len() as u32,
             key: [0; INLINE],
@@ -310,7 +363,6 @@ impl People {
         }
         self.slots[i] = slot;
         self.used += 1;
-        person
     }
 
     fn key_of<'a>(&'a self, slot: &'a Slot) -> &'a [u8] {

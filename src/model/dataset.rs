@@ -418,13 +418,22 @@ impl Dataset {
                 .collect();
 
             let e = std::mem::take(&mut batch.events);
-            for chunk in (0..e.len()).step_by(ID_CHUNK) {
-                let chunk = chunk..(chunk + ID_CHUNK).min(e.len());
-                seen_events.preload(&e.id[chunk.clone()]);
-                for i in chunk {
-                    let id = e.id[i];
-                    if id != 0 && !seen_events.insert(id) {
-                        warnings.duplicate_events += 1;
+            let kept = seen_events.first_seen(&e.id);
+            warnings.duplicate_events += kept
+                .as_ref()
+                .map_or(0, |k| k.iter().filter(|&&keep| !keep).count());
+            let as_is = events.len() == 0
+                && kept.is_none()
+                && is_identity(&person_map)
+                && is_identity(&method_map)
+                && is_identity(&reason_map);
+            if as_is {
+                // The first batch, with nothing to renumber or leave out: its columns are taken
+                // whole (a big upload is usually one batch).
+                events = e;
+            } else {
+                for i in 0..e.len() {
+                    if kept.as_ref().is_some_and(|k| !k[i]) {
                         continue;
                     }
                     events.time.push(e.time[i]);
@@ -432,7 +441,7 @@ impl Dataset {
                     events.method.push(map_method(e.method[i]));
                     events.flags.push(e.flags[i]);
                     events.reason.push(reason_map[e.reason[i] as usize]);
-                    events.id.push(id);
+                    events.id.push(e.id[i]);
                 }
             }
             person_maps.push(person_map);
@@ -882,6 +891,24 @@ impl IdSet {
         std::hint::black_box(loaded);
     }
 
+    /// Adds the (non-zero) ids in order; which of them were new (`None` when all were: the
+    /// usual case, with nothing to leave out).
+    fn first_seen(&mut self, ids: &[u64]) -> Option<Vec<bool>> {
+        let mut kept: Option<Vec<bool>> = None;
+        for (start, chunk) in (0..ids.len())
+            .step_by(ID_CHUNK)
+            .map(|s| (s, &ids[s..(s + ID_CHUNK).min(ids.len())]))
+        {
+            self.preload(chunk);
+            for (j, &id) in chunk.iter().enumerate() {
+                if id != 0 && !self.insert(id) {
+                    kept.get_or_insert_with(|| vec![true; ids.len()])[start + j] = false;
+                }
+            }
+        }
+        kept
+    }
+
     /// Adds a (non-zero) id; false when it was there already.
     fn insert(&mut self, id: u64) -> bool {
         if (self.used + 1) * 2 > self.slots.len() {
@@ -908,10 +935,19 @@ impl IdSet {
     }
 }
 
+/// Whether a code map changes nothing (`map[i] == i` throughout).
+fn is_identity<T: Copy + TryInto<usize>>(map: &[T]) -> bool {
+    map.iter()
+        .enumerate()
+        .all(|(i, &c)| c.try_into().ok() == Some(i))
+}
+
 /// Appends `text.to_lowercase()` (without allocating for ASCII text).
 fn push_lowercase(buffer: &mut String, text: &str) {
     if text.is_ascii() {
-        buffer.extend(text.chars().map(|c| c.to_ascii_lowercase()));
+        let start = buffer.len();
+        buffer.push_str(text);
+        buffer[start..].make_ascii_lowercase();
     } else {
         buffer.push_str(&text.to_lowercase());
     }

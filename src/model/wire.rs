@@ -501,11 +501,9 @@ fn read_batch(input: &mut impl WireIn) -> Result<Batch, WireError> {
     if names.len() != user_names.len() {
         return Err(WireError("the people's names do not agree"));
     }
-    let mut people = People::default();
-    people.reserve(names.len());
-    for p in 0..names.len() as u32 {
-        people.person(user_names.get(p), names.get(p));
-    }
+    // Distinct people, each once (as they were written): the index is built only if this batch
+    // is the one others are appended to.
+    let people = People::from_tables(names, user_names);
     let n = get_len(input)?;
     let packed: Vec<u32> = get_vec(input)?;
     let times: Vec<i64> = get_vec(input)?;
