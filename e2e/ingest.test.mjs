@@ -70,4 +70,33 @@ describe('a big upload through the ingest workers', () => {
     await expectCharts(page, expected, 'all/all', '7d');
     await closePage(page);
   });
+
+  test('a newer load wins: a sample reload cleared at once stays cleared; a file dropped while the sample reloads is what stays loaded', async () => {
+    const [, events] = writeTenant(join(folder.path, 'race'), { users: 500, events: 5_000 });
+    const expected = modelStats([events], { profile: 'bench' });
+    const page = await app.open('data');
+    const summary = (key) => page.locator(`[data-summary=${key}]`);
+    await expect(summary('events')).toHaveText(count(app.stats.events));
+
+    // Both clicks in one task, so the reload cannot finish between them.
+    await page.evaluate(() => {
+      document.querySelector('[data-action=load-sample]').click();
+      document.querySelector('[data-action=clear]').click();
+    });
+    await expect(summary('empty')).toBeVisible();
+
+    await page.evaluate(() => document.querySelector('[data-action=load-sample]').click());
+    await page.locator('#upload-input').setInputFiles(events);
+    await expect(page.locator('[data-notice=upload-loaded]')).toBeVisible();
+    await expect(summary('source')).toHaveText('Uploaded files');
+    await expect(summary('events')).toHaveText(count(expected.events));
+
+    // Later, on another screen and back: the sample did not come back over the upload.
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Overview' }).click();
+    await expectCharts(page, expected, 'all/all', '7d');
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Data' }).click();
+    await expect(summary('source')).toHaveText('Uploaded files');
+    await expect(summary('events')).toHaveText(count(expected.events));
+    await closePage(page);
+  });
 });

@@ -130,7 +130,7 @@ fn downloads_are_utf8_with_bom_crlf_quoted_and_guarded() {
     let mut lines = text.trim_start_matches('\u{feff}').split("\r\n");
     assert_eq!(
         lines.next().unwrap(),
-        "Name,User name,Registered,Enabled,Capable,Methods,User type,Admin,Last updated,Id"
+        r#""Name","User name","Registered","Enabled","Capable","Methods","User type","Admin","Last updated","Id""#
     );
     assert!(text.contains("\"Lee, Ann\""));
     assert!(text.contains("\"Ann \"\"The Admin\"\" Lee\""));
@@ -140,7 +140,7 @@ fn downloads_are_utf8_with_bom_crlf_quoted_and_guarded() {
         "{text}"
     );
     assert!(text.contains("2025-11-20T12:00:00.123Z"), "{text}");
-    assert!(text.contains(",Registered,Enabled,Capable,"));
+    assert!(text.contains(r#","Registered","Enabled","Capable","#));
     // Only the listed rows, in the given order.
     assert_eq!(text.matches("@contoso.com").count(), 4);
 }

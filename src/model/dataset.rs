@@ -5,7 +5,10 @@
 use rustc_hash::FxHashMap;
 
 use super::batch::{Batch, EventColumns, Feature, People, Status, UserType, EV_RESET, EV_SUCCESS};
-use super::method::{Method, MethodCode, MethodTable, CANONICAL_COUNT, NO_METHOD};
+use super::method::{
+    Method, MethodCode, MethodTable, CANONICAL_COUNT, MAX_UNKNOWN_NAMES, NO_METHOD,
+    OTHER_UNKNOWN_NAMES,
+};
 use super::strings::StrTable;
 use super::time::Millis;
 use super::words::plural;
@@ -17,6 +20,10 @@ pub enum AsOf {
     Newest,
     /// Live data: the time of the fetch.
     At(Millis),
+    /// Uploaded or sample data loaded at this time: the newest time in the data, leaving out
+    /// times more than a day after the load (a broken or hostile export stamped
+    /// 9999-12-31 would otherwise empty every period); those are counted in the warnings.
+    Loaded(Millis),
 }
 
 /// Where the loaded data came from, for the header.
@@ -24,7 +31,12 @@ pub enum AsOf {
 pub enum SourceKind {
     Sample,
     Uploaded,
-    Live { host: String },
+    Live {
+        host: String,
+    },
+    /// Files merged into data loaded before: each kind once, in the order they came (never
+    /// itself merged).
+    Merged(Vec<SourceKind>),
 }
 
 impl SourceKind {
@@ -33,6 +45,52 @@ impl SourceKind {
             SourceKind::Sample => "Sample data".to_string(),
             SourceKind::Uploaded => "Uploaded files".to_string(),
             SourceKind::Live { host } => format!("Live: {host}"),
+            SourceKind::Merged(kinds) => kinds
+                .iter()
+                .map(SourceKind::label)
+                .collect::<Vec<_>>()
+                .join(" + "),
+        }
+    }
+
+    /// Whether the data's as-of time is the time of a fetch (spec §3.4): it stays so when
+    /// files are merged in.
+    pub fn is_live(&self) -> bool {
+        match self {
+            SourceKind::Live { .. } => true,
+            SourceKind::Merged(kinds) => kinds.iter().any(SourceKind::is_live),
+            _ => false,
+        }
+    }
+
+    /// This source with `added` merged into it.
+    ///
+    /// ```
+    /// use sspr_insights::model::SourceKind;
+    /// let live = SourceKind::Live { host: "graph.microsoft.com".into() };
+    /// let both = live.clone().with(SourceKind::Uploaded);
+    /// assert_eq!(both.label(), "Live: graph.microsoft.com + Uploaded files");
+    /// assert_eq!(both.clone().with(SourceKind::Uploaded), both);
+    /// assert_eq!(SourceKind::Uploaded.with(SourceKind::Uploaded), SourceKind::Uploaded);
+    /// ```
+    pub fn with(self, added: SourceKind) -> SourceKind {
+        let mut kinds = match self {
+            SourceKind::Merged(kinds) => kinds,
+            one => vec![one],
+        };
+        let added = match added {
+            SourceKind::Merged(more) => more,
+            one => vec![one],
+        };
+        for kind in added {
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        if kinds.len() == 1 {
+            kinds.remove(0)
+        } else {
+            SourceKind::Merged(kinds)
         }
     }
 }
@@ -58,6 +116,9 @@ pub struct Warnings {
     pub duplicate_events: usize,
     /// Live data only: events stamped after the fetch time (kept, in no period).
     pub events_after_as_of: usize,
+    /// Uploaded or sample data: events and user update times more than a day after the data was
+    /// loaded (kept; they do not set the as-of time, and such events are in no period).
+    pub times_after_load: usize,
     /// User update times that were not times (the users are kept without one).
     pub malformed_times: usize,
     /// Users whose exported capable flag disagrees with registered ∧ enabled (kept as exported).
@@ -73,6 +134,13 @@ impl Warnings {
     pub fn messages(&self) -> Vec<String> {
         let mut out = Vec::new();
         for (name, count) in &self.unknown_methods {
+            if name.as_str() == OTHER_UNKNOWN_NAMES {
+                out.push(format!(
+                    "More than {MAX_UNKNOWN_NAMES} distinct unknown method names: the later ones ({count} {}) are counted together as \u{201c}{OTHER_UNKNOWN_NAMES}\u{201d}.",
+                    plural(*count, "use", "uses")
+                ));
+                continue;
+            }
             out.push(format!(
                 "Unknown method name \u{201c}{name}\u{201d} appears {count} {}; it is shown as its own method.",
                 plural(*count, "time", "times")
@@ -99,6 +167,10 @@ impl Warnings {
         push(
             self.events_after_as_of,
             "events are stamped after the time of the fetch; they are in no period.",
+        );
+        push(
+            self.times_after_load,
+            "events or user updates are stamped more than a day after the data was loaded; they are kept, but they do not set the as-of time, and such events are in no period.",
         );
         push(
             self.malformed_times,
@@ -624,18 +696,13 @@ impl Dataset {
                 .collect::<Vec<_>>()
         });
 
-        let newest_event = events.time.last().copied();
-        let as_of = match as_of {
-            AsOf::At(t) => {
-                warnings.events_after_as_of = events.time.iter().filter(|&&e| e > t).count();
-                t
-            }
-            AsOf::Newest => match (newest_event, last_updated) {
-                (Some(a), Some(b)) => a.max(b),
-                (Some(a), None) | (None, Some(a)) => a,
-                (None, None) => 0,
-            },
-        };
+        let (as_of, last_updated) = as_of_time(
+            as_of,
+            &events.time,
+            &cols.last_updated,
+            last_updated,
+            &mut warnings,
+        );
 
         people.names.shrink_to_fit();
         people.user_names.shrink_to_fit();
@@ -720,11 +787,19 @@ impl Dataset {
         })
     }
 
-    /// This dataset and more batches as one new dataset (the "Merge" choice).
-    pub fn merge(&self, batches: Vec<Batch>, as_of: AsOf, source: SourceKind) -> Dataset {
+    /// This dataset and more batches as one new dataset (the "Merge" choice). `as_of` is for
+    /// data that is not live: live data keeps the time of its fetch. The source names both, and
+    /// every warning about the earlier data still holds.
+    pub fn merge(&self, batches: Vec<Batch>, as_of: AsOf, added: SourceKind) -> Dataset {
         let mut all = Vec::with_capacity(batches.len() + 1);
         all.push(self.to_batch());
         all.extend(batches);
+        let as_of = if self.source.is_live() {
+            AsOf::At(self.as_of)
+        } else {
+            as_of
+        };
+        let source = self.source.clone().with(added);
         let mut merged = Dataset::build(all, as_of, source);
         // The first summary describes this dataset as a whole; list its own sources instead.
         merged.sources.remove(0);
@@ -734,6 +809,9 @@ impl Dataset {
         // What was noted while loading the earlier files still holds.
         let w = &mut merged.warnings;
         w.malformed_times += self.warnings.malformed_times;
+        // The earlier data holds one of each duplicate it left out; say so again.
+        w.duplicate_users += self.warnings.duplicate_users;
+        w.duplicate_events += self.warnings.duplicate_events;
         let mut skipped = self.warnings.skipped_records.clone();
         skipped.append(&mut w.skipped_records);
         w.skipped_records = skipped;
@@ -931,6 +1009,50 @@ impl IdSet {
                 seen if seen == id => return false,
                 _ => i = (i + 1) & mask,
             }
+        }
+    }
+}
+
+/// The dataset's as-of time and its newest user update time (spec §3.4), counting what lies
+/// after them in `warnings`. `event_times` are sorted; users without an update time hold
+/// `i64::MIN`.
+fn as_of_time(
+    as_of: AsOf,
+    event_times: &[Millis],
+    user_times: &[Millis],
+    last_updated: Option<Millis>,
+    warnings: &mut Warnings,
+) -> (Millis, Option<Millis>) {
+    let newest = |events: Option<Millis>, users: Option<Millis>| match (events, users) {
+        (Some(a), Some(b)) => a.max(b),
+        (Some(a), None) | (None, Some(a)) => a,
+        (None, None) => 0,
+    };
+    match as_of {
+        AsOf::At(t) => {
+            warnings.events_after_as_of =
+                event_times.len() - event_times.partition_point(|&e| e <= t);
+            (t, last_updated)
+        }
+        AsOf::Newest => (
+            newest(event_times.last().copied(), last_updated),
+            last_updated,
+        ),
+        AsOf::Loaded(now) => {
+            let limit = now.saturating_add(super::time::DAY);
+            let kept = event_times.partition_point(|&e| e <= limit);
+            let users_before = user_times
+                .iter()
+                .copied()
+                .filter(|&t| t != i64::MIN && t <= limit);
+            let newest_user = users_before.max();
+            let late_users = user_times
+                .iter()
+                .filter(|&&t| t != i64::MIN && t > limit)
+                .count();
+            warnings.times_after_load = event_times.len() - kept + late_users;
+            let events_before = kept.checked_sub(1).map(|i| event_times[i]);
+            (newest(events_before, newest_user), newest_user)
         }
     }
 }

@@ -31,10 +31,20 @@ pub const ACTIVITY_COLUMNS: [&str; 7] = [
 
 const GUARDED: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
-/// Whether a cell needs the `'` prefix: after any leading quotes it starts like a formula.
+/// Field separators of the spreadsheets that open our files (`;` in many European locales).
+const SEPARATORS: [char; 3] = [',', ';', '\t'];
+
+/// Whether a cell needs the `'` prefix: after any leading quotes it starts like a formula, or a
+/// separator inside it is followed by a formula start (a spreadsheet that splits the cell at
+/// that separator would run the rest: OWASP's "delimiter bypass"). Every cell is also quoted,
+/// so a spreadsheet that respects quotes does not split it at all.
 /// (Counting the quotes makes [`guard`] and [`unguard`] exact inverses for every string.)
 fn needs_guard(cell: &str) -> bool {
-    cell.trim_start_matches('\'').starts_with(GUARDED)
+    let cell = cell.trim_start_matches('\'');
+    cell.starts_with(GUARDED)
+        || cell
+            .match_indices(SEPARATORS)
+            .any(|(at, sep)| cell[at + sep.len()..].starts_with(GUARDED))
 }
 
 /// Prefixes `'` to a cell a spreadsheet would run as a formula.
@@ -66,7 +76,7 @@ fn writer() -> csv::Writer<Vec<u8>> {
     out.extend_from_slice("\u{feff}".as_bytes());
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .quote_style(csv::QuoteStyle::Necessary)
+        .quote_style(csv::QuoteStyle::Always)
         .from_writer(out)
 }
 
@@ -83,6 +93,65 @@ fn yes_no(b: bool, yes: &'static str, no: &'static str) -> &'static str {
     }
 }
 
+/// Writes method labels as one cell: `, ` between them, and a `\` before any `\`, `,` or `;`
+/// inside a label, so that [`split_method_list`] gives the same labels back.
+///
+/// ```
+/// use sspr_insights::model::export::{method_list_cell, split_method_list};
+/// let cell = method_list_cell(["Email", "odd, name;x"]);
+/// assert_eq!(cell, "Email, odd\\, name\\;x");
+/// assert_eq!(split_method_list(&cell), ["Email", "odd, name;x"]);
+/// ```
+pub fn method_list_cell<S: AsRef<str>>(labels: impl IntoIterator<Item = S>) -> String {
+    let mut cell = String::new();
+    push_method_list(&mut cell, labels);
+    cell
+}
+
+fn push_method_list<S: AsRef<str>>(cell: &mut String, labels: impl IntoIterator<Item = S>) {
+    for (i, label) in labels.into_iter().enumerate() {
+        if i > 0 {
+            cell.push_str(", ");
+        }
+        for c in label.as_ref().chars() {
+            if matches!(c, '\\' | ',' | ';') {
+                cell.push('\\');
+            }
+            cell.push(c);
+        }
+    }
+}
+
+/// The method names of a methods cell: separated by `,` or `;` (ours and the portal's), a `\`
+/// taking the next character as it is; names trimmed, empty ones left out.
+pub fn split_method_list(cell: &str) -> Vec<std::borrow::Cow<'_, str>> {
+    let keep = |name: &str| !name.trim().is_empty();
+    if !cell.contains('\\') {
+        return cell
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|n| keep(n))
+            .map(Into::into)
+            .collect();
+    }
+    let mut names = Vec::new();
+    let mut name = String::new();
+    let mut chars = cell.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => name.push(chars.next().unwrap_or('\\')),
+            ',' | ';' => names.push(std::mem::take(&mut name)),
+            _ => name.push(c),
+        }
+    }
+    names.push(name);
+    names
+        .into_iter()
+        .filter(|n| keep(n))
+        .map(|n| n.trim().to_string().into())
+        .collect()
+}
+
 /// The registration details download of exactly `rows` (user indexes), in that order.
 pub fn registrations_csv(ds: &Dataset, rows: &[u32]) -> Vec<u8> {
     let mut w = writer();
@@ -91,12 +160,7 @@ pub fn registrations_csv(ds: &Dataset, rows: &[u32]) -> Vec<u8> {
     for &u in rows {
         let user = ds.user(u);
         methods.clear();
-        for (i, m) in user.methods().enumerate() {
-            if i > 0 {
-                methods.push_str(", ");
-            }
-            methods.push_str(&m.label());
-        }
+        push_method_list(&mut methods, user.methods().map(|m| m.label()));
         let updated = user.last_updated().map(format_utc).unwrap_or_default();
         let _ = w.write_record([
             guard(user.name()).as_ref(),

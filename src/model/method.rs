@@ -204,13 +204,27 @@ pub const NO_METHOD: MethodCode = u16::MAX;
 
 /// Interns method names for one dataset or batch: canonical methods have fixed codes, unknown
 /// names get codes from `CANONICAL_COUNT` up, compared case-insensitively.
+///
+/// A hostile or broken file can hold any number of distinct unknown names: the table keeps the
+/// first [`MAX_UNKNOWN_NAMES`] as methods of their own and counts every later one under
+/// [`OTHER_UNKNOWN_NAMES`], so codes never wrap and charts and warnings stay readable.
 #[derive(Clone, Debug, Default)]
 pub struct MethodTable {
     /// Original spelling of each unknown name, by `code - CANONICAL_COUNT`.
     others: Vec<Box<str>>,
+    /// ASCII-lower-case unknown name → its index in `others`.
+    index: rustc_hash::FxHashMap<Box<str>, u16>,
+    /// The index of the [`OTHER_UNKNOWN_NAMES`] entry, once there is one.
+    overflow: Option<u16>,
     /// Raw spelling (exact) → code: a cache so each distinct raw string is normalised once.
     raw: rustc_hash::FxHashMap<Box<str>, MethodCode>,
 }
+
+/// Distinct unknown method names a dataset keeps apart; later ones are counted together.
+pub const MAX_UNKNOWN_NAMES: usize = 256;
+
+/// The one entry that stands for every unknown name past [`MAX_UNKNOWN_NAMES`].
+pub const OTHER_UNKNOWN_NAMES: &str = "Other unknown names";
 
 impl MethodTable {
     /// The code of a raw name from the data (`NO_METHOD` for an empty one).
@@ -230,15 +244,21 @@ impl MethodTable {
     pub fn code_of(&mut self, method: &Method) -> MethodCode {
         match method {
             Method::Other(name) => {
-                let existing = self
-                    .others
-                    .iter()
-                    .position(|known| known.eq_ignore_ascii_case(name));
-                let index = existing.unwrap_or_else(|| {
+                let key = name.to_ascii_lowercase();
+                if let Some(&index) = self.index.get(key.as_str()) {
+                    return CANONICAL_COUNT as MethodCode + index;
+                }
+                let index = if self.others.len() < MAX_UNKNOWN_NAMES
+                    && !name.eq_ignore_ascii_case(OTHER_UNKNOWN_NAMES)
+                {
+                    let index = self.others.len() as u16;
                     self.others.push(name.clone());
-                    self.others.len() - 1
-                });
-                (CANONICAL_COUNT + index) as MethodCode
+                    self.index.insert(key.into(), index);
+                    index
+                } else {
+                    self.overflow_index()
+                };
+                CANONICAL_COUNT as MethodCode + index
             }
             canonical => canonical.canonical_code().unwrap_or(NO_METHOD),
         }
@@ -248,12 +268,22 @@ impl MethodTable {
     pub fn find(&self, method: &Method) -> Option<MethodCode> {
         match method {
             Method::Other(name) => self
-                .others
-                .iter()
-                .position(|known| known.eq_ignore_ascii_case(name))
-                .map(|i| (CANONICAL_COUNT + i) as MethodCode),
+                .index
+                .get(name.to_ascii_lowercase().as_str())
+                .map(|&i| CANONICAL_COUNT as MethodCode + i),
             canonical => canonical.canonical_code(),
         }
+    }
+
+    /// The index of the entry that counts the names past the cap, made when first needed.
+    fn overflow_index(&mut self) -> u16 {
+        *self.overflow.get_or_insert_with(|| {
+            let index = self.others.len() as u16;
+            self.others.push(OTHER_UNKNOWN_NAMES.into());
+            self.index
+                .insert(OTHER_UNKNOWN_NAMES.to_ascii_lowercase().into(), index);
+            index
+        })
     }
 
     /// The method behind a code; `None` for `NO_METHOD` or a code this table never gave.
@@ -284,6 +314,6 @@ impl MethodTable {
 
     /// Bytes held on the heap (for the memory benchmark).
     pub fn heap_bytes(&self) -> usize {
-        self.others.iter().map(|s| s.len() + 16).sum::<usize>() + self.raw.len() * 40
+        self.others.iter().map(|s| 2 * s.len() + 40).sum::<usize>() + self.raw.len() * 40
     }
 }

@@ -5,7 +5,7 @@
 
 use super::batch::{Feature, Status};
 use super::filters::{EventColumn, EventFilter, Sort, UserColumn, UserFilter};
-use super::method::Method;
+use super::method::{Method, CANONICAL_COUNT, MAX_UNKNOWN_NAMES};
 use super::period::Period;
 use super::population::{Population, RoleKind, UserKind};
 use super::words::parse_yes_no;
@@ -185,6 +185,21 @@ fn sort_of<C: Copy>(text: Option<&str>, parse: impl Fn(&str) -> Option<C>) -> Op
     parse(id).map(|column| Sort { column, descending })
 }
 
+/// Methods a link may list: every method a dataset can tell apart (a longer list, from a link
+/// someone made by hand, is cut there rather than freezing the tab).
+pub const MAX_LISTED_METHODS: usize = CANONICAL_COUNT + MAX_UNKNOWN_NAMES + 1;
+
+/// A `methods=` list: each method once, in the order first listed, at most
+/// [`MAX_LISTED_METHODS`].
+fn method_list(list: &str) -> Vec<Method> {
+    let mut seen = rustc_hash::FxHashSet::default();
+    list.split(',')
+        .filter_map(Method::parse)
+        .filter(|m| seen.insert(m.clone()))
+        .take(MAX_LISTED_METHODS)
+        .collect()
+}
+
 fn sort_id(id: &str, descending: bool) -> String {
     if descending {
         format!("-{id}")
@@ -198,15 +213,7 @@ impl UserFilter {
     pub fn from_query(query: &str) -> UserFilter {
         let pairs = parse_pairs(query);
         let methods = last(&pairs, key::METHODS)
-            .map(|list| {
-                let mut out: Vec<Method> = Vec::new();
-                for m in list.split(',').filter_map(Method::parse) {
-                    if !out.contains(&m) {
-                        out.push(m);
-                    }
-                }
-                out
-            })
+            .map(method_list)
             .unwrap_or_default();
         UserFilter {
             population: population_of(&pairs),

@@ -305,14 +305,7 @@ pub fn encode_dataset(ds: &Dataset) -> Vec<u8> {
 /// Writes a dataset to any [`WireOut`].
 pub fn write_dataset(out: &mut impl WireOut, ds: &Dataset) {
     magic(out);
-    match ds.source() {
-        SourceKind::Sample => put_u64(out, 0),
-        SourceKind::Uploaded => put_u64(out, 1),
-        SourceKind::Live { host } => {
-            put_u64(out, 2);
-            put_str(out, host);
-        }
-    }
+    put_source(out, ds.source());
     put_i64(out, ds.as_of());
     put_opt_i64(out, ds.last_updated());
     put_table(out, &ds.names);
@@ -346,14 +339,7 @@ pub fn write_dataset(out: &mut impl WireOut, ds: &Dataset) {
 /// an error, never a dataset that panics later).
 pub fn decode_dataset(input: &mut impl WireIn) -> Result<Dataset, WireError> {
     check_magic(input)?;
-    let source = match get_u64(input)? {
-        0 => SourceKind::Sample,
-        1 => SourceKind::Uploaded,
-        2 => SourceKind::Live {
-            host: get_string(input)?,
-        },
-        _ => return Err(WireError("the source is unknown")),
-    };
+    let source = get_source(input, true)?;
     let as_of = get_i64(input)?;
     let last_updated = get_opt_i64(input)?;
     let names = get_table(input)?;
@@ -404,6 +390,44 @@ pub fn decode_dataset(input: &mut impl WireIn) -> Result<Dataset, WireError> {
     .ok_or(WireError("its columns do not agree"))
 }
 
+fn put_source(out: &mut impl WireOut, source: &SourceKind) {
+    match source {
+        SourceKind::Sample => put_u64(out, 0),
+        SourceKind::Uploaded => put_u64(out, 1),
+        SourceKind::Live { host } => {
+            put_u64(out, 2);
+            put_str(out, host);
+        }
+        SourceKind::Merged(kinds) => {
+            put_u64(out, 3);
+            put_len(out, kinds.len());
+            for kind in kinds {
+                put_source(out, kind);
+            }
+        }
+    }
+}
+
+/// A source kind (`merged`: whether a merged one may come here; its parts are never merged).
+fn get_source(input: &mut impl WireIn, merged: bool) -> Result<SourceKind, WireError> {
+    Ok(match get_u64(input)? {
+        0 => SourceKind::Sample,
+        1 => SourceKind::Uploaded,
+        2 => SourceKind::Live {
+            host: get_string(input)?,
+        },
+        3 if merged => {
+            let n = get_len(input)?;
+            let mut kinds = Vec::with_capacity(n.min(8));
+            for _ in 0..n {
+                kinds.push(get_source(input, false)?);
+            }
+            SourceKind::Merged(kinds)
+        }
+        _ => return Err(WireError("the source is unknown")),
+    })
+}
+
 fn write_warnings(out: &mut impl WireOut, w: &Warnings) {
     put_len(out, w.unknown_methods.len());
     for (name, count) in &w.unknown_methods {
@@ -416,6 +440,7 @@ fn write_warnings(out: &mut impl WireOut, w: &Warnings) {
         w.duplicate_users,
         w.duplicate_events,
         w.events_after_as_of,
+        w.times_after_load,
         w.malformed_times,
         w.contradictory_flags,
     ] {
@@ -435,7 +460,7 @@ fn read_warnings(input: &mut impl WireIn) -> Result<Warnings, WireError> {
     for _ in 0..n {
         unknown_methods.push((get_string(input)?, get_len(input)?));
     }
-    let mut counts = [0usize; 7];
+    let mut counts = [0usize; 8];
     for c in counts.iter_mut() {
         *c = get_len(input)?;
     }
@@ -444,7 +469,7 @@ fn read_warnings(input: &mut impl WireIn) -> Result<Warnings, WireError> {
     for _ in 0..n {
         skipped_records.push((get_string(input)?, get_len(input)?));
     }
-    let [users_without_user_name, events_without_user_name, duplicate_users, duplicate_events, events_after_as_of, malformed_times, contradictory_flags] =
+    let [users_without_user_name, events_without_user_name, duplicate_users, duplicate_events, events_after_as_of, times_after_load, malformed_times, contradictory_flags] =
         counts;
     Ok(Warnings {
         unknown_methods,
@@ -453,6 +478,7 @@ fn read_warnings(input: &mut impl WireIn) -> Result<Warnings, WireError> {
         duplicate_users,
         duplicate_events,
         events_after_as_of,
+        times_after_load,
         malformed_times,
         contradictory_flags,
         skipped_records,

@@ -398,9 +398,11 @@ fn send_dataset(
     kind: SourceKind,
     notes: Vec<String>,
 ) {
+    // Times far past the moment of loading are a broken export's, not the data's as-of time.
+    let as_of = AsOf::Loaded(js_sys::Date::now() as Millis);
     let dataset = match current {
-        Some(current) => current.merge(batches, AsOf::Newest, kind),
-        None => Dataset::build(batches, AsOf::Newest, kind),
+        Some(current) => current.merge(batches, as_of, kind),
+        None => Dataset::build(batches, as_of, kind),
     };
     let buffer = dataset_buffer(&dataset);
     drop(dataset);

@@ -4,7 +4,7 @@
 use super::part::{ImportPart, KindCounts, Part, PartEnd};
 use super::{ErrorLog, FileKind};
 use crate::model::batch::{Batch, EventInput, Feature, Status, UserInput, UserType};
-use crate::model::export::unguard;
+use crate::model::export::{split_method_list, unguard};
 use crate::model::time::parse_time;
 use crate::model::words::parse_yes_no;
 
@@ -375,10 +375,7 @@ fn read_user(row: &Row<'_>, batch: &mut Batch) -> Result<(), String> {
         t
     };
     let (user_name, name) = names(row);
-    let methods = cell(Column::Methods)
-        .split([',', ';'])
-        .map(str::trim)
-        .filter(|m| !m.is_empty());
+    let methods = split_method_list(cell(Column::Methods));
     batch.push_user(
         &UserInput {
             id: row.text(Column::Id),
