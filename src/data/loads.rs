@@ -93,6 +93,8 @@ pub struct DataLoads {
     generation: StoredValue<u64>,
     /// The running load's workers and what it is (dropping them terminates the workers).
     running: StoredValue<Option<(LoadKind, Rc<Ingest>)>, LocalStorage>,
+    /// Where the workers' loader is (known from the first load; spare workers start from it).
+    worker_url: StoredValue<Option<String>>,
 }
 
 /// The `id` of the token's input field (focused when the token is the problem).
@@ -126,6 +128,7 @@ impl DataLoads {
             fetch: RwSignal::new(FetchStage::Idle),
             generation: StoredValue::new(0),
             running: StoredValue::new_local(None),
+            worker_url: StoredValue::new(None),
         };
         provide_context(loads);
         loads
@@ -216,6 +219,7 @@ impl DataLoads {
         count: usize,
     ) -> Option<Result<Rc<Ingest>, String>> {
         let url = state.href(&format!("/{WORKER_LOADER}"));
+        self.worker_url.set_value(Some(url.clone()));
         let started = Ingest::start(count, &url).await;
         if !self.is_current(ticket) {
             return None;
@@ -227,11 +231,14 @@ impl DataLoads {
         }))
     }
 
-    /// The load `ticket` is over: its workers go.
+    /// The load `ticket` is over: its workers go, and fresh ones start for the next load.
     fn finish(&self, ticket: u64) {
         if self.is_current(ticket) {
             if let Some((_, ingest)) = self.running.try_update_value(Option::take).flatten() {
                 ingest.stop();
+            }
+            if let Some(url) = self.worker_url.get_value() {
+                Ingest::prepare_spare(worker_count(usize::MAX), &url);
             }
         }
     }
