@@ -353,7 +353,8 @@ fn main() {
         7,
         Some(1000.0),
     );
-    // What the browser does: read in slices of 5,000 records, yielding between them.
+    // How the browser read before the ingest workers: slices of 5,000 records, yielding between
+    // them (the workers now read chunk by chunk with `StreamImport`).
     let stepped = measure(5, || {
         let mut job = ImportJob::new("events.json", &events_json[..]);
         let mut steps = 0usize;
