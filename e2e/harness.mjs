@@ -29,10 +29,14 @@ import { serve } from './serve.mjs';
 
 export const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const dist = join(repo, 'dist');
-/** The bundled sample tenant, as the app downloads it on a first visit. */
-export const SAMPLE = ['public/sample/userRegistrationDetails.json', 'public/sample/userEventsSummary.json'];
-/** The two files `sspr-sample write` puts in a folder (the names the app's sample uses). */
-export const TENANT_FILES = ['userRegistrationDetails.json', 'userEventsSummary.json'];
+/** The bundled sample tenant, as the app downloads it on a first visit (with its audit log). */
+export const SAMPLE = [
+  'public/sample/userRegistrationDetails.json',
+  'public/sample/userEventsSummary.json',
+  'public/sample/directoryAudits.json',
+];
+/** The files `sspr-sample write` puts in a folder (the names the app's sample uses). */
+export const TENANT_FILES = ['userRegistrationDetails.json', 'userEventsSummary.json', 'directoryAudits.json'];
 export const DESKTOP = { width: 1440, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 

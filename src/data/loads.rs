@@ -101,9 +101,10 @@ const STORED_BASE: &str = "sspr-insights.backend.base";
 const STORED_TOKEN: &str = "sspr-insights.backend.token";
 
 /// The sample's files, relative to the app's base path (`public/sample/` in the repository).
-pub const SAMPLE_FILES: [&str; 2] = [
+pub const SAMPLE_FILES: [&str; 3] = [
     "sample/userRegistrationDetails.json",
     "sample/userEventsSummary.json",
+    "sample/directoryAudits.json",
 ];
 
 fn session_storage() -> Option<web_sys::Storage> {
