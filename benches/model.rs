@@ -252,7 +252,12 @@ fn bench_audit(table: &mut Table) {
         mb(csv.len() as u64)
     );
     for (label, file, bytes, budget) in [
-        ("250k audit rows, Graph JSON page", "audit.json", &json, Some(500.0)),
+        (
+            "250k audit rows, Graph JSON page",
+            "audit.json",
+            &json,
+            Some(500.0),
+        ),
         ("250k audit rows, portal CSV", "audit.csv", &csv, None),
     ] {
         let mut import_t = Vec::new();
@@ -305,7 +310,9 @@ fn bench_audit(table: &mut Table) {
         "  audit memory: {per_row:.1} B a row (the rows, their texts, the entries and steps; heap_bytes)"
     );
     use sspr_insights::model::audit::filter::{attempt_order, filter_attempts_in};
-    use sspr_insights::model::audit::{attempt_funnel, attempt_outcomes, attempt_trend, AttemptFilter};
+    use sspr_insights::model::audit::{
+        attempt_funnel, attempt_outcomes, attempt_trend, AttemptFilter,
+    };
     let stats = measure(21, || {
         (
             attempt_funnel(&ds, Period::Month, Population::ALL),
@@ -322,7 +329,10 @@ fn bench_audit(table: &mut Table) {
     let order = attempt_order(&ds, Sort::default());
     for (what, query) in [
         ("attempts list, 30 d", "period=30d"),
-        ("attempts list, 30 d, outcome = blocked", "period=30d&outcome=blocked"),
+        (
+            "attempts list, 30 d, outcome = blocked",
+            "period=30d&outcome=blocked",
+        ),
         ("attempts list, 30 d, search \"meg\"", "period=30d&q=meg"),
     ] {
         let filter = AttemptFilter::from_query(query);

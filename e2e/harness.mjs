@@ -459,6 +459,16 @@ export const SCREENS = [
   { name: 'registrations', path: 'registrations', shown: listShown },
   { name: 'activity', path: 'activity', shown: listShown },
   {
+    name: 'attempts',
+    path: 'attempts',
+    async shown(page) {
+      for (const chart of ['funnel', 'outcomes', 'attempt-trend']) {
+        await expect(page.locator(`[data-chart=${chart}] .chart-svg svg`)).toHaveCount(1);
+      }
+      await listShown(page);
+    },
+  },
+  {
     name: 'data',
     path: 'data',
     shown: (page) => expect(page.locator('[data-summary=source]')).toHaveText('Sample data'),

@@ -104,13 +104,23 @@ fn summary_lines(ds: &Dataset) -> Vec<(&'static str, &'static str, String)> {
         Some((from, to)) => format!("{} – {}", moment(from), moment(to)),
         None => "No events".to_string(),
     };
-    vec![
+    let mut lines = vec![
         ("Source", "source", ds.source().label()),
         ("Users", "users", count(ds.user_count())),
         ("Events", "events", count(ds.event_count())),
         ("Data as of", "as-of", moment(ds.as_of())),
         ("Events from – to", "span", span),
-    ]
+    ];
+    let audit = ds.audit();
+    if !audit.is_empty() {
+        lines.push(("Audit-log rows", "audit-rows", count(audit.row_count())));
+        lines.push((
+            "Reset attempts and admin resets",
+            "attempts",
+            count(audit.entry_count()),
+        ));
+    }
+    lines
 }
 
 fn summary_view(ds: &Dataset) -> impl IntoView {

@@ -420,4 +420,14 @@ impl ListFilter for AttemptFilter {
     fn rows(&self, ds: &Dataset, order: &Vec<u32>) -> Vec<u32> {
         filter_attempts_in(ds, self, order)
     }
+    /// The same view with the entry's steps open.
+    fn row_link(&self, ds: &Dataset, row: u32) -> Option<String> {
+        Some(attempts_href(&self.opened(Some(ds.attempt(row).key()))))
+    }
+}
+
+/// The methods the entries' reasons name (what the Method filter offers), in the table's order.
+pub fn attempt_methods(ds: &Dataset) -> Vec<Method> {
+    let bits = ds.audit.entries.tried.iter().fold(0u16, |all, &b| all | b);
+    super::methods_of(bits)
 }

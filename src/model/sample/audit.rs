@@ -33,13 +33,37 @@ struct Row {
 /// The verification options as the reasons name them, with their weights, how often each is
 /// completed, and the block reason of those that block.
 const OPTIONS: [(&str, u32, f64, Option<&str>); 7] = [
-    ("mobile SMS", 30, 0.86, Some("User entered too many invalid SMS verification codes and is blocked for 24 hours")),
+    (
+        "mobile SMS",
+        30,
+        0.86,
+        Some("User entered too many invalid SMS verification codes and is blocked for 24 hours"),
+    ),
     ("email", 24, 0.90, None),
     ("mobile app notification", 16, 0.93, None),
     ("mobile app code", 10, 0.91, None),
-    ("mobile voice call", 8, 0.80, Some("User tried mobile phone voice verification too many times and is blocked for 24 hours")),
-    ("office voice call", 4, 0.78, Some("User tried office phone voice verification too many times and is blocked for 24 hours")),
-    ("security questions", 8, 0.72, Some("User tried to answer security questions too many times and is blocked for 24 hours")),
+    (
+        "mobile voice call",
+        8,
+        0.80,
+        Some(
+            "User tried mobile phone voice verification too many times and is blocked for 24 hours",
+        ),
+    ),
+    (
+        "office voice call",
+        4,
+        0.78,
+        Some(
+            "User tried office phone voice verification too many times and is blocked for 24 hours",
+        ),
+    ),
+    (
+        "security questions",
+        8,
+        0.72,
+        Some("User tried to answer security questions too many times and is blocked for 24 hours"),
+    ),
 ];
 
 const REGISTERED: [(&str, u32); 8] = [
@@ -150,7 +174,16 @@ impl Generator<'_> {
             *t += 1000 * (2 + rng.below(max_s)) as Millis;
             *t
         };
-        self.push(t, &c, SSPR, FLOW, "success", "User submitted their user ID", who, ip);
+        self.push(
+            t,
+            &c,
+            SSPR,
+            FLOW,
+            "success",
+            "User submitted their user ID",
+            who,
+            ip,
+        );
         let (enabled, guest) = (self.people[who].enabled, self.people[who].guest);
         if !forced && (!enabled || guest) {
             let t = step(&mut self.rng, &mut t, 5);
@@ -162,10 +195,28 @@ impl Generator<'_> {
         }
         if !forced && self.rng.chance(0.06) {
             let t = step(&mut self.rng, &mut t, 120);
-            return self.push(t, &c, SSPR, FLOW, "failure", "User abandoned after entering their user ID", who, ip);
+            return self.push(
+                t,
+                &c,
+                SSPR,
+                FLOW,
+                "failure",
+                "User abandoned after entering their user ID",
+                who,
+                ip,
+            );
         }
         let tt = step(&mut self.rng, &mut t, 5);
-        self.push(tt, &c, SSPR, FLOW, "success", "User was presented with verification options", who, ip);
+        self.push(
+            tt,
+            &c,
+            SSPR,
+            FLOW,
+            "success",
+            "User was presented with verification options",
+            who,
+            ip,
+        );
         let needed = if self.rng.chance(0.3) { 2 } else { 1 };
         let mut used: Vec<usize> = Vec::new();
         for _ in 0..needed {
@@ -182,10 +233,28 @@ impl Generator<'_> {
             used.push(pick);
             let (x, _, complete_p, block) = OPTIONS[pick];
             let tt = step(&mut self.rng, &mut t, 20);
-            self.push(tt, &c, SSPR, FLOW, "success", format!("User started the {x} verification option"), who, ip);
+            self.push(
+                tt,
+                &c,
+                SSPR,
+                FLOW,
+                "success",
+                format!("User started the {x} verification option"),
+                who,
+                ip,
+            );
             let tt = step(&mut self.rng, &mut t, 90);
             if succeed || (ending == Ending::Natural && self.rng.chance(complete_p)) {
-                self.push(tt, &c, SSPR, FLOW, "success", format!("User completed the {x} verification option"), who, ip);
+                self.push(
+                    tt,
+                    &c,
+                    SSPR,
+                    FLOW,
+                    "success",
+                    format!("User completed the {x} verification option"),
+                    who,
+                    ip,
+                );
                 continue;
             }
             let end = if ending == Ending::Block {
@@ -197,13 +266,53 @@ impl Generator<'_> {
                 (0..=29, Some(reason)) => {
                     self.push(tt, &c, SSPR, FLOW, "failure", reason, who, ip);
                     let tt = step(&mut self.rng, &mut t, 3);
-                    self.push(tt, &c, SSPR, "Blocked from self-service password reset", "success", "", who, ip);
+                    self.push(
+                        tt,
+                        &c,
+                        SSPR,
+                        "Blocked from self-service password reset",
+                        "success",
+                        "",
+                        who,
+                        ip,
+                    );
                 }
-                (0..=54, _) => self.push(tt, &c, SSPR, FLOW, "failure", format!("User abandoned after starting the {x} verification option"), who, ip),
-                (55..=79, _) => self.push(tt, &c, SSPR, FLOW, "failure", "User canceled before passing the required authentication methods", who, ip),
+                (0..=54, _) => self.push(
+                    tt,
+                    &c,
+                    SSPR,
+                    FLOW,
+                    "failure",
+                    format!("User abandoned after starting the {x} verification option"),
+                    who,
+                    ip,
+                ),
+                (55..=79, _) => self.push(
+                    tt,
+                    &c,
+                    SSPR,
+                    FLOW,
+                    "failure",
+                    "User canceled before passing the required authentication methods",
+                    who,
+                    ip,
+                ),
                 _ => {
-                    let x = if x == "security questions" { "security question" } else { x };
-                    self.push(tt, &c, SSPR, FLOW, "failure", format!("User contacted an admin after trying the {x} verification option"), who, ip)
+                    let x = if x == "security questions" {
+                        "security question"
+                    } else {
+                        x
+                    };
+                    self.push(
+                        tt,
+                        &c,
+                        SSPR,
+                        FLOW,
+                        "failure",
+                        format!("User contacted an admin after trying the {x} verification option"),
+                        who,
+                        ip,
+                    )
                 }
             }
             return;
@@ -228,7 +337,16 @@ impl Generator<'_> {
         let who = self.person();
         let t = self.time();
         let c = self.rng.guid();
-        self.push(t, &c, SSPR, "Reset password (by admin)", "success", "", who, "10.0.0.5");
+        self.push(
+            t,
+            &c,
+            SSPR,
+            "Reset password (by admin)",
+            "success",
+            "",
+            who,
+            "10.0.0.5",
+        );
         let agent = *self.rng.weighted(&AGENTS);
         if let Some(row) = self.rows.last_mut() {
             row.by_helpdesk = true;
@@ -242,9 +360,27 @@ impl Generator<'_> {
         let c = self.rng.guid();
         let ip = home_ip(who);
         if self.rng.chance(0.85) {
-            self.push(t, &c, SSPR, "Change password (self-service)", "success", "", who, &ip);
+            self.push(
+                t,
+                &c,
+                SSPR,
+                "Change password (self-service)",
+                "success",
+                "",
+                who,
+                &ip,
+            );
         } else {
-            self.push(t, &c, SSPR, "Change password (self-service)", "failure", "FuzzyPolicyViolationInvalidPassword", who, &ip);
+            self.push(
+                t,
+                &c,
+                SSPR,
+                "Change password (self-service)",
+                "failure",
+                "FuzzyPolicyViolationInvalidPassword",
+                who,
+                &ip,
+            );
         }
     }
 
@@ -257,8 +393,21 @@ impl Generator<'_> {
             self.push(t, &c, METHODS, activity, "success", activity, who, &ip);
         } else {
             let method = *self.rng.weighted(&REGISTERED);
-            let result = if self.rng.chance(0.93) { "success" } else { "failure" };
-            self.push(t, &c, METHODS, "User registered security info", result, format!("User registered {method}"), who, &ip);
+            let result = if self.rng.chance(0.93) {
+                "success"
+            } else {
+                "failure"
+            };
+            self.push(
+                t,
+                &c,
+                METHODS,
+                "User registered security info",
+                result,
+                format!("User registered {method}"),
+                who,
+                &ip,
+            );
         }
     }
 }
@@ -266,7 +415,11 @@ impl Generator<'_> {
 /// The audit log's rows for `people`, in the last `min(spec.days, 30)` days up to `end` (and
 /// not before `oldest`), exactly `spec.audit_rows` of them (Graph's order: newest first), and
 /// the rows of another service that a real download also holds (about one in a hundred).
-fn generate_rows(spec: &SampleSpec, people: &[Person], (oldest, end): (Millis, Millis)) -> Vec<Row> {
+fn generate_rows(
+    spec: &SampleSpec,
+    people: &[Person],
+    (oldest, end): (Millis, Millis),
+) -> Vec<Row> {
     if spec.audit_rows == 0 || people.is_empty() {
         return Vec::new();
     }
@@ -289,7 +442,12 @@ fn generate_rows(spec: &SampleSpec, people: &[Person], (oldest, end): (Millis, M
     }
     let blocked = 4242 % people.len();
     for back in [5 * DAY, 2 * DAY] {
-        g.attempt(blocked, &home_ip(blocked), (end - back).max(g.start), Ending::Block);
+        g.attempt(
+            blocked,
+            &home_ip(blocked),
+            (end - back).max(g.start),
+            Ending::Block,
+        );
     }
     while g.rows.len() < spec.audit_rows {
         let kind = g.rng.below(1000);
@@ -314,7 +472,16 @@ fn generate_rows(spec: &SampleSpec, people: &[Person], (oldest, end): (Millis, M
             250..=259 => {
                 let (who, t) = (g.person(), g.time());
                 let c = g.rng.guid();
-                g.push(t, &c, "Core Directory", "Update user", "success", "", who, "10.0.0.5");
+                g.push(
+                    t,
+                    &c,
+                    "Core Directory",
+                    "Update user",
+                    "success",
+                    "",
+                    who,
+                    "10.0.0.5",
+                );
                 if let Some(row) = g.rows.pop() {
                     g.others.push(row);
                 }
@@ -324,7 +491,12 @@ fn generate_rows(spec: &SampleSpec, people: &[Person], (oldest, end): (Millis, M
                 let ip = if g.rng.chance(0.8) {
                     home_ip(who)
                 } else {
-                    format!("100.{}.{}.{}", 64 + g.rng.below(64), g.rng.below(256), g.rng.below(256))
+                    format!(
+                        "100.{}.{}.{}",
+                        64 + g.rng.below(64),
+                        g.rng.below(256),
+                        g.rng.below(256)
+                    )
                 };
                 let t = g.time();
                 g.attempt(who, &ip, t, Ending::Natural);
@@ -468,7 +640,11 @@ pub(super) fn directory_audits(
 }
 
 /// The same rows as the portal's audit-log CSV download (empty without rows).
-pub(super) fn audit_log_csv(spec: &SampleSpec, people: &[Person], window: (Millis, Millis)) -> Vec<u8> {
+pub(super) fn audit_log_csv(
+    spec: &SampleSpec,
+    people: &[Person],
+    window: (Millis, Millis),
+) -> Vec<u8> {
     let rows = generate_rows(spec, people, window);
     if rows.is_empty() {
         return Vec::new();
@@ -521,7 +697,11 @@ pub(super) fn audit_log_csv(spec: &SampleSpec, people: &[Person], window: (Milli
             &target.2,
             &target.0,
             &target.1,
-            if row.agent.is_some() { "OnPremisesAgent" } else { "" },
+            if row.agent.is_some() {
+                "OnPremisesAgent"
+            } else {
+                ""
+            },
             row.agent.unwrap_or(""),
             "Mozilla/5.0",
         ]);
