@@ -1,6 +1,7 @@
 // Accessibility journeys on the release build: axe-core's rules on every screen (and /attempts
 // with an attempt open) in the light and the dark scheme (no serious or critical violation), and
-// the way from a tile to a download with the keyboard alone. Expected rows and bytes come from the model (`sspr-sample csv`).
+// the way from a tile to a download with the keyboard alone. Expected rows and bytes come from
+// the model (`sspr-sample csv`).
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
