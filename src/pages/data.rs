@@ -400,6 +400,18 @@ fn BackendPanel() -> impl IntoView {
                         "(until the tab is closed; otherwise the token is kept in memory only)"
                     </span>
                 </label>
+                <label class="remember-check">
+                    <input
+                        type="checkbox"
+                        name="audit-log"
+                        prop:checked=move || loads.audit_log.get()
+                        on:change=move |e| loads.audit_log.set(event_target_checked(&e))
+                    />
+                    <span>"Also fetch the audit log"</span>
+                    <span class="muted">
+                        "(auditLogs/directoryAudits of the last 30 days, for the reset attempts; needs AuditLog.Read.All)"
+                    </span>
+                </label>
                 <div class="form-actions">
                     <button type="submit" class="button" data-action="fetch" disabled=running>
                         "Fetch"
