@@ -185,10 +185,10 @@ fn AttemptSteps(list: ListState<AttemptFilter>) -> impl IntoView {
                             view! {
                                 <tr>
                                     <th scope="row"><time datetime=s.iso.clone() title=s.iso.clone()>{s.time.clone()}</time></th>
-                                    <td>{s.activity.clone()}</td>
-                                    <td class=result_class>{s.result.label()}</td>
-                                    <td>{s.reason.clone()}{agent}</td>
-                                    <td>{s.ip.clone()}</td>
+                                    <td data-label="Activity">{s.activity.clone()}</td>
+                                    <td data-label="Result" class=result_class>{s.result.label()}</td>
+                                    <td data-label="Reason">{s.reason.clone()}{agent}</td>
+                                    <td data-label="IP address">{s.ip.clone()}</td>
                                 </tr>
                             }
                         })
