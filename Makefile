@@ -20,7 +20,7 @@ WASM_TARGET := wasm32-unknown-unknown
 SIZE_BUDGET_KB := 450
 # The page and its ingest worker together (the worker loads on the first load of data).
 TOTAL_SIZE_BUDGET_KB := 650
-SAMPLE := public/sample/userRegistrationDetails.json public/sample/userEventsSummary.json
+SAMPLE := public/sample/userRegistrationDetails.json public/sample/userEventsSummary.json public/sample/directoryAudits.json
 
 .PHONY: setup serve build test fmt-check lint test-host test-browser size e2e screenshots bench bench-browser stats sample serve-backend fuzz
 

@@ -236,8 +236,135 @@ fn bench_import(
     );
 }
 
+/// The audit log (spec §4.3, §7): 250,000 rows imported and rebuilt into attempts (≤ 0.5 s),
+/// as the portal's JSON download and as its CSV, and the attempts screen's views over them.
+fn bench_audit(table: &mut Table) {
+    let spec = SampleSpec::audit_benchmark();
+    eprintln!(
+        "Audit log ({} rows of {} people; generating is setup)…",
+        spec.audit_rows, spec.users
+    );
+    let sample = generate(&spec);
+    let (json, csv) = (sample.directory_audits, sample.audit_log_csv);
+    eprintln!(
+        "  directoryAudits page {:.1} MB, portal CSV {:.1} MB",
+        mb(json.len() as u64),
+        mb(csv.len() as u64)
+    );
+    for (label, file, bytes, budget) in [
+        (
+            "250k audit rows, Graph JSON page",
+            "audit.json",
+            &json,
+            Some(500.0),
+        ),
+        ("250k audit rows, portal CSV", "audit.csv", &csv, None),
+    ] {
+        let mut import_t = Vec::new();
+        let mut total_t = Vec::new();
+        let mut entries = 0;
+        for _ in 0..7 {
+            let start = Instant::now();
+            let import = import_file(file, bytes);
+            let imported = start.elapsed();
+            assert!(import.is_clean(), "{file}: {:?}", import.errors.first());
+            assert_eq!(import.records, spec.audit_rows);
+            let ds = Dataset::build(vec![import.batch], AsOf::Newest, SourceKind::Sample);
+            total_t.push(start.elapsed());
+            import_t.push(imported);
+            entries = ds.audit().entry_count();
+            black_box(&ds);
+        }
+        import_t.sort();
+        total_t.sort();
+        let total = Stats {
+            median: total_t[3],
+            min: total_t[0],
+            reps: 7,
+        };
+        let secs = total.median.as_secs_f64();
+        table.add(
+            format!("{label}: import_file + Dataset::build (attempts)"),
+            total,
+            format!(
+                "{:.0} MB/s, {:.2} M rows/s, {entries} entries",
+                bytes.len() as f64 / 1e6 / secs,
+                spec.audit_rows as f64 / 1e6 / secs
+            ),
+            budget,
+        );
+        table.add(
+            format!("{label}:   of which import_file"),
+            Stats {
+                median: import_t[3],
+                min: import_t[0],
+                reps: 7,
+            },
+            String::new(),
+            None,
+        );
+    }
+    let ds = build("audit.json", &json);
+    let per_row = ds.audit().heap_bytes() as f64 / ds.audit().row_count() as f64;
+    eprintln!(
+        "  audit memory: {per_row:.1} B a row (the rows, their texts, the entries and steps; heap_bytes)"
+    );
+    use sspr_insights::model::audit::filter::{attempt_order, filter_attempts_in};
+    use sspr_insights::model::audit::{
+        attempt_funnel, attempt_outcomes, attempt_trend, AttemptFilter,
+    };
+    let stats = measure(21, || {
+        (
+            attempt_funnel(&ds, Period::Month, Population::ALL),
+            attempt_outcomes(&ds, Period::Month, Population::ALL),
+            attempt_trend(&ds, Period::Month, Population::ALL),
+        )
+    });
+    table.add(
+        "250k audit rows: period switch to 30 d (funnel, outcomes, trend)",
+        stats,
+        String::new(),
+        Some(10.0),
+    );
+    let order = attempt_order(&ds, Sort::default());
+    for (what, query) in [
+        ("attempts list, 30 d", "period=30d"),
+        (
+            "attempts list, 30 d, outcome = blocked",
+            "period=30d&outcome=blocked",
+        ),
+        ("attempts list, 30 d, search \"meg\"", "period=30d&q=meg"),
+    ] {
+        let filter = AttemptFilter::from_query(query);
+        let mut rows = 0;
+        let stats = measure(21, || {
+            rows = filter_attempts_in(&ds, &filter, &order).len();
+        });
+        table.add(
+            format!("250k audit rows: {what}"),
+            stats,
+            format!("{rows} rows"),
+            Some(if query.contains("q=") { 30.0 } else { 10.0 }),
+        );
+    }
+    let stats = measure(7, || insights(&ds, Period::Month, Population::ALL));
+    table.add(
+        "250k audit rows: insights, 30 d",
+        stats,
+        String::new(),
+        None,
+    );
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument is not supported (everything runs).
+    // `SSPR_BENCH_ONLY=audit` runs the audit log's rows alone (quick, for work on them).
+    if std::env::var("SSPR_BENCH_ONLY").as_deref() == Ok("audit") {
+        let mut table = Table::default();
+        bench_audit(&mut table);
+        table.print();
+        return;
+    }
     let spec = SampleSpec::benchmark();
     eprintln!(
         "Generating the benchmark tenant ({} users, {} events; setup, not timed)…",
@@ -381,6 +508,7 @@ fn main() {
         7,
         Some(300.0),
     );
+    bench_audit(&mut table);
 
     // ---- Activity list at 1M events: filter changes on a precomputed order.
     eprintln!("Activity list ({} events)…", ds.event_count());

@@ -1,6 +1,7 @@
-// Accessibility journeys on the release build: axe-core's rules on every screen in the light and
-// the dark scheme (no serious or critical violation), and the way from a tile to a download with
-// the keyboard alone. Expected rows and bytes come from the model (`sspr-sample csv`).
+// Accessibility journeys on the release build: axe-core's rules on every screen (and /attempts
+// with an attempt open) in the light and the dark scheme (no serious or critical violation), and
+// the way from a tile to a download with the keyboard alone. Expected rows and bytes come from
+// the model (`sspr-sample csv`).
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,7 @@ import {
   csvRecords,
   expect,
   expectListCount,
+  listCount,
   modelCsv,
   modelRows,
   queryOf,
@@ -35,6 +37,18 @@ describe('axe-core on every screen', () => {
         await closePage(page);
       });
     }
+  }
+
+  for (const colorScheme of ['light', 'dark']) {
+    test(`/attempts with an attempt's steps open in the ${colorScheme} scheme: no serious or critical violation`, async () => {
+      const page = await app.open('attempts', { colorScheme });
+      await expect(listCount(page)).toBeVisible();
+      await page.locator('.vt-rows [role=row][aria-rowindex="2"]').getByRole('link').click();
+      await expect(page.locator('.attempt-steps table.steps')).toBeVisible();
+      const violations = await axe(page);
+      assert.deepEqual(serious(violations), [], 'serious or critical axe violations');
+      await closePage(page);
+    });
   }
 });
 

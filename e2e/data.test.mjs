@@ -1,8 +1,9 @@
 // Journeys through /data on the release build: uploads (several files, a truncated one, a big one
 // with no request leaving the page), and live fetches from the local reference backend
 // (sspr-backend, started by the harness on a free port) with its fault switches: 429, 503 six
-// times, a token without a reading role, a next link to another origin, Cancel. Expected numbers
-// come from the model (`sspr-sample stats` over the same files), never from literals.
+// times, a token without a reading role, a next link to another origin, Cancel, the audit log
+// fetched too and refused. Expected numbers come from the model (`sspr-sample stats` over the
+// same files), never from literals.
 
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -56,10 +57,15 @@ before(() => {
   writeFileSync(files.truncated, page.slice(0, Math.floor(page.length * 0.6)));
 });
 
-/** Reads every page of a collection the way a saved export would hold them (no browser). */
+/**
+ * Reads every page of a collection (a report's name, or a path below the base with its query)
+ * the way a saved export would hold them (no browser).
+ */
 async function savePages(collection, prefix) {
   const paths = [];
-  let next = `${app.backend.base}/reports/authenticationMethods/${collection}`;
+  let next = collection.startsWith('/')
+    ? `${app.backend.base}${collection}`
+    : `${app.backend.base}/reports/authenticationMethods/${collection}`;
   while (next) {
     const response = await fetch(next, { headers: { authorization: 'Bearer dev-token' } });
     assert.equal(response.status, 200, `GET ${next}`);
@@ -104,9 +110,10 @@ async function closeAfterFaults(page) {
   await closePage(page, { expected });
 }
 
-async function fetchLive(page, { token = 'dev-token' } = {}) {
+async function fetchLive(page, { token = 'dev-token', auditLog = false } = {}) {
   await page.locator('input[name=base-url]').fill(app.backend.base);
   await page.locator('input[name=token]').fill(token);
+  await page.locator('input[name=audit-log]').setChecked(auditLog);
   await page.locator('[data-action=fetch]').click();
 }
 
@@ -294,6 +301,45 @@ describe('fetching from the report backend', () => {
     await toOverview(page);
     await expectTiles(page, liveTiles);
     await closePage(page);
+  });
+
+  test('with the audit log: its rows and attempts are those of the same pages uploaded', async () => {
+    await app.backend.reset();
+    // The audit log of the last 30 days of the two services, as the app asks for it.
+    const since = new Date(Date.now() - 30 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const services = "loggedByService eq 'Self-service Password Management' or loggedByService eq 'Authentication Methods'";
+    const filter = encodeURIComponent(`activityDateTime ge ${since} and (${services})`);
+    const audit = await savePages(`/auditLogs/directoryAudits?$filter=${filter}`, 'live-audit');
+    const withAudit = modelStats([...saved, ...audit]);
+    assert.ok(withAudit.audit_rows > 0 && withAudit.attempts.entries > 0, 'the tenant has an audit log');
+    await app.backend.reset();
+
+    const page = await openData();
+    await fetchLive(page, { auditLog: true });
+    await expect(notice(page, 'fetch-done')).toBeVisible({ timeout: 30_000 });
+    await expectSummary(page, { users: withAudit.users, events: withAudit.events });
+    await expect(page.locator('[data-summary=audit-rows]')).toHaveText(count(withAudit.audit_rows));
+    await expect(page.locator('[data-summary=attempts]')).toHaveText(count(withAudit.attempts.entries));
+    const audits = (await app.backend.log()).filter((r) => r.method === 'GET' && r.path.includes('/auditLogs/directoryAudits'));
+    assert.ok(audits.length >= 1 && audits.every((r) => r.status === 200 && r.token === 'accepted'), JSON.stringify(audits));
+    assert.match(audits[0].path, /\$filter=activityDateTime%20ge%20/);
+
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Attempts' }).click();
+    await expect(page.locator('[data-chart=funnel] table tbody tr')).toHaveCount(5);
+    await closePage(page);
+  });
+
+  test('a token that may read the reports but not the audit log: the audit-log message, and the data stays', async () => {
+    await app.backend.reset();
+    await app.backend.faults({ forbidden_audit: true });
+    const page = await openData();
+    await fetchLive(page, { auditLog: true });
+    const failed = notice(page, 'fetch-failed');
+    await expect(failed).toContainText('refused to read the audit log');
+    await expect(failed).toContainText('AuditLog.Read.All');
+    await expect(page.locator('input[name=token]'), 'the focus is on the token').toBeFocused();
+    await expectSummary(page, sampleSummary());
+    await closeAfterFaults(page);
   });
 
   test('429 then success: the fetch waits for Retry-After and loads', async () => {

@@ -9,8 +9,9 @@
 //             useFolder() holds a suite's test data; writeTenant() generates a tenant of any size.
 //   checks    every page records console errors, failed requests and policy violations, which
 //             closePage() checks; axe() runs axe-core's accessibility rules on a page.
-//   model     modelStats / modelError / modelCsv / modelRows: what `sspr-sample` computes for the
-//             same files, so expected numbers never come from literals.
+//   model     modelStats / modelError / modelCsv / modelRows / modelAttempts: what `sspr-sample`
+//             computes for the same files, so expected numbers never come from literals;
+//             writeAuditLog() generates an audit log as JSON and CSV.
 //   waiting   expect: Playwright's auto-waiting assertions (`toHaveText`, `toHaveURL`, …), with a
 //             timeout for this shared 2-core machine. No suite sleeps or polls by hand.
 //   reading   tiles, chart data tables, list counts and the URL's query, as the screen shows them.
@@ -29,10 +30,14 @@ import { serve } from './serve.mjs';
 
 export const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const dist = join(repo, 'dist');
-/** The bundled sample tenant, as the app downloads it on a first visit. */
-export const SAMPLE = ['public/sample/userRegistrationDetails.json', 'public/sample/userEventsSummary.json'];
-/** The two files `sspr-sample write` puts in a folder (the names the app's sample uses). */
-export const TENANT_FILES = ['userRegistrationDetails.json', 'userEventsSummary.json'];
+/** The bundled sample tenant, as the app downloads it on a first visit (with its audit log). */
+export const SAMPLE = [
+  'public/sample/userRegistrationDetails.json',
+  'public/sample/userEventsSummary.json',
+  'public/sample/directoryAudits.json',
+];
+/** The files `sspr-sample write` puts in a folder (the names the app's sample uses). */
+export const TENANT_FILES = ['userRegistrationDetails.json', 'userEventsSummary.json', 'directoryAudits.json'];
 export const DESKTOP = { width: 1440, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 
@@ -87,7 +92,7 @@ export function modelError(files) {
   assert.fail(`the model reads ${files.join(', ')} without an error`);
 }
 
-/** The exact bytes the model writes for a list view (`list` is registrations or activity). */
+/** The exact bytes the model writes for a list view (`list` is registrations, activity or attempts). */
 export function modelCsv(list, query, { files = SAMPLE, profile } = {}) {
   return sample(['csv', list, query, ...files], { profile, encoding: 'buffer' });
 }
@@ -133,6 +138,15 @@ export function csvRecords(bytes) {
 export function writeTenant(folder, { users, events }) {
   sample(['write', folder, '--users', String(users), '--events', String(events)], { profile: 'bench' });
   return TENANT_FILES.map((name) => join(folder, name));
+}
+
+/**
+ * Generates an audit log of `rows` rows for a tenant of `users` (no report events) into `folder`,
+ * as Graph's JSON and as the portal's CSV of the same rows: { json, csv } (their paths).
+ */
+export function writeAuditLog(folder, { users, rows }) {
+  sample(['write', folder, '--users', String(users), '--events', '0', '--audit-rows', String(rows), '--audit-csv']);
+  return { json: join(folder, 'directoryAudits.json'), csv: join(folder, 'auditLog.csv') };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -412,6 +426,27 @@ export async function expectCharts(page, stats, population, period) {
   await expectChartTable(page, 'resets', charts.reset, `resets ${population} ${period}`);
 }
 
+/** The attempts screen's numbers the model computes for a population (`all/all`) and period. */
+export function modelAttempts(stats, population = 'all/all', period = '7d') {
+  return stats.attempts.by_population[population][period];
+}
+
+/**
+ * Waits until the attempts' funnel and outcome tables ("Show data") hold the model's rows for a
+ * population and period: stage or outcome, then its count.
+ */
+export async function expectAttemptCharts(page, stats, population = 'all/all', period = '7d') {
+  const { funnel, outcomes } = modelAttempts(stats, population, period);
+  const cells = (chart) => page.locator(`[data-chart=${chart}] table tbody tr > *`);
+  const where = `${population} ${period}`;
+  await expect(cells('funnel'), `the funnel's data table, ${where}`).toHaveText(
+    funnel.flatMap((r) => [r.label, count(r.attempts)]),
+  );
+  await expect(cells('outcomes'), `the outcomes' data table, ${where}`).toHaveText(
+    outcomes.flatMap((r) => [r.label, count(r.count)]),
+  );
+}
+
 /** A list's "N of M": the N (rows shown). */
 export const listCount = (page) => page.locator('.list-count [data-count]');
 
@@ -454,6 +489,16 @@ export const SCREENS = [
   },
   { name: 'registrations', path: 'registrations', shown: listShown },
   { name: 'activity', path: 'activity', shown: listShown },
+  {
+    name: 'attempts',
+    path: 'attempts',
+    async shown(page) {
+      for (const chart of ['funnel', 'outcomes', 'attempt-trend']) {
+        await expect(page.locator(`[data-chart=${chart}] .chart-svg svg`)).toHaveCount(1);
+      }
+      await listShown(page);
+    },
+  },
   {
     name: 'data',
     path: 'data',

@@ -12,6 +12,7 @@ use crate::components::header::AppHeader;
 use crate::components::load_status::LoadStatusBanner;
 use crate::data::loads::DataLoads;
 use crate::model::query::{base_path_of, canonical_path};
+use crate::pages::attempts::Attempts;
 use crate::pages::data::DataPage;
 use crate::pages::lists::{activity::Activity, registrations::Registrations};
 use crate::pages::{not_found::NotFound, overview::Overview};
@@ -78,6 +79,7 @@ pub fn Shell() -> impl IntoView {
                     <Route path=path!("/registrations") view=Registrations/>
                     <Route path=path!("/activity") view=Activity/>
                     <Route path=path!("/data") view=DataPage/>
+                    <Route path=path!("/attempts") view=Attempts/>
                 </Routes>
             </main>
         </Router>

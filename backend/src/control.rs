@@ -43,6 +43,9 @@ pub struct Switches {
     pub foreign_next_link: bool,
     /// Every report request answers 403 `Authorization_RequestDenied`.
     pub forbidden: bool,
+    /// Only the audit log answers 403 (a token that may read the reports but lacks
+    /// `AuditLog.Read.All`).
+    pub forbidden_audit: bool,
     /// The bearer token accepted; `None`: no token needed.
     pub token: Option<String>,
     /// A token that authenticates but lacks a role: 403 `Authorization_RequestDenied`.
@@ -65,6 +68,7 @@ impl Default for Switches {
             truncate: 0,
             foreign_next_link: false,
             forbidden: false,
+            forbidden_audit: false,
             token: Some(DEFAULT_TOKEN.to_string()),
             forbidden_token: None,
             accept_unsigned_jwt: false,
@@ -86,6 +90,7 @@ pub struct SwitchesPatch {
     pub truncate: Option<u32>,
     pub foreign_next_link: Option<bool>,
     pub forbidden: Option<bool>,
+    pub forbidden_audit: Option<bool>,
     pub token: Option<String>,
     pub forbidden_token: Option<String>,
     pub accept_unsigned_jwt: Option<bool>,
@@ -128,6 +133,9 @@ impl Switches {
         if let Some(v) = patch.forbidden {
             self.forbidden = v;
         }
+        if let Some(v) = patch.forbidden_audit {
+            self.forbidden_audit = v;
+        }
         if let Some(v) = patch.token {
             self.token = non_empty(v);
         }
@@ -160,6 +168,7 @@ impl Switches {
             truncate: self.truncate,
             foreign_next_link: self.foreign_next_link,
             forbidden: self.forbidden,
+            forbidden_audit: self.forbidden_audit,
             token_required: self.token.is_some(),
             forbidden_token_set: self.forbidden_token.is_some(),
             accept_unsigned_jwt: self.accept_unsigned_jwt,
@@ -187,6 +196,7 @@ pub struct SwitchesView<'a> {
     pub truncate: u32,
     pub foreign_next_link: bool,
     pub forbidden: bool,
+    pub forbidden_audit: bool,
     /// Whether report requests need a bearer token (its value is never shown).
     pub token_required: bool,
     /// Whether a forbidden token is set (its value is never shown).

@@ -1,5 +1,5 @@
-//! The local reference report backend: the Graph reports subset of spec §6 over a sample or
-//! generated tenant, with CORS, a bearer-token check and fault switches. Loopback only; not Graph.
+//! The local reference report backend: the Graph reports subset of spec §6 (and the audit log,
+//! `auditLogs/directoryAudits`, of §4.3) over a sample or generated tenant, with CORS, a bearer-token check and fault switches. Loopback only; not Graph.
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -283,7 +283,7 @@ async fn report(
         .iter()
         .filter_map(|v| v.to_str().ok())
         .any(|v| v.contains("include-unknown-enum-members"));
-    let (token_state, admission) = admit(&app, &headers, &request_id);
+    let (token_state, admission) = admit(&app, collection, &headers, &request_id);
     let response = match admission {
         Admission::Refuse(response) => response,
         Admission::Go {
@@ -293,7 +293,7 @@ async fn report(
         } => {
             let default_top = match collection {
                 Collection::RegistrationDetails => app.users_page_size,
-                Collection::EventsSummary => paging::MAX_TOP,
+                Collection::EventsSummary | Collection::DirectoryAudits => paging::MAX_TOP,
             };
             match Cursor::from_query(&params, collection, default_top) {
                 Err(message) => {
@@ -334,7 +334,12 @@ async fn report(
 }
 
 /// Checks the token, then the faults (each counter counts down once per request it answers).
-fn admit(app: &App, headers: &HeaderMap, request_id: &str) -> (&'static str, Admission) {
+fn admit(
+    app: &App,
+    collection: Collection,
+    headers: &HeaderMap,
+    request_id: &str,
+) -> (&'static str, Admission) {
     let mut switches = app.switches();
     let presented = bearer(headers);
     let unauthorized = |message: &str| {
@@ -384,7 +389,8 @@ fn admit(app: &App, headers: &HeaderMap, request_id: &str) -> (&'static str, Adm
             )
         }
     };
-    if switches.forbidden {
+    if switches.forbidden || (switches.forbidden_audit && collection == Collection::DirectoryAudits)
+    {
         return (token_state, denied());
     }
     let retry_after = (!switches.omit_retry_after).then_some(switches.retry_after);
@@ -446,6 +452,7 @@ fn page(
     let records = match collection {
         Collection::RegistrationDetails => &app.tenant.users,
         Collection::EventsSummary => &app.tenant.events,
+        Collection::DirectoryAudits => &app.tenant.audits,
     };
     let selection = select(records, &cursor);
     let path = format!("{prefix}{}", collection.path());

@@ -13,7 +13,9 @@ usage: sspr-backend [options]
 
 data (default: the sample tenant in public/sample)
   --data DIR              serve DIR/userRegistrationDetails.json and DIR/userEventsSummary.json
-  --users N --events N    serve a generated tenant of this size (also --days N, --seed N)
+                          (and DIR/directoryAudits.json, the audit log, when it is there)
+  --users N --events N    serve a generated tenant of this size (also --days N, --seed N,
+                          --audit-rows N: rows of its audit log, default 3000)
   --as-of now|TIME        the generated tenant's newest time (default 2026-11-20T14:30:00Z)
 
 server
@@ -34,7 +36,8 @@ faults (also switchable at run time: POST /_faults with X-SSPR-Control: 1 and a 
   --slow-ms MS            delay every page by MS milliseconds
   --truncate N            cut the next N pages in the middle
   --foreign-next-link     next links point to another origin
-  --forbidden             every report request answers 403";
+  --forbidden             every report request answers 403
+  --forbidden-audit       only the audit log answers 403 (a token without AuditLog.Read.All)";
 
 /// The generated tenant's spec, created at the first flag that asks for one.
 fn sample(spec: &mut Option<SampleSpec>) -> &mut SampleSpec {
@@ -78,6 +81,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
             "--events" => sample(&mut spec).events = number!(),
             "--days" => sample(&mut spec).days = number!(),
             "--seed" => sample(&mut spec).seed = number!(),
+            "--audit-rows" => sample(&mut spec).audit_rows = number!(),
             "--as-of" => {
                 let text = value()?;
                 sample(&mut spec).as_of = if text == "now" {
@@ -110,6 +114,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
             "--truncate" => config.switches.truncate = number!(),
             "--foreign-next-link" => config.switches.foreign_next_link = true,
             "--forbidden" => config.switches.forbidden = true,
+            "--forbidden-audit" => config.switches.forbidden_audit = true,
             other => return Err(format!("unknown option {other}")),
         }
     }

@@ -1,7 +1,8 @@
-//! Graph-style paging over a list: `$top`, `$filter=eventDateTime ge …`, an opaque `$skiptoken`
-//! in `@odata.nextLink`, and the page body. No HTTP here: the server asks and sends.
+//! Graph-style paging over a list: `$top`, `$filter=eventDateTime ge …` (for the audit log
+//! `activityDateTime ge … and (loggedByService eq '…' or …)`), an opaque `$skiptoken` in
+//! `@odata.nextLink`, and the page body. No HTTP here: the server asks and sends.
 
-use sspr_insights::data::report_api::Collection;
+use sspr_insights::data::report_api::{Collection, AUDIT_SERVICES};
 use sspr_insights::model::time::{parse_time, Millis};
 
 use crate::tenant::Records;
@@ -9,11 +10,13 @@ use crate::tenant::Records;
 /// The largest `$top` (Graph's maximum for `userEventsSummary`).
 pub const MAX_TOP: usize = 1000;
 
-/// A comparison of `eventDateTime` with a time.
+/// A comparison of a record's time with a time, and for the audit log the services kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Filter {
     op: Op,
     at: Millis,
+    /// Bit `i`: rows of `AUDIT_SERVICES[i]` are kept; 0: rows of any service.
+    services: u8,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,17 +30,62 @@ enum Op {
 impl Filter {
     /// `eventDateTime ge 2026-10-21T14:30:00Z` (also `gt`, `le`, `lt`; the time may be quoted).
     pub fn parse(text: &str) -> Result<Filter, String> {
+        Filter::parse_time("eventDateTime", text)
+    }
+
+    /// The audit log's filter: `activityDateTime ge <time>`, optionally followed by
+    /// `and (loggedByService eq '<service>' or …)` over the services of [`AUDIT_SERVICES`]
+    /// (compared case-insensitively).
+    pub fn parse_audit(text: &str) -> Result<Filter, String> {
+        let lower = text.to_ascii_lowercase();
+        let Some(and) = lower.find(" and ") else {
+            return Filter::parse_time("activityDateTime", text);
+        };
+        let mut filter = Filter::parse_time("activityDateTime", &text[..and])?;
+        let unsupported = || {
+            format!(
+                "Unsupported $filter '{text}': after 'and' this backend understands only \
+                 (loggedByService eq '<service>' or …) with the services {}.",
+                AUDIT_SERVICES.join(", ")
+            )
+        };
+        let rest = text[and + 5..].trim();
+        let inner = rest
+            .strip_prefix('(')
+            .and_then(|r| r.strip_suffix(')'))
+            .unwrap_or(rest);
+        for clause in split_or(inner) {
+            let (field, value) = clause.split_once(" eq ").ok_or_else(unsupported)?;
+            let value = value.trim();
+            let name = value
+                .strip_prefix('\'')
+                .and_then(|v| v.strip_suffix('\''))
+                .ok_or_else(unsupported)?;
+            let known = AUDIT_SERVICES
+                .iter()
+                .position(|s| s.eq_ignore_ascii_case(name));
+            match known {
+                Some(i) if field.trim().eq_ignore_ascii_case("loggedByService") => {
+                    filter.services |= 1 << i
+                }
+                _ => return Err(unsupported()),
+            }
+        }
+        Ok(filter)
+    }
+
+    fn parse_time(field_name: &str, text: &str) -> Result<Filter, String> {
         let unsupported = || {
             format!(
                 "Unsupported $filter '{text}': this backend understands only \
-                 'eventDateTime ge <ISO 8601 time>' (or gt, le, lt)."
+                 '{field_name} ge <ISO 8601 time>' (or gt, le, lt)."
             )
         };
         let parts: Vec<&str> = text.split_whitespace().collect();
         let [field, op, value] = parts.as_slice() else {
             return Err(unsupported());
         };
-        if !field.eq_ignore_ascii_case("eventDateTime") {
+        if !field.eq_ignore_ascii_case(field_name) {
             return Err(unsupported());
         }
         let op = match op.to_ascii_lowercase().as_str() {
@@ -50,7 +98,23 @@ impl Filter {
         let value = value.trim_matches('\'');
         let at = parse_time(value)
             .ok_or_else(|| format!("The time '{value}' in $filter is not an ISO 8601 time."))?;
-        Ok(Filter { op, at })
+        Ok(Filter {
+            op,
+            at,
+            services: 0,
+        })
+    }
+
+    /// Whether a record at `time` of `service` passes.
+    pub fn admits(&self, time: Option<Millis>, service: Option<&str>) -> bool {
+        let service_kept = self.services == 0
+            || service.is_some_and(|s| {
+                AUDIT_SERVICES
+                    .iter()
+                    .enumerate()
+                    .any(|(i, name)| self.services & (1 << i) != 0 && name.eq_ignore_ascii_case(s))
+            });
+        service_kept && self.matches(time)
     }
 
     /// Whether an event at `time` passes; an event without a time never does.
@@ -119,6 +183,7 @@ impl Cursor {
         let filter = match (last("$filter"), collection) {
             (None, _) => None,
             (Some(text), Collection::EventsSummary) => Some(Filter::parse(text)?),
+            (Some(text), Collection::DirectoryAudits) => Some(Filter::parse_audit(text)?),
             (Some(_), users) => {
                 return Err(format!(
                     "This backend supports no $filter on {}.",
@@ -136,6 +201,7 @@ impl Cursor {
     /// Opaque to clients: hex of `position.top.filter`.
     pub fn to_skiptoken(self) -> String {
         let filter = match self.filter {
+            Some(f) if f.services != 0 => format!("{}{}s{}", f.code(), f.at, f.services),
             Some(f) => format!("{}{}", f.code(), f.at),
             None => "-".to_string(),
         };
@@ -165,9 +231,14 @@ impl Cursor {
                     'L' => Op::Lt,
                     _ => return None,
                 };
+                let (at, services) = match f[1..].split_once('s') {
+                    Some((at, services)) => (at, services.parse().ok()?),
+                    None => (&f[1..], 0),
+                };
                 Some(Filter {
                     op,
-                    at: f[1..].parse().ok()?,
+                    at: at.parse().ok()?,
+                    services,
                 })
             }
         };
@@ -189,7 +260,11 @@ pub struct Selection {
 /// Picks up to `top` records passing the filter from `position` on, and looks ahead for the next
 /// one, so that the last page has no next link (and no page is empty unless all are).
 pub fn select(records: &Records, cursor: &Cursor) -> Selection {
-    let passes = |i: usize| cursor.filter.is_none_or(|f| f.matches(records.time(i)));
+    let passes = |i: usize| {
+        cursor
+            .filter
+            .is_none_or(|f| f.admits(records.time(i), records.service(i)))
+    };
     let mut indices = Vec::with_capacity(cursor.top.min(records.len()));
     let mut i = cursor.position;
     while i < records.len() && indices.len() < cursor.top {
@@ -205,6 +280,19 @@ pub fn select(records: &Records, cursor: &Cursor) -> Selection {
         indices,
         next: (i < records.len()).then_some(i),
     }
+}
+
+/// The clauses of `a or b or c` (the word compared case-insensitively).
+fn split_or(text: &str) -> Vec<&str> {
+    let lower = text.to_ascii_lowercase();
+    let mut clauses = Vec::new();
+    let mut start = 0;
+    while let Some(at) = lower[start..].find(" or ") {
+        clauses.push(text[start..start + at].trim());
+        start += at + 4;
+    }
+    clauses.push(text[start..].trim());
+    clauses
 }
 
 /// A Graph response page: `@odata.context`, `@odata.nextLink` (before `value`, as Graph writes
@@ -358,6 +446,49 @@ mod tests {
             },
         );
         assert_eq!((all.indices.len(), all.next), (6, None));
+    }
+
+    #[test]
+    fn the_audit_filter_keeps_its_time_and_services_across_pages() {
+        let rows: Vec<String> = [
+            ("2026-01-03T00:00:00Z", "Self-service Password Management"),
+            ("2026-01-03T00:00:00Z", "Core Directory"),
+            ("2026-01-01T00:00:00Z", "Authentication Methods"),
+            ("2026-01-04T00:00:00Z", "authentication methods"),
+        ]
+        .iter()
+        .map(|(t, s)| format!(r#"{{"activityDateTime":"{t}","loggedByService":"{s}"}}"#))
+        .collect();
+        let records = Records::from_page("a", format!("[{}]", rows.join(",")), true).unwrap();
+        // What the app sends (spec §4.3), as the server receives it decoded.
+        let text = "activityDateTime ge 2026-01-02T00:00:00Z and (loggedByService eq \
+                    'Self-service Password Management' or loggedByService eq 'Authentication Methods')";
+        let cursor = Cursor::from_query(
+            &query(&[("$filter", text)]),
+            Collection::DirectoryAudits,
+            MAX_TOP,
+        )
+        .unwrap();
+        assert_eq!(select(&records, &cursor).indices, vec![0, 3]);
+        let token = Cursor {
+            position: 1,
+            top: 1,
+            ..cursor
+        }
+        .to_skiptoken();
+        let next = Cursor::from_skiptoken(&token).unwrap();
+        assert_eq!(next.filter, cursor.filter);
+        assert_eq!(select(&records, &next).indices, vec![3]);
+        // The time alone, and what it does not understand.
+        let time_only = Filter::parse_audit("activityDateTime ge 2026-01-02T00:00:00Z").unwrap();
+        assert!(time_only.admits(parse_time("2026-01-03T00:00:00Z"), Some("Core Directory")));
+        for bad in [
+            "eventDateTime ge 2026-01-02T00:00:00Z",
+            "activityDateTime ge 2026-01-02T00:00:00Z and (loggedByService eq 'Core Directory')",
+            "activityDateTime ge 2026-01-02T00:00:00Z and (result eq 'failure')",
+        ] {
+            assert!(Filter::parse_audit(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

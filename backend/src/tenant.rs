@@ -1,5 +1,5 @@
-//! The tenant the backend serves: the records of both lists as raw JSON, sliced out of one page
-//! per list (the sample files, or a generated tenant). Records are passed through, never rebuilt.
+//! The tenant the backend serves: the records of each list (the two reports and the audit log)
+//! as raw JSON, sliced out of one page per list (the sample files, or a generated tenant). Records are passed through, never rebuilt.
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -18,13 +18,16 @@ pub struct Records {
 struct Record {
     start: usize,
     end: usize,
-    /// `eventDateTime` (events only), when it is a time.
+    /// `eventDateTime` (events) or `activityDateTime` (audit rows), when it is a time.
     time: Option<Millis>,
+    /// `loggedByService` (audit rows), for `$filter`.
+    service: Option<Box<str>>,
 }
 
 impl Records {
     /// Slices the records out of a Graph response page (`{"value":[…]}`) or a bare JSON array;
-    /// `timed` reads each record's `eventDateTime` for `$filter`.
+    /// `timed` reads each record's `eventDateTime` or `activityDateTime`, and its
+    /// `loggedByService`, for `$filter`.
     pub fn from_page(name: &str, text: String, timed: bool) -> Result<Records, String> {
         #[derive(Deserialize)]
         struct Page<'a> {
@@ -33,8 +36,10 @@ impl Records {
         }
         #[derive(Deserialize)]
         struct Timed<'a> {
-            #[serde(rename = "eventDateTime", borrow, default)]
+            #[serde(rename = "eventDateTime", alias = "activityDateTime", borrow, default)]
             time: Option<Cow<'a, str>>,
+            #[serde(rename = "loggedByService", borrow, default)]
+            service: Option<Cow<'a, str>>,
         }
         let base = text.as_ptr() as usize;
         let records = {
@@ -47,18 +52,17 @@ impl Records {
                 .into_iter()
                 .map(|raw| {
                     let start = raw.get().as_ptr() as usize - base;
-                    let time = if timed {
-                        serde_json::from_str::<Timed<'_>>(raw.get())
-                            .ok()
-                            .and_then(|t| t.time)
-                            .and_then(|t| parse_time(&t))
+                    let meta = if timed {
+                        serde_json::from_str::<Timed<'_>>(raw.get()).ok()
                     } else {
                         None
                     };
+                    let (time, service) = meta.map_or((None, None), |m| (m.time, m.service));
                     Record {
                         start,
                         end: start + raw.get().len(),
-                        time,
+                        time: time.and_then(|t| parse_time(&t)),
+                        service: service.map(|s| s.into()),
                     }
                 })
                 .collect()
@@ -80,22 +84,30 @@ impl Records {
         &self.text[r.start..r.end]
     }
 
-    /// The `eventDateTime` of record `i`.
+    /// The `eventDateTime` (or `activityDateTime`) of record `i`.
     pub fn time(&self, i: usize) -> Option<Millis> {
         self.records[i].time
     }
+
+    /// The `loggedByService` of record `i`.
+    pub fn service(&self, i: usize) -> Option<&str> {
+        self.records[i].service.as_deref()
+    }
 }
 
-/// Both lists.
+/// Every list.
 pub struct Tenant {
     pub users: Records,
     pub events: Records,
+    /// The audit log (`directoryAudit` records); empty when the tenant has none.
+    pub audits: Records,
     /// Where it came from, for the start-up line.
     pub description: String,
 }
 
 impl Tenant {
-    /// The two sample files of a folder: `userRegistrationDetails.json`, `userEventsSummary.json`.
+    /// The sample files of a folder: `userRegistrationDetails.json`, `userEventsSummary.json`
+    /// and, when it is there, `directoryAudits.json`.
     pub fn from_dir(dir: &Path) -> Result<Tenant, String> {
         let read = |name: &str| -> Result<String, String> {
             let path = dir.join(name);
@@ -111,15 +123,21 @@ impl Tenant {
             read("userEventsSummary.json")?,
             true,
         )?;
+        let audits = match dir.join(AUDITS_FILE).exists() {
+            true => Records::from_page(AUDITS_FILE, read(AUDITS_FILE)?, true)?,
+            false => Records::from_page(AUDITS_FILE, "[]".to_string(), true)?,
+        };
         Ok(Tenant {
             description: format!(
-                "{} users and {} events from {}",
+                "{} users, {} events and {} audit rows from {}",
                 users.len(),
                 events.len(),
+                audits.len(),
                 dir.display()
             ),
             users,
             events,
+            audits,
         })
     }
 
@@ -135,19 +153,29 @@ impl Tenant {
         )?;
         let events =
             Records::from_page("generated events", text(sample.user_events_summary)?, true)?;
+        let audits = match sample.directory_audits.is_empty() {
+            true => "[]".to_string(),
+            false => text(sample.directory_audits)?,
+        };
+        let audits = Records::from_page("generated audit log", audits, true)?;
         Ok(Tenant {
             description: format!(
-                "a generated tenant of {} users and {} events (seed {}, as of {})",
+                "a generated tenant of {} users, {} events and {} audit rows (seed {}, as of {})",
                 users.len(),
                 events.len(),
+                audits.len(),
                 spec.seed,
                 sspr_insights::model::format_utc(spec.as_of)
             ),
             users,
             events,
+            audits,
         })
     }
 }
+
+/// The audit log's file in a data folder.
+const AUDITS_FILE: &str = "directoryAudits.json";
 
 #[cfg(test)]
 mod tests {
@@ -169,6 +197,10 @@ mod tests {
         assert_eq!(records.time(0), parse_time("2026-11-01T00:00:00Z"));
         assert_eq!(records.time(1), None);
         assert_eq!(records.get(2), r#"{"id":"3"}"#);
+        let audits = r#"[{"activityDateTime":"2026-11-02T00:00:00Z","loggedByService":"SSPR"}]"#;
+        let audits = Records::from_page("a", audits.to_string(), true).unwrap();
+        assert_eq!(audits.time(0), parse_time("2026-11-02T00:00:00Z"));
+        assert_eq!(audits.service(0), Some("SSPR"));
         let bare = Records::from_page("b", r#"[{"id":"1"}]"#.to_string(), false).unwrap();
         assert_eq!(bare.get(0), r#"{"id":"1"}"#);
         assert!(Records::from_page("x", "{\"value\":[".to_string(), false).is_err());

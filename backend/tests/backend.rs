@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use common::{send, walk};
 use sspr_backend::{default_data_dir, start, Config, Server, Switches, Tenant};
-use sspr_insights::data::report_api::{ApiError, Collection, NextLinkError, TokenRefusal};
+use sspr_insights::data::report_api::{
+    ApiError, Collection, NextLinkError, TokenRefusal, AUDIT_SERVICES,
+};
 use sspr_insights::model::sample::SampleSpec;
 use sspr_insights::model::time::{parse_time, Millis, DAY};
 
@@ -686,6 +688,73 @@ async fn the_forbidden_switch_answers_403() {
     let reply = send(server.port(), "GET", EVENTS, &auth(), "").await;
     assert_eq!(reply.status, 403);
     assert_eq!(reply.json()["error"]["code"], "Authorization_RequestDenied");
+}
+
+#[tokio::test]
+async fn paging_the_audit_log_keeps_thirty_days_of_the_two_services() {
+    let server = serve().await;
+    let (walked, result) = walk(
+        server.port(),
+        &base(&server),
+        TOKEN,
+        Collection::DirectoryAudits,
+        as_of(),
+    )
+    .await;
+    result.unwrap();
+    let since = as_of() - 30 * DAY;
+    let records = sample_records("directoryAudits.json");
+    let kept: Vec<serde_json::Value> = records
+        .iter()
+        .filter(|r| {
+            let time = parse_time(r["activityDateTime"].as_str().unwrap()).unwrap();
+            let service = r["loggedByService"].as_str().unwrap();
+            time >= since
+                && AUDIT_SERVICES
+                    .iter()
+                    .any(|s| s.eq_ignore_ascii_case(service))
+        })
+        .cloned()
+        .collect();
+    assert!(
+        kept.len() > 1000 && kept.len() < records.len(),
+        "the sample has rows of other services: {} of {}",
+        kept.len(),
+        records.len()
+    );
+    let mut got = walked.ids.clone();
+    got.sort();
+    assert_eq!(got, ids(&kept));
+    assert_eq!(walked.pages.len(), kept.len().div_ceil(1000));
+    assert!(
+        walked.urls[0].contains("/beta/auditLogs/directoryAudits?$filter=activityDateTime%20ge%20")
+    );
+    let read: usize = walked.pages.iter().map(|p| p.records).sum();
+    assert_eq!(read, kept.len());
+}
+
+#[tokio::test]
+async fn the_forbidden_audit_switch_refuses_only_the_audit_log() {
+    let server = serve().await;
+    post_faults(&server, r#"{"forbidden_audit":true}"#).await;
+    let reply = send(server.port(), "GET", EVENTS, &auth(), "").await;
+    assert_eq!(reply.status, 200);
+    let (_, result) = walk(
+        server.port(),
+        &base(&server),
+        TOKEN,
+        Collection::DirectoryAudits,
+        as_of(),
+    )
+    .await;
+    let error = result.unwrap_err();
+    assert!(
+        matches!(error, ApiError::AuditRefused { status: 403, .. }),
+        "{error:?}"
+    );
+    assert!(error
+        .user_message(Some(TOKEN))
+        .contains("AuditLog.Read.All"));
 }
 
 #[tokio::test]

@@ -8,6 +8,9 @@
 //! figures are its importer's. The host tests of the inputs AFL++ found (`tests/fuzz_found.rs`)
 //! include this file, so that they check exactly what the targets check; it needs nothing of AFL.
 
+use sspr_insights::model::audit::export::attempts_csv;
+use sspr_insights::model::audit::filter::filter_attempts;
+use sspr_insights::model::audit::{attempt_funnel, attempt_outcomes, attempt_trend, AttemptFilter};
 use sspr_insights::model::import::MAX_LISTED_ERRORS;
 use sspr_insights::model::{
     import_file, insights, method_counts, tiles, trend, AsOf, Dataset, FileImport, ImportJob,
@@ -19,6 +22,8 @@ use sspr_insights::model::{
 pub enum Importer {
     Json,
     Csv,
+    /// The audit-log readers (spec §4.3) of both formats: every input is read.
+    Audit,
 }
 
 impl Importer {
@@ -36,13 +41,14 @@ impl Importer {
         match self {
             Importer::Json => "fuzz.json",
             Importer::Csv => "fuzz.csv",
+            Importer::Audit => "fuzz-audit",
         }
     }
 }
 
 /// Checks one input against `importer` (nothing when the other importer would read it).
 pub fn check(importer: Importer, data: &[u8]) {
-    if Importer::of(data) != importer {
+    if importer != Importer::Audit && Importer::of(data) != importer {
         return;
     }
     let name = importer.file_name();
@@ -64,7 +70,7 @@ pub fn import_checked(name: &str, data: &[u8]) -> FileImport {
     assert!(file.bad_records <= file.error_count);
     assert_eq!(
         file.records,
-        file.batch.user_count() + file.batch.event_count(),
+        file.batch.user_count() + file.batch.event_count() + file.batch.audit_row_count(),
         "every good record is in the batch"
     );
     for error in &file.errors {
@@ -112,6 +118,17 @@ fn assert_same(whole: &FileImport, stepped: &FileImport, slice: usize) {
         stepped.batch.event_count(),
         "{at}: events"
     );
+    assert_eq!(
+        (
+            whole.batch.audit_row_count(),
+            whole.batch.audit_other_services()
+        ),
+        (
+            stepped.batch.audit_row_count(),
+            stepped.batch.audit_other_services()
+        ),
+        "{at}: audit rows"
+    );
 }
 
 /// What the app does next with a file: a dataset of its good records and the overview's views.
@@ -128,4 +145,16 @@ pub fn use_in_the_model(file: FileImport) {
         let _ = trend(&ds, period, Population::ALL);
     }
     let _ = insights(&ds, Period::Month, Population::ALL);
+    // The attempts screen's views, and every entry as the list and its steps show it.
+    for period in Period::ALL {
+        let _ = attempt_funnel(&ds, period, Population::ALL);
+        let _ = attempt_outcomes(&ds, period, Population::ALL);
+        let _ = attempt_trend(&ds, period, Population::ALL);
+    }
+    let rows = filter_attempts(&ds, &AttemptFilter::from_query("period=30d&sort=reason"));
+    let _ = attempts_csv(&ds, &rows);
+    for &i in &rows {
+        let a = ds.attempt(i);
+        let _ = (a.key(), a.reason(), a.methods_tried(), a.steps().count());
+    }
 }

@@ -2,9 +2,12 @@
 //! (the end-to-end tests compare the screen with these numbers, never with literals).
 //!
 //!   sspr-sample write public/sample            the bundled sample (deterministic)
-//!   sspr-sample write DIR --users N --events N  a tenant of any size
-//!   sspr-sample stats FILE…                     tiles and chart rows as JSON
-//!   sspr-sample csv registrations|activity QUERY FILE…
+//!   sspr-sample write DIR --users N --events N  a tenant of any size (also --days N,
+//!                                               --audit-rows N; --audit-csv adds auditLog.csv,
+//!                                               the portal's CSV of the same audit rows)
+//!   sspr-sample stats FILE…                     tiles, chart rows, insights and the attempts'
+//!                                               funnel and outcomes as JSON
+//!   sspr-sample csv registrations|activity|attempts QUERY FILE…
 //!                                               the download the app makes for that list view
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -15,7 +18,7 @@ fn main() {
         Some("stats") => stats(&args[1..]),
         Some("csv") => csv(&args[1..]),
         _ => Err(
-            "usage: sspr-sample write DIR [--users N --events N] | sspr-sample stats FILE… | sspr-sample csv registrations|activity QUERY FILE…"
+            "usage: sspr-sample write DIR [--users N --events N --days N --audit-rows N --audit-csv] | sspr-sample stats FILE… | sspr-sample csv registrations|activity|attempts QUERY FILE…"
                 .to_string(),
         ),
     };
@@ -33,8 +36,13 @@ fn write(args: &[String]) -> Result<(), String> {
     use sspr_insights::model::sample::{generate, SampleSpec};
     let dir = args.first().ok_or("write needs a folder")?;
     let mut spec = SampleSpec::bundled();
+    let mut audit_csv = false;
     let mut rest = args[1..].iter();
     while let Some(flag) = rest.next() {
+        if flag == "--audit-csv" {
+            audit_csv = true;
+            continue;
+        }
         let value = rest
             .next()
             .and_then(|v| v.parse::<usize>().ok())
@@ -43,6 +51,7 @@ fn write(args: &[String]) -> Result<(), String> {
             "--users" => spec.users = value,
             "--events" => spec.events = value,
             "--days" => spec.days = value as u32,
+            "--audit-rows" => spec.audit_rows = value,
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -54,7 +63,12 @@ fn write(args: &[String]) -> Result<(), String> {
             &sample.user_registration_details,
         ),
         ("userEventsSummary.json", &sample.user_events_summary),
+        ("directoryAudits.json", &sample.directory_audits),
+        ("auditLog.csv", &sample.audit_log_csv),
     ] {
+        if bytes.is_empty() || (name == "auditLog.csv" && !audit_csv) {
+            continue;
+        }
         let path = std::path::Path::new(dir).join(name);
         std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
         println!("wrote {} ({} bytes)", path.display(), bytes.len());
@@ -84,6 +98,9 @@ fn load(files: &[String]) -> Result<sspr_insights::model::Dataset, String> {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn csv(args: &[String]) -> Result<(), String> {
+    use sspr_insights::model::audit::export::attempts_csv;
+    use sspr_insights::model::audit::filter::filter_attempts;
+    use sspr_insights::model::audit::AttemptFilter;
     use sspr_insights::model::export::{activity_csv, registrations_csv};
     use sspr_insights::model::{filter_events, filter_users, EventFilter, UserFilter};
     use std::io::Write;
@@ -96,6 +113,10 @@ fn csv(args: &[String]) -> Result<(), String> {
             registrations_csv(&ds, &filter_users(&ds, &UserFilter::from_query(query)))
         }
         "activity" => activity_csv(&ds, &filter_events(&ds, &EventFilter::from_query(query))),
+        "attempts" => attempts_csv(
+            &ds,
+            &filter_attempts(&ds, &AttemptFilter::from_query(query)),
+        ),
         other => return Err(format!("unknown list {other}")),
     };
     std::io::stdout()
@@ -148,6 +169,7 @@ fn stats(files: &[String]) -> Result<(), String> {
         }
     }
     let periods = charts.get("all/all").cloned().unwrap_or(Value::Null);
+    let attempts = attempt_stats(&ds);
     let out = json!({
         "as_of": format_utc(ds.as_of()),
         "users": ds.user_count(),
@@ -156,7 +178,59 @@ fn stats(files: &[String]) -> Result<(), String> {
         "periods": periods,
         "charts": charts,
         "insights": insight_texts,
+        "audit_rows": ds.audit().row_count(),
+        "attempts": attempts,
     });
     println!("{out}");
     Ok(())
+}
+
+/// The attempts screen's numbers (spec §4.3) per population and period: the funnel, the
+/// outcomes and the trend, as the screen's tables show them.
+#[cfg(not(target_arch = "wasm32"))]
+fn attempt_stats(ds: &sspr_insights::model::Dataset) -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    use sspr_insights::model::audit::{attempt_funnel, attempt_outcomes, attempt_trend};
+    use sspr_insights::model::{format_utc, Period, Population, RoleKind, UserKind};
+    let mut by_population = Map::new();
+    for users in UserKind::ALL {
+        for roles in RoleKind::ALL {
+            let population = Population { users, roles };
+            let mut by_period = Map::new();
+            for period in Period::ALL {
+                let funnel: Vec<Value> = attempt_funnel(ds, period, population)
+                    .into_iter()
+                    .map(|r| json!({"stage": r.stage.number(), "label": r.stage.label(), "attempts": r.attempts}))
+                    .collect();
+                let outcomes: Vec<Value> = attempt_outcomes(ds, period, population)
+                    .into_iter()
+                    .map(|(o, n)| json!({"id": o.id(), "label": o.label(), "count": n}))
+                    .collect();
+                let trend = attempt_trend(ds, period, population);
+                let buckets: Vec<Value> = trend
+                    .buckets
+                    .iter()
+                    .map(|b| {
+                        json!({"start": format_utc(b.start), "succeeded": b.succeeded, "unlocked": b.unlocked,
+                            "not_succeeded": b.not_succeeded, "admin_resets": b.admin_resets,
+                            "password_changes": b.password_changes})
+                    })
+                    .collect();
+                let entries: u32 = outcomes
+                    .iter()
+                    .filter_map(|o| o["count"].as_u64())
+                    .map(|n| n as u32)
+                    .sum();
+                by_period.insert(
+                    period.id().to_string(),
+                    json!({"entries": entries, "funnel": funnel, "outcomes": outcomes, "trend": buckets}),
+                );
+            }
+            by_population.insert(
+                format!("{}/{}", users.id(), roles.id()),
+                Value::Object(by_period),
+            );
+        }
+    }
+    json!({"entries": ds.audit().entry_count(), "by_population": by_population})
 }

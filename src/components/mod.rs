@@ -7,9 +7,13 @@ pub mod format;
 pub mod scroll_window;
 
 #[cfg(target_arch = "wasm32")]
+pub mod attempt_trend_chart;
+#[cfg(target_arch = "wasm32")]
 pub mod bar_chart;
 #[cfg(target_arch = "wasm32")]
 pub mod chart_style;
+#[cfg(target_arch = "wasm32")]
+pub mod count_chart;
 #[cfg(target_arch = "wasm32")]
 pub mod download;
 #[cfg(target_arch = "wasm32")]

@@ -30,12 +30,14 @@ pub struct Column {
     pub label: &'static str,
 }
 
-/// One cell's text (always rendered as text), an optional CSS class and an optional tooltip.
+/// One cell's text (always rendered as text), an optional CSS class, an optional tooltip, and
+/// an optional link (the text is then a link there: the attempts list opens an attempt so).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Cell {
     pub text: String,
     pub class: &'static str,
     pub title: Option<String>,
+    pub href: Option<String>,
 }
 
 impl Cell {
@@ -53,6 +55,11 @@ impl Cell {
 
     pub fn title(mut self, title: impl Into<String>) -> Cell {
         self.title = Some(title.into());
+        self
+    }
+
+    pub fn href(mut self, href: impl Into<String>) -> Cell {
+        self.href = Some(href.into());
         self
     }
 }
@@ -400,9 +407,13 @@ fn table_row(
                     .run(row)
                     .into_iter()
                     .map(|cell| {
+                        let text = match cell.href {
+                            Some(href) => view! { <a href=href>{cell.text}</a> }.into_any(),
+                            None => cell.text.into_any(),
+                        };
                         view! {
                             <div class=format!("vt-cell {}", cell.class) role="gridcell" title=cell.title>
-                                {cell.text}
+                                {text}
                             </div>
                         }
                     })

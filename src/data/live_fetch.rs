@@ -359,6 +359,85 @@ mod tests {
         assert_eq!((last.collection, last.pages, last.records), (None, 4, 6));
     }
 
+    /// Two rows of one reset attempt (the user submits the ID, then resets the password).
+    fn audit_rows(correlation: &str) -> Vec<String> {
+        let row = |time: &str, activity: &str, reason: &str| {
+            format!(
+                r#"{{"id":"{correlation}{time}","category":"UserManagement","correlationId":"{correlation}","result":"success","resultReason":"{reason}","activityDisplayName":"{activity}","activityDateTime":"2026-11-18T10:00:{time}Z","loggedByService":"Self-service Password Management","initiatedBy":{{"user":{{"id":"u1","displayName":"U 1","userPrincipalName":"u1@x","ipAddress":"10.0.0.1"}}}},"targetResources":[{{"type":"User","id":"u1","displayName":"U 1","userPrincipalName":"u1@x"}}],"additionalDetails":[]}}"#
+            )
+        };
+        vec![
+            row(
+                "01",
+                "Self-service password reset flow activity progress",
+                "User submitted their user ID",
+            ),
+            row(
+                "30",
+                "Reset password (self-service)",
+                "Successfully completed reset.",
+            ),
+        ]
+    }
+
+    #[test]
+    fn the_audit_log_is_read_after_the_reports_when_asked_for() {
+        let plan = prepare(BASE, "dev-token", NOW)
+            .unwrap()
+            .with_audit_log(true);
+        let mut answers = three_user_pages_and_one_event_page();
+        let audit = "http://127.0.0.1:8081/beta/auditLogs/directoryAudits";
+        let rows = audit_rows("c1");
+        answers.push(page(&rows[..1], Some(&format!("{audit}?$skiptoken=2"))));
+        answers.push(page(&rows[1..], None));
+        let transport = fake(answers);
+        let fetched = block_on(fetch_reports(&plan, &transport, |_| {})).unwrap();
+        assert_eq!((fetched.pages, fetched.records), (6, 8));
+        // One attempt across the two pages, succeeded.
+        let audit_log = fetched.dataset.audit();
+        assert_eq!((audit_log.row_count(), audit_log.entry_count()), (2, 1));
+        let requests = transport.requests.borrow();
+        assert!(requests[4]
+            .0
+            .starts_with(&format!("{audit}?$filter=activityDateTime%20ge%20")));
+        assert_eq!(requests[5].0, format!("{audit}?$skiptoken=2"));
+        // Without the option, the audit log is not asked for.
+        let plan = prepare(BASE, "dev-token", NOW).unwrap();
+        let transport = fake(three_user_pages_and_one_event_page());
+        block_on(fetch_reports(&plan, &transport, |_| {})).unwrap();
+        assert!(transport
+            .requests
+            .borrow()
+            .iter()
+            .all(|(url, _)| !url.contains("auditLogs")));
+    }
+
+    #[test]
+    fn a_403_on_the_audit_log_gives_the_audit_permission_message_and_no_data() {
+        let plan = prepare(BASE, "dev-token", NOW)
+            .unwrap()
+            .with_audit_log(true);
+        let mut answers = three_user_pages_and_one_event_page();
+        answers.push(status(403, None));
+        let transport = fake(answers);
+        let end = block_on(fetch_reports(&plan, &transport, |_| {}))
+            .err()
+            .unwrap();
+        let FetchEnd::Failed {
+            message,
+            about_token,
+        } = end
+        else {
+            panic!("expected a failure, got {end:?}");
+        };
+        assert!(about_token);
+        assert!(
+            message.contains("refused to read the audit log"),
+            "{message}"
+        );
+        assert!(message.contains("AuditLog.Read.All"), "{message}");
+    }
+
     #[test]
     fn a_429_waits_for_retry_after_and_asks_the_same_page_again() {
         let plan = prepare(BASE, "dev-token", NOW).unwrap();

@@ -87,6 +87,8 @@ pub struct DataLoads {
     pub token: RwSignal<String>,
     /// "Remember in this tab".
     pub remember: RwSignal<bool>,
+    /// Read the audit log (`auditLogs/directoryAudits`) too, for `/attempts`.
+    pub audit_log: RwSignal<bool>,
     pub fetch: RwSignal<FetchStage>,
     /// The load generation: each load takes the next number, and only the load holding the
     /// current number may change anything.
@@ -103,9 +105,10 @@ const STORED_BASE: &str = "sspr-insights.backend.base";
 const STORED_TOKEN: &str = "sspr-insights.backend.token";
 
 /// The sample's files, relative to the app's base path (`public/sample/` in the repository).
-pub const SAMPLE_FILES: [&str; 2] = [
+pub const SAMPLE_FILES: [&str; 3] = [
     "sample/userRegistrationDetails.json",
     "sample/userEventsSummary.json",
+    "sample/directoryAudits.json",
 ];
 
 fn session_storage() -> Option<web_sys::Storage> {
@@ -124,6 +127,7 @@ impl DataLoads {
             merge: RwSignal::new(false),
             base_url: RwSignal::new(stored(STORED_BASE).unwrap_or_else(|| GRAPH_BETA.to_string())),
             remember: RwSignal::new(stored_token.is_some()),
+            audit_log: RwSignal::new(false),
             token: RwSignal::new(stored_token.unwrap_or_default()),
             fetch: RwSignal::new(FetchStage::Idle),
             generation: StoredValue::new(0),
@@ -539,8 +543,9 @@ impl DataLoads {
 
     // ---- the report backend ----
 
-    /// Fetches both reports from the backend in the form. The role check comes first: a token
-    /// that cannot read the reports gets a message and no request is sent. The loaded data is
+    /// Fetches both reports (and the audit log when it is ticked) from the backend in the form.
+    /// The role check comes first: a token that cannot read the reports gets a message and no
+    /// request is sent. The loaded data is
     /// replaced only when every page has arrived.
     pub fn start_fetch(&self, state: AppState) {
         if self.is_fetching() {
@@ -548,6 +553,7 @@ impl DataLoads {
         }
         let token_text = self.token.get_untracked();
         let base = self.base_url.get_untracked();
+        let audit_log = self.audit_log.get_untracked();
         let now = js_sys::Date::now() as i64;
         if let Err(error) = prepare(&base, &token_text, now) {
             let token = normalise_token(&token_text);
@@ -572,7 +578,9 @@ impl DataLoads {
                     loads.fetch.set(FetchStage::Running(p));
                 }
             };
-            let result = ingest.fetch(&base, &token_text, on_progress).await;
+            let result = ingest
+                .fetch(&base, &token_text, audit_log, on_progress)
+                .await;
             if !loads.is_current(ticket) {
                 return;
             }

@@ -5,6 +5,8 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 
+use super::audit::rows::AuditRows;
+use super::audit::AuditInput;
 use super::method::{MethodCode, MethodTable, NO_METHOD};
 use super::strings::{Interner, StrTable};
 use super::time::Millis;
@@ -481,6 +483,11 @@ pub struct Batch {
     pub(crate) skipped_records: usize,
     /// The source could not be read to its end; what followed the problem is missing.
     pub(crate) cut_off: bool,
+    /// Audit-log rows (spec §4.3), their people in `people`, their texts in `audit_texts`.
+    pub(crate) audit: AuditRows,
+    pub(crate) audit_texts: Interner,
+    /// Audit-log rows of other services, skipped (not an error).
+    pub(crate) audit_other_services: usize,
 }
 
 impl Batch {
@@ -638,6 +645,39 @@ impl Batch {
         self.malformed_times += next.malformed_times;
         self.skipped_records += next.skipped_records;
         self.cut_off |= next.cut_off;
+        let text_map: Vec<u32> = (0..next.audit_texts.len() as u32)
+            .map(|t| self.audit_texts.intern(next.audit_texts.get(t)))
+            .collect();
+        self.audit
+            .extend_mapped(&next.audit, &person_map, &text_map);
+        self.audit_other_services += next.audit_other_services;
+    }
+
+    /// Adds an audit-log row of a service that is read (spec §4.3).
+    pub fn push_audit(&mut self, row: &AuditInput<'_>) {
+        self.resolve_people();
+        self.audit
+            .push(row, &mut self.people, &mut self.audit_texts);
+    }
+
+    /// Counts an audit-log row of another service (skipped, not an error).
+    pub fn note_other_service(&mut self) {
+        self.audit_other_services += 1;
+    }
+
+    /// Audit-log rows read.
+    pub fn audit_row_count(&self) -> usize {
+        self.audit.len()
+    }
+
+    /// Audit-log rows of other services, skipped.
+    pub fn audit_other_services(&self) -> usize {
+        self.audit_other_services
+    }
+
+    /// Reserves room for about `n` more audit rows.
+    pub fn reserve_audit(&mut self, n: usize) {
+        self.audit.reserve(n);
     }
 
     /// Counts a user record whose update time could not be read.

@@ -4,6 +4,7 @@
 
 use rustc_hash::FxHashMap;
 
+use super::audit::{Audit, AuditGather, EV_DERIVED};
 use super::batch::{Batch, EventColumns, Feature, People, Status, UserType, EV_RESET, EV_SUCCESS};
 use super::method::{
     Method, MethodCode, MethodTable, CANONICAL_COUNT, MAX_UNKNOWN_NAMES, NO_METHOD,
@@ -127,6 +128,10 @@ pub struct Warnings {
     pub skipped_records: Vec<(String, usize)>,
     /// Sources that could not be read to their end (loaded up to the problem).
     pub cut_off_sources: Vec<String>,
+    /// Audit-log rows of other services than password reset and security info, skipped.
+    pub audit_other_services: usize,
+    /// Audit-log rows whose id was seen before; the first one was kept.
+    pub duplicate_audit_rows: usize,
 }
 
 impl Warnings {
@@ -190,6 +195,21 @@ impl Warnings {
                 "{count} bad {} of {source} {} left out.",
                 plural(*count, "record", "records"),
                 plural(*count, "was", "were")
+            ));
+        }
+        let n = self.audit_other_services;
+        if n > 0 {
+            out.push(format!(
+                "{n} audit-log {} of other services {} skipped (only password reset and security-info rows are read).",
+                plural(n, "row", "rows"),
+                plural(n, "was", "were")
+            ));
+        }
+        let n = self.duplicate_audit_rows;
+        if n > 0 {
+            out.push(format!(
+                "{n} audit-log {} an id seen before; each was counted once.",
+                plural(n, "row repeats", "rows repeat")
             ));
         }
         out
@@ -280,6 +300,8 @@ pub struct Dataset {
     pub(crate) feature_methods: [Vec<MethodCode>; 2],
     pub(crate) warnings: Warnings,
     pub(crate) sources: Vec<SourceSummary>,
+    /// The audit log, its attempts and their steps (spec §4.3).
+    pub(crate) audit: Audit,
 }
 
 /// Every part of a dataset, as its wire form carries them ([`Dataset::from_parts`] checks that
@@ -300,6 +322,7 @@ pub(crate) struct DatasetParts {
     pub feature_methods: [Vec<MethodCode>; 2],
     pub warnings: Warnings,
     pub sources: Vec<SourceSummary>,
+    pub audit: Audit,
 }
 
 impl Default for Dataset {
@@ -443,6 +466,7 @@ impl Dataset {
         let mut events = EventColumns::with_capacity(total_events);
         let mut seen_events = IdSet::with_capacity(total_events);
         let mut person_maps: Vec<Vec<u32>> = Vec::with_capacity(batches.len());
+        let mut audit = AuditGather::default();
         let mut method_maps: Vec<Vec<MethodCode>> = Vec::with_capacity(batches.len());
 
         // People, methods, reasons and events, batch by batch (each batch's events are freed
@@ -516,10 +540,37 @@ impl Dataset {
                     events.id.push(e.id[i]);
                 }
             }
+            audit.add(
+                &batch.audit,
+                &batch.audit_texts,
+                &person_map,
+                batch.audit_other_services,
+            );
+            batch.audit = Default::default();
             person_maps.push(person_map);
             method_maps.push(method_map);
         }
         drop(seen_events);
+        // Attempts span files: they are rebuilt from every batch's rows at once, and the events
+        // they give join the others (outside the report's own time range, spec §4.3).
+        warnings.audit_other_services = audit.other_services;
+        warnings.duplicate_audit_rows = audit.duplicates;
+        let report_span = events
+            .time
+            .iter()
+            .min()
+            .zip(events.time.iter().max())
+            .map(|(&a, &b)| (a, b));
+        let named =
+            |p: u32| !people.user_names.get(p).is_empty() || !people.names.get(p).is_empty();
+        let (audit, derived) = audit.finish(named, report_span, &mut reasons, &mut methods);
+        events.time.extend_from_slice(&derived.time);
+        events.person.extend_from_slice(&derived.person);
+        events.method.extend_from_slice(&derived.method);
+        events.flags.extend_from_slice(&derived.flags);
+        events.reason.extend_from_slice(&derived.reason);
+        events.id.extend_from_slice(&derived.id);
+        drop(derived);
 
         // Users keyed by id, else by person: the last record wins, in the first one's place.
         // `slots` holds (batch, user) of each row.
@@ -701,6 +752,7 @@ impl Dataset {
             &events.time,
             &cols.last_updated,
             last_updated,
+            audit.span().map(|(_, newest)| newest),
             &mut warnings,
         );
 
@@ -728,6 +780,7 @@ impl Dataset {
             feature_methods,
             warnings,
             sources,
+            audit,
         }
     }
 
@@ -767,7 +820,8 @@ impl Dataset {
                 .all(|&x| (x as usize) < p.reasons.len().max(1))
             && e.method.iter().all(|&c| code_ok(c))
             && e.time.windows(2).all(|w| w[0] <= w[1])
-            && p.feature_methods.iter().flatten().all(|&c| code_ok(c));
+            && p.feature_methods.iter().flatten().all(|&c| code_ok(c))
+            && p.audit.is_consistent(people);
         agree.then_some(Dataset {
             source: p.source,
             as_of: p.as_of,
@@ -784,6 +838,7 @@ impl Dataset {
             feature_methods: p.feature_methods,
             warnings: p.warnings,
             sources: p.sources,
+            audit: p.audit,
         })
     }
 
@@ -818,6 +873,8 @@ impl Dataset {
         let mut cut_off = self.warnings.cut_off_sources.clone();
         cut_off.append(&mut w.cut_off_sources);
         w.cut_off_sources = cut_off;
+        w.audit_other_services += self.warnings.audit_other_services;
+        w.duplicate_audit_rows += self.warnings.duplicate_audit_rows;
         merged
     }
 
@@ -854,7 +911,22 @@ impl Dataset {
                 last_updated: user.last_updated(),
             });
         }
-        batch.events = self.events.clone();
+        // Events derived from the audit log are derived again from its rows.
+        let e = &self.events;
+        let keep: Vec<usize> = (0..e.len())
+            .filter(|&i| e.flags[i] & EV_DERIVED == 0)
+            .collect();
+        batch.events = EventColumns {
+            time: keep.iter().map(|&i| e.time[i]).collect(),
+            person: keep.iter().map(|&i| e.person[i]).collect(),
+            method: keep.iter().map(|&i| e.method[i]).collect(),
+            flags: keep.iter().map(|&i| e.flags[i]).collect(),
+            reason: keep.iter().map(|&i| e.reason[i]).collect(),
+            id: keep.iter().map(|&i| e.id[i]).collect(),
+        };
+        batch.audit = self.audit.rows.clone();
+        batch.audit_texts =
+            super::strings::Interner::from_table(self.audit.texts.clone()).unwrap_or_default();
         batch
     }
 
@@ -928,6 +1000,7 @@ impl Dataset {
             + self.event_heap_bytes()
             + self.reasons.heap_bytes()
             + self.methods.heap_bytes()
+            + self.audit.heap_bytes()
     }
 
     /// Bytes held by the event columns alone.
@@ -1014,13 +1087,14 @@ impl IdSet {
 }
 
 /// The dataset's as-of time and its newest user update time (spec §3.4), counting what lies
-/// after them in `warnings`. `event_times` are sorted; users without an update time hold
+/// after them in `warnings`; the audit log's newest row counts as an event time. `event_times` are sorted; users without an update time hold
 /// `i64::MIN`.
 fn as_of_time(
     as_of: AsOf,
     event_times: &[Millis],
     user_times: &[Millis],
     last_updated: Option<Millis>,
+    audit_newest: Option<Millis>,
     warnings: &mut Warnings,
 ) -> (Millis, Option<Millis>) {
     let newest = |events: Option<Millis>, users: Option<Millis>| match (events, users) {
@@ -1035,7 +1109,7 @@ fn as_of_time(
             (t, last_updated)
         }
         AsOf::Newest => (
-            newest(event_times.last().copied(), last_updated),
+            newest(event_times.last().copied(), last_updated).max(audit_newest.unwrap_or(i64::MIN)),
             last_updated,
         ),
         AsOf::Loaded(now) => {
@@ -1052,7 +1126,8 @@ fn as_of_time(
                 .count();
             warnings.times_after_load = event_times.len() - kept + late_users;
             let events_before = kept.checked_sub(1).map(|i| event_times[i]);
-            (newest(events_before, newest_user), newest_user)
+            let audit = audit_newest.filter(|&t| t <= limit).unwrap_or(i64::MIN);
+            (newest(events_before, newest_user).max(audit), newest_user)
         }
     }
 }

@@ -71,7 +71,7 @@ pub fn unguard(cell: &str) -> &str {
     }
 }
 
-fn writer() -> csv::Writer<Vec<u8>> {
+pub(crate) fn writer() -> csv::Writer<Vec<u8>> {
     let mut out = Vec::with_capacity(1 << 16);
     out.extend_from_slice("\u{feff}".as_bytes());
     csv::WriterBuilder::new()
@@ -80,7 +80,7 @@ fn writer() -> csv::Writer<Vec<u8>> {
         .from_writer(out)
 }
 
-fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
+pub(crate) fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
     // Writing into a Vec cannot fail; an empty file is the only conceivable fallback.
     w.into_inner().unwrap_or_default()
 }

@@ -192,7 +192,7 @@ pub fn search_people(ds: &Dataset, query: &str) -> Option<Vec<bool>> {
 
 /// Dense ranks by `keys`: equal keys share a rank, so that sorting rows by rank is a stable sort
 /// by the key itself (ties keep row order).
-fn dense_ranks<K: Ord>(keys: &[K]) -> Vec<u32> {
+pub(crate) fn dense_ranks<K: Ord>(keys: &[K]) -> Vec<u32> {
     let mut order: Vec<u32> = (0..keys.len() as u32).collect();
     sort_indices_by(&mut order, &|a, b| keys[a as usize].cmp(&keys[b as usize]));
     let mut rank = vec![0u32; keys.len()];
@@ -225,7 +225,7 @@ fn lower_names(ds: &Dataset, p: u32) -> (&str, &str) {
 }
 
 /// Rank of each person by lower-case name (then user name), or by user name alone.
-fn person_ranks(ds: &Dataset, by_user_name: bool) -> Vec<u32> {
+pub(crate) fn person_ranks(ds: &Dataset, by_user_name: bool) -> Vec<u32> {
     let people = 0..ds.search_text.len() as u32;
     // Names without a byte up to a line break (the usual case) compare as their whole search
     // text: "name\nuser name" orders like the pair (name, user name) then.
@@ -265,7 +265,7 @@ fn method_ranks(ds: &Dataset) -> Vec<u32> {
 
 /// A sort key that orders like a `u64`, so that every column goes through one sort routine:
 /// each instantiation of the standard library's sort adds kilobytes to the wasm download.
-trait SortKey {
+pub(crate) trait SortKey {
     fn to_u64(self) -> u64;
 }
 
@@ -295,7 +295,7 @@ impl SortKey for i64 {
 }
 
 /// Sorts `order` by `key`, stably: ties keep their order (also when descending).
-fn sort_stable<K: SortKey>(order: &mut [u32], descending: bool, key: impl Fn(u32) -> K) {
+pub(crate) fn sort_stable<K: SortKey>(order: &mut [u32], descending: bool, key: impl Fn(u32) -> K) {
     let flip = if descending { u64::MAX } else { 0 };
     let keys: Vec<u64> = order.iter().map(|&i| key(i).to_u64() ^ flip).collect();
     let (low, high) = keys

@@ -26,6 +26,14 @@ pub enum InsightKind {
     RepeatedResetFailures,
     SmsOnlyResets,
     AdminsWithoutAdminMethods,
+    /// The audit log's (spec §4.3): one IP address behind attempts of many users.
+    AttemptsFromOneAddress,
+    /// A successful reset soon after a security-info change (the SIM-swap pattern).
+    ResetAfterSecurityInfoChange,
+    /// Users blocked from self-service password reset again and again.
+    RepeatedlyBlocked,
+    /// The funnel stage after which most failing attempts stop.
+    AttemptsStopAt,
 }
 
 /// One insight: a sentence, how many rows are behind it, and the link to them.
@@ -97,6 +105,9 @@ pub fn insights(ds: &Dataset, period: Period, population: Population) -> Vec<Ins
     out.extend(repeated_reset_failures(&scope));
     out.extend(sms_only_resets(&scope));
     out.extend(admins_without_admin_methods(&scope));
+    out.extend(super::audit::insights::audit_insights(
+        ds, period, population,
+    ));
     out
 }
 

@@ -104,6 +104,12 @@ pub trait ListFilter: Clone + PartialEq + Send + Sync + 'static {
             self.set_sort(sort_after_click(self.sort(), column));
         }
     }
+
+    /// Where a row's first cell links to (a path and query), when a row opens (the attempts
+    /// list opens an attempt's steps); `None` for a list whose rows do not.
+    fn row_link(&self, _ds: &Dataset, _row: u32) -> Option<String> {
+        None
+    }
 }
 
 impl ListFilter for UserFilter {

@@ -2,6 +2,7 @@
 //! host. Import → immutable [`Dataset`] → derived views (tiles, aggregates, filters, insights).
 
 pub mod aggregates;
+pub mod audit;
 pub mod batch;
 pub mod dataset;
 pub mod export;

@@ -16,6 +16,7 @@ pub mod path {
     pub const REGISTRATIONS: &str = "/registrations";
     pub const ACTIVITY: &str = "/activity";
     pub const DATA: &str = "/data";
+    pub const ATTEMPTS: &str = "/attempts";
 }
 
 /// The query keys. Each filter's default is the key's absence.
@@ -50,6 +51,18 @@ pub mod key {
     pub const SEARCH: &str = "q";
     /// Both lists: a column id, `-` in front for descending.
     pub const SORT: &str = "sort";
+    /// Attempts: one outcome id (`succeeded`, `blocked`, `adminreset`, …).
+    pub const OUTCOME: &str = "outcome";
+    /// Attempts: an exact IP address.
+    pub const IP: &str = "ip";
+    /// Attempts: `N` (1–5), attempts that reached at least funnel stage N.
+    pub const STAGE: &str = "stage";
+    /// Attempts: `N` (1–4), attempts that stopped after stage N without a reset or unlock.
+    pub const STOPPED: &str = "stopped";
+    /// Attempts: `yes` for successful resets within 24 hours after a security-info change.
+    pub const SIM_SWAP: &str = "afterchange";
+    /// Attempts: the open attempt (its correlation id).
+    pub const ATTEMPT: &str = "attempt";
 }
 
 /// How the URL writes a yes/no value (it reads every spelling of [`parse_yes_no`]).
@@ -126,7 +139,7 @@ pub fn to_query(pairs: &[(&str, String)]) -> String {
         .join("&")
 }
 
-fn last<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+pub(crate) fn last<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
     pairs
         .iter()
         .rev()
@@ -134,7 +147,7 @@ fn last<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-fn yes_no(text: Option<&str>) -> Option<bool> {
+pub(crate) fn yes_no(text: Option<&str>) -> Option<bool> {
     text.and_then(parse_yes_no)
 }
 
@@ -157,7 +170,7 @@ pub fn population_of(pairs: &[(String, String)]) -> Population {
     }
 }
 
-fn push_population(out: &mut Vec<(&'static str, String)>, p: Population) {
+pub(crate) fn push_population(out: &mut Vec<(&'static str, String)>, p: Population) {
     if p.users != UserKind::All {
         out.push((key::USERS, p.users.id().to_string()));
     }
@@ -176,7 +189,10 @@ pub fn overview_query(period: Period, population: Population) -> String {
     to_query(&out)
 }
 
-fn sort_of<C: Copy>(text: Option<&str>, parse: impl Fn(&str) -> Option<C>) -> Option<Sort<C>> {
+pub(crate) fn sort_of<C: Copy>(
+    text: Option<&str>,
+    parse: impl Fn(&str) -> Option<C>,
+) -> Option<Sort<C>> {
     let text = text?;
     let (descending, id) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -200,7 +216,7 @@ fn method_list(list: &str) -> Vec<Method> {
         .collect()
 }
 
-fn sort_id(id: &str, descending: bool) -> String {
+pub(crate) fn sort_id(id: &str, descending: bool) -> String {
     if descending {
         format!("-{id}")
     } else {
@@ -335,7 +351,7 @@ pub fn activity_href(filter: &EventFilter) -> String {
     with_query(path::ACTIVITY, filter.to_query())
 }
 
-fn with_query(path: &str, query: String) -> String {
+pub(crate) fn with_query(path: &str, query: String) -> String {
     if query.is_empty() {
         path.to_string()
     } else {
@@ -373,7 +389,7 @@ pub fn with_values(query: &str, changes: &[(&str, &str)]) -> String {
 /// Whether the period means anything on the screen at `path` (the overview and the activity
 /// list; registration state has no period).
 fn period_applies(path: &str) -> bool {
-    matches!(path, path::OVERVIEW | "" | path::ACTIVITY)
+    matches!(path, path::OVERVIEW | "" | path::ACTIVITY | path::ATTEMPTS)
 }
 
 /// `href` (a path, maybe with a query) with the current filters appended where they apply and

@@ -1,6 +1,8 @@
 //! A deterministic, realistic sample tenant written as Graph-shaped JSON: the bundled sample
 //! (about 2,000 users, 15,000 events) and the million-event benchmark data come from here.
 
+mod audit;
+
 use std::io::Write;
 
 use serde::Serialize;
@@ -69,6 +71,8 @@ pub struct SampleSpec {
     pub days: u32,
     pub as_of: Millis,
     pub seed: u64,
+    /// Rows of the audit log (spec §4.3) in its last 30 days (at most), none for 0.
+    pub audit_rows: usize,
 }
 
 impl SampleSpec {
@@ -80,6 +84,7 @@ impl SampleSpec {
             days: 62,
             as_of: parse_time("2026-11-20T14:30:00Z").unwrap_or(0),
             seed: 0x5EED_55B2,
+            audit_rows: 3_000,
         }
     }
 
@@ -89,6 +94,18 @@ impl SampleSpec {
             users: 200_000,
             events: 1_000_000,
             days: 30,
+            audit_rows: 0,
+            ..SampleSpec::bundled()
+        }
+    }
+
+    /// The audit benchmark's tenant: 250,000 audit rows of 20,000 people (spec §7).
+    pub fn audit_benchmark() -> SampleSpec {
+        SampleSpec {
+            users: 20_000,
+            events: 0,
+            days: 30,
+            audit_rows: 250_000,
             ..SampleSpec::bundled()
         }
     }
@@ -318,10 +335,16 @@ struct Person {
     enabled: bool,
 }
 
-/// The generated tenant as two Graph response pages.
+/// The generated tenant as two Graph response pages, and its audit log.
 pub struct Sample {
     pub user_registration_details: Vec<u8>,
     pub user_events_summary: Vec<u8>,
+    /// A Graph page of `directoryAudit` records (empty when `audit_rows` is 0). Its rows end no
+    /// later than the newest event, so that no event derived from them is counted beside the
+    /// events (spec §4.3): the tenant's numbers stay those of its events.
+    pub directory_audits: Vec<u8>,
+    /// The same rows as the portal's audit-log CSV download.
+    pub audit_log_csv: Vec<u8>,
 }
 
 /// Generates a tenant. The same spec always gives the same bytes.
@@ -438,6 +461,8 @@ pub fn generate(spec: &SampleSpec) -> Sample {
         b"{\"@odata.context\":\"https://graph.microsoft.com/beta/$metadata#reports/authenticationMethods/userEventsSummary\",\"value\":[\n",
     );
     let span = spec.days as Millis * DAY;
+    let mut newest_event = None::<Millis>;
+    let mut oldest_event = None::<Millis>;
     for i in 0..spec.events {
         if people.is_empty() {
             break;
@@ -501,6 +526,9 @@ pub fn generate(spec: &SampleSpec) -> Sample {
             failure_reason,
             event_date_time: format_utc(time - time.rem_euclid(1000)),
         };
+        let written = time - time.rem_euclid(1000);
+        newest_event = newest_event.max(Some(written));
+        oldest_event = Some(oldest_event.map_or(written, |t| t.min(written)));
         if i > 0 {
             events_json.extend_from_slice(b",\n");
         }
@@ -508,9 +536,14 @@ pub fn generate(spec: &SampleSpec) -> Sample {
     }
     events_json.extend_from_slice(b"\n]}\n");
     let _ = events_json.flush();
+    // The audit log lies inside the events' time range (see `Sample::directory_audits`).
+    let end = newest_event.unwrap_or(spec.as_of);
+    let window = (oldest_event.unwrap_or(i64::MIN), end);
     Sample {
         user_registration_details: users_json,
         user_events_summary: events_json,
+        directory_audits: audit::directory_audits(spec, &people, window),
+        audit_log_csv: audit::audit_log_csv(spec, &people, window),
     }
 }
 

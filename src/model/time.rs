@@ -91,7 +91,7 @@ fn parse_time_slow(text: &str) -> Option<Millis> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Some(t.timestamp_millis());
     }
-    const NAIVE: [&str; 8] = [
+    const NAIVE: [&str; 9] = [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%d %H:%M",
@@ -100,6 +100,8 @@ fn parse_time_slow(text: &str) -> Option<Millis> {
         "%m/%d/%Y %H:%M:%S",
         "%m/%d/%Y %H:%M",
         "%d/%m/%Y %H:%M:%S",
+        // Log Analytics' CSV export: `7/16/2025 4:19:18.123 PM` (after its comma is taken out).
+        "%m/%d/%Y %I:%M:%S%.f %p",
     ];
     for format in NAIVE {
         if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {

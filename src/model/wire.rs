@@ -17,6 +17,8 @@ use std::fmt;
 
 use bytemuck::Pod;
 
+use super::audit::rows::AuditRows;
+use super::audit::{Audit, Entries};
 use super::batch::{Batch, BatchUser, EventColumns, People, UserType};
 use super::dataset::{Dataset, SourceKind, SourceSummary, UserColumns, Warnings};
 use super::import::part::{ImportPart, KindCounts, Part, PartEnd, PartStart};
@@ -280,6 +282,74 @@ fn get_events(input: &mut impl WireIn) -> Result<EventColumns, WireError> {
     Ok(e)
 }
 
+fn put_audit_rows(out: &mut impl WireOut, r: &AuditRows) {
+    put_slice(out, &r.time);
+    put_slice(out, &r.person);
+    put_slice(out, &r.correlation);
+    put_slice(out, &r.activity);
+    put_slice(out, &r.reason);
+    put_slice(out, &r.ip);
+    put_slice(out, &r.agent);
+    put_slice(out, &r.flags);
+    put_slice(out, &r.id);
+}
+
+fn get_audit_rows(input: &mut impl WireIn) -> Result<AuditRows, WireError> {
+    let r = AuditRows {
+        time: get_vec(input)?,
+        person: get_vec(input)?,
+        correlation: get_vec(input)?,
+        activity: get_vec(input)?,
+        reason: get_vec(input)?,
+        ip: get_vec(input)?,
+        agent: get_vec(input)?,
+        flags: get_vec(input)?,
+        id: get_vec(input)?,
+    };
+    if !r.columns_agree() || !r.flags_valid() {
+        return Err(WireError("the audit columns differ in length"));
+    }
+    Ok(r)
+}
+
+/// The audit log of a dataset: its rows, their kinds and texts, the entries and their steps.
+fn write_audit(out: &mut impl WireOut, a: &Audit) {
+    put_audit_rows(out, &a.rows);
+    put_slice(out, &a.kinds);
+    put_table(out, &a.texts);
+    let e = &a.entries;
+    put_slice(out, &e.time);
+    put_slice(out, &e.person);
+    put_slice(out, &e.outcome);
+    put_slice(out, &e.stage);
+    put_slice(out, &e.tried);
+    put_slice(out, &e.completed);
+    put_slice(out, &e.decider);
+    put_slice(out, &e.ip);
+    put_slice(out, &e.step_end);
+    put_slice(out, &a.steps);
+}
+
+fn read_audit(input: &mut impl WireIn) -> Result<Audit, WireError> {
+    Ok(Audit {
+        rows: get_audit_rows(input)?,
+        kinds: get_vec(input)?,
+        texts: get_table(input)?,
+        entries: Entries {
+            time: get_vec(input)?,
+            person: get_vec(input)?,
+            outcome: get_vec(input)?,
+            stage: get_vec(input)?,
+            tried: get_vec(input)?,
+            completed: get_vec(input)?,
+            decider: get_vec(input)?,
+            ip: get_vec(input)?,
+            step_end: get_vec(input)?,
+        },
+        steps: get_vec(input)?,
+    })
+}
+
 fn magic(out: &mut impl WireOut) {
     out.put(MAGIC);
 }
@@ -333,6 +403,7 @@ pub fn write_dataset(out: &mut impl WireOut, ds: &Dataset) {
         put_len(out, s.users);
         put_len(out, s.events);
     }
+    write_audit(out, &ds.audit);
 }
 
 /// Reads a dataset written by [`write_dataset`], checking that its parts agree (a bad message is
@@ -370,6 +441,7 @@ pub fn decode_dataset(input: &mut impl WireIn) -> Result<Dataset, WireError> {
             events: get_len(input)?,
         });
     }
+    let audit = read_audit(input)?;
     Dataset::from_parts(super::dataset::DatasetParts {
         source,
         as_of,
@@ -386,6 +458,7 @@ pub fn decode_dataset(input: &mut impl WireIn) -> Result<Dataset, WireError> {
         feature_methods,
         warnings,
         sources,
+        audit,
     })
     .ok_or(WireError("its columns do not agree"))
 }
@@ -452,6 +525,8 @@ fn write_warnings(out: &mut impl WireOut, w: &Warnings) {
         put_len(out, *count);
     }
     put_strs(out, &w.cut_off_sources);
+    put_len(out, w.audit_other_services);
+    put_len(out, w.duplicate_audit_rows);
 }
 
 fn read_warnings(input: &mut impl WireIn) -> Result<Warnings, WireError> {
@@ -483,6 +558,8 @@ fn read_warnings(input: &mut impl WireIn) -> Result<Warnings, WireError> {
         contradictory_flags,
         skipped_records,
         cut_off_sources: get_strings(input)?,
+        audit_other_services: get_len(input)?,
+        duplicate_audit_rows: get_len(input)?,
     })
 }
 
@@ -518,6 +595,9 @@ fn write_batch(out: &mut impl WireOut, b: &mut Batch) {
     put_len(out, b.malformed_times);
     put_len(out, b.skipped_records);
     put_bool(out, b.cut_off);
+    put_audit_rows(out, &b.audit);
+    put_table(out, b.audit_texts.table());
+    put_len(out, b.audit_other_services);
 }
 
 fn read_batch(input: &mut impl WireIn) -> Result<Batch, WireError> {
@@ -586,6 +666,19 @@ fn read_batch(input: &mut impl WireIn) -> Result<Batch, WireError> {
     batch.malformed_times = get_len(input)?;
     batch.skipped_records = get_len(input)?;
     batch.cut_off = get_bool(input)?;
+    batch.audit = get_audit_rows(input)?;
+    batch.audit_texts = Interner::from_table(get_table(input)?)
+        .ok_or(WireError("the audit texts are inconsistent"))?;
+    batch.audit_other_services = get_len(input)?;
+    if batch
+        .audit
+        .person
+        .iter()
+        .any(|&p| p as usize >= batch.people.len())
+        || !batch.audit.texts_within(batch.audit_texts.len())
+    {
+        return Err(WireError("an audit row points outside its tables"));
+    }
     Ok(batch)
 }
 
@@ -612,7 +705,7 @@ fn get_start(input: &mut impl WireIn) -> Result<PartStart, WireError> {
     })
 }
 
-const KINDS: [FileKind; 8] = [
+const KINDS: [FileKind; 12] = [
     FileKind::UserRegistrationDetails,
     FileKind::CredentialUserRegistrationDetails,
     FileKind::UserEventsSummary,
@@ -621,6 +714,10 @@ const KINDS: [FileKind; 8] = [
     FileKind::RegistrationCsv,
     FileKind::ActivityCsv,
     FileKind::Unknown,
+    FileKind::DirectoryAudits,
+    FileKind::AuditLogCsv,
+    FileKind::LogAnalyticsAuditJson,
+    FileKind::LogAnalyticsAuditCsv,
 ];
 
 fn put_kind(out: &mut impl WireOut, kind: Option<FileKind>) {
@@ -701,6 +798,8 @@ pub fn encode_part(part: &mut ImportPart) -> Vec<u8> {
     put_len(&mut out, column);
     put_bool(&mut out, part.end.missed_stop);
     put_bool(&mut out, part.end.needs_context);
+    put_len(&mut out, c.audit_graph);
+    put_len(&mut out, c.audit_log_analytics);
     write_batch(&mut out, &mut part.batch);
     out
 }
@@ -729,6 +828,7 @@ pub fn decode_part(input: &mut impl WireIn) -> Result<ImportPart, WireError> {
         missed_stop: get_bool(input)?,
         needs_context: get_bool(input)?,
     };
+    let (audit_graph, audit_log_analytics) = (get_len(input)?, get_len(input)?);
     Ok(ImportPart {
         name,
         part: Part {
@@ -741,6 +841,8 @@ pub fn decode_part(input: &mut impl WireIn) -> Result<ImportPart, WireError> {
             users_legacy: v[1],
             events: v[2],
             legacy_events_hint: v[3] != 0,
+            audit_graph,
+            audit_log_analytics,
         },
         records: v[4],
         good: v[5],

@@ -104,13 +104,23 @@ fn summary_lines(ds: &Dataset) -> Vec<(&'static str, &'static str, String)> {
         Some((from, to)) => format!("{} – {}", moment(from), moment(to)),
         None => "No events".to_string(),
     };
-    vec![
+    let mut lines = vec![
         ("Source", "source", ds.source().label()),
         ("Users", "users", count(ds.user_count())),
         ("Events", "events", count(ds.event_count())),
         ("Data as of", "as-of", moment(ds.as_of())),
         ("Events from – to", "span", span),
-    ]
+    ];
+    let audit = ds.audit();
+    if !audit.is_empty() {
+        lines.push(("Audit-log rows", "audit-rows", count(audit.row_count())));
+        lines.push((
+            "Reset attempts and admin resets",
+            "attempts",
+            count(audit.entry_count()),
+        ));
+    }
+    lines
 }
 
 fn summary_view(ds: &Dataset) -> impl IntoView {
@@ -388,6 +398,18 @@ fn BackendPanel() -> impl IntoView {
                     <span>"Remember in this tab"</span>
                     <span class="muted">
                         "(until the tab is closed; otherwise the token is kept in memory only)"
+                    </span>
+                </label>
+                <label class="remember-check">
+                    <input
+                        type="checkbox"
+                        name="audit-log"
+                        prop:checked=move || loads.audit_log.get()
+                        on:change=move |e| loads.audit_log.set(event_target_checked(&e))
+                    />
+                    <span>"Also fetch the audit log"</span>
+                    <span class="muted">
+                        "(auditLogs/directoryAudits of the last 30 days, for the reset attempts; needs AuditLog.Read.All)"
                     </span>
                 </label>
                 <div class="form-actions">

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use super::collection::{Collection, EVENTS_PAGE_SIZE, EVENTS_WINDOW};
+use super::collection::{Collection, AUDIT_SERVICES, EVENTS_PAGE_SIZE, EVENTS_WINDOW};
 use crate::model::time::{format_utc, Millis};
 
 /// Microsoft Graph's beta endpoint: the default base address.
@@ -352,11 +352,45 @@ impl ReportBase {
         )
     }
 
+    /// `{base}/auditLogs/directoryAudits?$filter=activityDateTime ge {as_of − 30 d} and
+    /// (loggedByService eq '…' or …)` over [`AUDIT_SERVICES`], the filter percent-encoded; the
+    /// server picks the page size.
+    ///
+    /// ```
+    /// use sspr_insights::data::report_api::ReportBase;
+    /// use sspr_insights::model::time::parse_time;
+    /// let base = ReportBase::parse("https://graph.microsoft.com/beta").unwrap();
+    /// let as_of = parse_time("2026-11-20T14:30:00Z").unwrap();
+    /// assert_eq!(base.directory_audits_url(as_of),
+    ///     "https://graph.microsoft.com/beta/auditLogs/directoryAudits?$filter=activityDateTime%20ge%20\
+    ///      2026-10-21T14%3A30%3A00Z%20and%20%28loggedByService%20eq%20%27Self-service%20Password%20\
+    ///      Management%27%20or%20loggedByService%20eq%20%27Authentication%20Methods%27%29");
+    /// ```
+    pub fn directory_audits_url(&self, as_of: Millis) -> String {
+        let since = (as_of - EVENTS_WINDOW).div_euclid(1000) * 1000;
+        let services: Vec<String> = AUDIT_SERVICES
+            .iter()
+            .map(|s| format!("loggedByService eq '{s}'"))
+            .collect();
+        let filter = format!(
+            "activityDateTime ge {} and ({})",
+            format_utc(since),
+            services.join(" or ")
+        );
+        format!(
+            "{}{}?$filter={}",
+            self.text,
+            Collection::DirectoryAudits.path(),
+            crate::model::query::encode(&filter)
+        )
+    }
+
     /// The first request of a collection.
     pub fn collection_url(&self, collection: Collection, as_of: Millis) -> String {
         match collection {
             Collection::RegistrationDetails => self.registration_details_url(),
             Collection::EventsSummary => self.events_summary_url(as_of),
+            Collection::DirectoryAudits => self.directory_audits_url(as_of),
         }
     }
 

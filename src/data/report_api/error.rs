@@ -135,6 +135,9 @@ pub enum ApiError {
     Token(TokenRefusal),
     /// 401 or 403 from the backend.
     Refused { status: u16, graph: GraphError },
+    /// 401 or 403 when reading the audit log, after the reports were read (or before): the
+    /// token lacks `AuditLog.Read.All`, which the audit log needs.
+    AuditRefused { status: u16, graph: GraphError },
     /// 429 / 503 / 504 still after [`MAX_RETRIES`](super::MAX_RETRIES) retries.
     StillBusy {
         status: u16,
@@ -178,7 +181,10 @@ impl ApiError {
     /// Whether the error is about the token (expired, lacking a role, refused): the UI may put
     /// the focus on the token field.
     pub fn is_about_token(&self) -> bool {
-        matches!(self, ApiError::Token(_) | ApiError::Refused { .. })
+        matches!(
+            self,
+            ApiError::Token(_) | ApiError::Refused { .. } | ApiError::AuditRefused { .. }
+        )
     }
 }
 
@@ -229,6 +235,14 @@ impl fmt::Display for Message<'_> {
                 f,
                 "The report backend refused the token ({}): it has expired, or lacks a role that \
                  may read these reports. Use a token of a user with {ROLE_ADVICE}.{}",
+                status_text(*status),
+                graph.suffix(token)
+            ),
+            ApiError::AuditRefused { status, graph } => write!(
+                f,
+                "The report backend refused to read the audit log ({}): the token lacks the \
+                 permission {READING_PERMISSION}, or a role that may read the audit log. Use a \
+                 token of a user with {ROLE_ADVICE}, or fetch without the audit log.{}",
                 status_text(*status),
                 graph.suffix(token)
             ),

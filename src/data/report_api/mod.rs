@@ -40,7 +40,7 @@ mod token;
 mod walk;
 
 pub use address::{NextLinkError, Origin, ReportBase, Scheme, UrlError, GRAPH_BETA};
-pub use collection::{Collection, EVENTS_PAGE_SIZE, EVENTS_WINDOW};
+pub use collection::{Collection, AUDIT_SERVICES, EVENTS_PAGE_SIZE, EVENTS_WINDOW};
 pub use error::{status_text, ApiError, GraphError};
 pub use retry::{
     decide, parse_retry_after, retry_delay, Decision, FIRST_BACKOFF_MS, MAX_RETRIES, MAX_WAIT_MS,
@@ -60,6 +60,8 @@ pub struct Prepared {
     token: Option<String>,
     /// `None` without a token.
     pub token_check: Option<TokenCheck>,
+    /// Whether the audit log is read too, after the reports.
+    pub audit_log: bool,
 }
 
 impl Prepared {
@@ -73,9 +75,24 @@ impl Prepared {
         request_headers(self.token())
     }
 
-    /// One walk per collection, both from the fetch time `as_of`.
-    pub fn walks(&self, as_of: Millis) -> [PageWalk; 2] {
-        Collection::ALL.map(|collection| PageWalk::new(&self.base, collection, as_of))
+    /// The same fetch reading the audit log too (or not).
+    pub fn with_audit_log(self, audit_log: bool) -> Prepared {
+        Prepared { audit_log, ..self }
+    }
+
+    /// The collections this fetch reads, in order: the two reports, then the audit log when
+    /// asked for.
+    pub fn collections(&self) -> Vec<Collection> {
+        let audit = self.audit_log.then_some(Collection::DirectoryAudits);
+        Collection::REPORTS.into_iter().chain(audit).collect()
+    }
+
+    /// One walk per collection read, all from the fetch time `as_of`.
+    pub fn walks(&self, as_of: Millis) -> Vec<PageWalk> {
+        self.collections()
+            .into_iter()
+            .map(|collection| PageWalk::new(&self.base, collection, as_of))
+            .collect()
     }
 }
 
@@ -85,6 +102,7 @@ impl fmt::Debug for Prepared {
             .field("base", &self.base.as_str())
             .field("token", &self.token.as_ref().map(|_| REDACTED))
             .field("token_check", &self.token_check)
+            .field("audit_log", &self.audit_log)
             .finish()
     }
 }
@@ -103,6 +121,7 @@ pub fn prepare(base: &str, token: &str, now: Millis) -> Result<Prepared, ApiErro
         base,
         token,
         token_check,
+        audit_log: false,
     })
 }
 
@@ -199,9 +218,17 @@ mod tests {
         assert_eq!(plan.base.as_str(), GRAPH_BETA);
         assert_eq!(plan.token(), Some(token.as_str()));
         assert_eq!(plan.token_check, Some(TokenCheck::Role("Security Reader")));
-        let [users, events] = plan.walks(NOW);
-        assert_eq!(users.collection(), Collection::RegistrationDetails);
-        assert_eq!(events.collection(), Collection::EventsSummary);
+        let walks: Vec<Collection> = plan.walks(NOW).iter().map(PageWalk::collection).collect();
+        assert_eq!(walks, Collection::REPORTS);
+        let with_audit = plan.clone().with_audit_log(true).collections();
+        assert_eq!(
+            with_audit,
+            [
+                Collection::RegistrationDetails,
+                Collection::EventsSummary,
+                Collection::DirectoryAudits
+            ]
+        );
         assert!(matches!(
             prepare("graph.microsoft.com", "t", NOW),
             Err(ApiError::BadAddress { .. })

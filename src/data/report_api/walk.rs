@@ -195,6 +195,7 @@ fn holds(collection: Collection, kind: FileKind) -> bool {
             kind,
             FileKind::UserEventsSummary | FileKind::UserCredentialUsageDetails
         ),
+        Collection::DirectoryAudits => kind == FileKind::DirectoryAudits,
     }
 }
 
@@ -298,6 +299,12 @@ impl PageWalk {
                 self.retries += 1;
                 self.next = Some(url);
                 ControlFlow::Break(Step::Retry { after_ms })
+            }
+            // The audit log needs more than the reports: say so, not "lacks a reporting role".
+            Decision::Stop(ApiError::Refused { status, graph })
+                if self.collection == Collection::DirectoryAudits =>
+            {
+                ControlFlow::Break(Step::Failed(ApiError::AuditRefused { status, graph }))
             }
             Decision::Stop(error) => ControlFlow::Break(Step::Failed(error)),
         }
@@ -566,6 +573,67 @@ mod tests {
         let mut walk = PageWalk::new(&graph(), Collection::EventsSummary, NOW);
         let error = failed(walk.on_response(200, None, b"<html>login</html>", NOW));
         assert!(matches!(error, ApiError::BadPage { .. }), "{error:?}");
+    }
+
+    fn audit_page(next: Option<&str>) -> Vec<u8> {
+        let record = r#"{"id":"a1","category":"UserManagement","correlationId":"c1","result":"success",
+            "resultReason":"User submitted their user ID","activityDisplayName":"Self-service password reset flow activity progress",
+            "activityDateTime":"2026-11-10T10:00:00Z","loggedByService":"Self-service Password Management",
+            "initiatedBy":{"user":{"id":"u1","displayName":"U","userPrincipalName":"u1@contoso.com","ipAddress":"10.0.0.1"}},
+            "targetResources":[],"additionalDetails":[]}"#;
+        let next = next
+            .map(|n| format!(r#""@odata.nextLink":"{n}","#))
+            .unwrap_or_default();
+        format!(r#"{{{next}"value":[{record}]}}"#).into_bytes()
+    }
+
+    #[test]
+    fn walk_reads_audit_pages_filtered_to_the_two_services() {
+        let mut walk = PageWalk::new(&graph(), Collection::DirectoryAudits, NOW);
+        let first = walk.url().unwrap().to_string();
+        assert!(first.starts_with("https://graph.microsoft.com/beta/auditLogs/directoryAudits?$filter=activityDateTime%20ge%20"), "{first}");
+        assert!(
+            first.contains("Self-service%20Password%20Management")
+                && first.contains("Authentication%20Methods"),
+            "{first}"
+        );
+        let got = page(walk.on_response(200, None, &audit_page(Some("?$skiptoken=2")), NOW));
+        assert_eq!((got.records, got.kind), (1, FileKind::DirectoryAudits));
+        page(walk.on_response(200, None, &audit_page(None), NOW));
+        assert!(walk.is_done());
+        assert_eq!((walk.pages(), walk.records()), (2, 2));
+        // The audit log's list holds no report records, and the reports hold no audit rows.
+        let mut walk = PageWalk::new(&graph(), Collection::DirectoryAudits, NOW);
+        let error = failed(walk.on_response(200, None, &event_page(2), NOW));
+        assert!(
+            matches!(error, ApiError::UnexpectedRecords { .. }),
+            "{error:?}"
+        );
+        let mut walk = PageWalk::new(&graph(), Collection::EventsSummary, NOW);
+        let error = failed(walk.on_response(200, None, &audit_page(None), NOW));
+        assert!(
+            matches!(error, ApiError::UnexpectedRecords { .. }),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn a_refused_audit_log_names_the_audit_permission() {
+        let mut walk = PageWalk::new(&graph(), Collection::DirectoryAudits, NOW);
+        let body = br#"{"error":{"code":"Authentication_RequestFromNonPremiumTenantOrB2CTenant","message":"denied"}}"#;
+        let error = failed(walk.on_response(403, None, body, NOW));
+        assert!(
+            matches!(error, ApiError::AuditRefused { status: 403, .. }),
+            "{error:?}"
+        );
+        assert!(error.is_about_token());
+        let message = error.user_message(Some("secret-token"));
+        assert!(
+            message.contains("refused to read the audit log"),
+            "{message}"
+        );
+        assert!(message.contains("AuditLog.Read.All"), "{message}");
+        assert!(message.contains("fetch without the audit log"), "{message}");
     }
 
     #[test]

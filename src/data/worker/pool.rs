@@ -435,13 +435,15 @@ impl Ingest {
         }
     }
 
-    /// Fetches both reports from the report backend at `base` with `token`, in the first
-    /// worker (the walk, the pages' parsing and the build all happen there); `on_progress` as
-    /// pages arrive. The token goes to the worker in a message, never in a URL.
+    /// Fetches both reports (and the audit log when `audit_log`) from the report backend at
+    /// `base` with `token`, in the first worker (the walk, the pages' parsing and the build all
+    /// happen there); `on_progress` as pages arrive. The token goes to the worker in a message,
+    /// never in a URL.
     pub async fn fetch(
         &self,
         base: &str,
         token: &str,
+        audit_log: bool,
         mut on_progress: impl FnMut(FetchProgress),
     ) -> Result<FetchedData, FetchEnd> {
         let request = message(
@@ -450,6 +452,7 @@ impl Ingest {
                 ("base", base.into()),
                 ("token", token.into()),
                 ("now", JsValue::from_f64(js_sys::Date::now())),
+                ("auditLog", JsValue::from_bool(audit_log)),
             ],
         );
         self.fetching.set(true);

@@ -12,7 +12,7 @@
 //! | worker | `files` | `summaries` (`[ArrayBuffer]`, one `FileImport` summary a file) |
 //! | page | `accept` | (load the good records of files with problems) |
 //! | worker | `dataset` | `dataset` (wire form), `notes` (`[string]`) |
-//! | page | `fetch` | `base`, `token`, `now` (the live fetch: walk, parse and build in the worker) |
+//! | page | `fetch` | `base`, `token`, `now`, `auditLog` (the live fetch: walk, parse and build in the worker) |
 //! | worker | `fetch-progress` | `collection`, `pages`, `records`, `waiting` (`[status, afterMs, retry]` or null) |
 //! | page | `stop` | (Cancel during a fetch: abort the request in flight, then close) |
 //! | worker | `failed` | `message`, `aboutToken` |

@@ -292,7 +292,7 @@ async fn build(data: &JsValue) {
 async fn fetch(data: &JsValue) {
     let (base, token) = (text_field(data, "base"), text_field(data, "token"));
     let plan = match prepare(&base, &token, number_field(data, "now") as Millis) {
-        Ok(plan) => plan,
+        Ok(plan) => plan.with_audit_log(bool_field(data, "auditLog")),
         Err(error) => {
             let token = normalise_token(&token);
             return post(

@@ -1,6 +1,7 @@
 //! CSV: our own downloads and the portal's downloads of the same two lists. Headers are matched
 //! case-insensitively, booleans and methods in every spelling of spec §4, the formula guard removed.
 
+use super::audit_csv::AuditColumns;
 use super::part::{ImportPart, KindCounts, Part, PartEnd};
 use super::{ErrorLog, FileKind};
 use crate::model::batch::{Batch, EventInput, Feature, Status, UserInput, UserType};
@@ -104,6 +105,8 @@ pub(super) struct CsvJob {
     good: usize,
     bad: usize,
     record_no: usize,
+    /// The columns of an audit-log CSV (spec §4.3), when the file is one.
+    audit: Option<Box<AuditColumns>>,
 }
 
 impl CsvJob {
@@ -125,6 +128,7 @@ impl CsvJob {
             good: 0,
             bad: 0,
             record_no: 0,
+            audit: None,
         };
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
@@ -144,6 +148,23 @@ impl CsvJob {
                 );
                 return job;
             }
+        }
+        // An audit log's `Date (UTC)` and `Result` would read as an activity CSV's: it goes first.
+        match AuditColumns::detect(headers.iter()) {
+            Some(Ok((kind, columns))) => {
+                job.kind = kind;
+                job.audit = Some(Box::new(columns));
+                job.fatal = false;
+                job.done = false;
+                job.pos = reader.position().byte() as usize;
+                job.line = reader.position().line();
+                return job;
+            }
+            Some(Err(message)) => {
+                job.log.push(Some(1), None, None, message);
+                return job;
+            }
+            None => {}
         }
         job.columns = headers.iter().map(column_of).collect();
         for (i, column) in job.columns.iter().enumerate() {
@@ -224,6 +245,15 @@ impl CsvJob {
             .has_headers(false)
             .from_reader(std::io::Read::chain(&b"\n"[..shift], rest));
         let at_line = |line: u64| (base_line + line - 1) as usize;
+        // After a CRLF the reader stops at the `\n`, and counts its line only once it reads on:
+        // a record that starts there is on the next line.
+        let line_of = |p: &csv::Position| {
+            let after_crlf = (p.byte() as usize)
+                .checked_sub(shift)
+                .and_then(|i| rest.get(i))
+                == Some(&b'\n');
+            at_line(p.line() + after_crlf as u64)
+        };
         let mut row = csv::StringRecord::new();
         let mut read = 0;
         while read < max.max(1) {
@@ -237,7 +267,7 @@ impl CsvJob {
                     self.record_no += 1;
                     self.bad += 1;
                     read += 1;
-                    let line = e.position().map(|p| at_line(p.line()));
+                    let line = e.position().map(line_of);
                     self.log.push(
                         line,
                         None,
@@ -251,7 +281,7 @@ impl CsvJob {
                     continue;
                 }
             }
-            let line = row.position().map(|p| at_line(p.line()));
+            let line = row.position().map(line_of);
             if row.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
@@ -262,12 +292,15 @@ impl CsvJob {
                 cells: &row,
                 ambiguous_names: self.ambiguous_names,
             };
-            let outcome = match self.kind {
-                FileKind::ActivityCsv => read_event(&row, &mut self.batch),
-                _ => read_user(&row, &mut self.batch),
+            let outcome = match (&self.audit, self.kind) {
+                (Some(audit), _) => audit.read_row(row.cells, &mut self.batch),
+                (None, FileKind::ActivityCsv) => read_event(&row, &mut self.batch).map(|()| true),
+                (None, _) => read_user(&row, &mut self.batch).map(|()| true),
             };
             match outcome {
-                Ok(()) => self.good += 1,
+                Ok(true) => self.good += 1,
+                // A row of another service: skipped and counted, not an error.
+                Ok(false) => {}
                 Err(message) => {
                     self.bad += 1;
                     self.log.push(line, None, Some(self.record_no), message);
@@ -288,7 +321,8 @@ impl CsvJob {
     /// The outcome; reads whatever is left first.
     pub(super) fn into_part(mut self, bytes: &[u8]) -> ImportPart {
         while !self.step(bytes, usize::MAX / 2) {}
-        if !self.fatal && self.good == 0 && self.bad == 0 {
+        if !self.fatal && self.good == 0 && self.bad == 0 && self.batch.audit_other_services() == 0
+        {
             self.log.push(
                 None,
                 None,

@@ -1,6 +1,7 @@
 //! Reads one export file of any supported shape (spec §4) into a [`Batch`], with every problem
 //! reported as a value (file, line or record, what was wrong). Never panics, whatever the bytes.
 
+mod audit_csv;
 mod csv;
 mod json;
 pub mod part;
@@ -35,6 +36,14 @@ pub enum FileKind {
     ActivityCsv,
     /// Nothing usable could be read.
     Unknown,
+    /// Graph `directoryAudit` records (the portal's JSON download of the audit log).
+    DirectoryAudits,
+    /// The portal's audit-log CSV download.
+    AuditLogCsv,
+    /// A Log Analytics `AuditLogs` export as JSON.
+    LogAnalyticsAuditJson,
+    /// A Log Analytics `AuditLogs` export as CSV.
+    LogAnalyticsAuditCsv,
 }
 
 impl fmt::Display for FileKind {
@@ -50,6 +59,10 @@ impl fmt::Display for FileKind {
             FileKind::RegistrationCsv => "registration details (CSV)",
             FileKind::ActivityCsv => "registration and reset events (CSV)",
             FileKind::Unknown => "not recognised",
+            FileKind::DirectoryAudits => "directoryAudits, the audit log (JSON)",
+            FileKind::AuditLogCsv => "audit log (CSV)",
+            FileKind::LogAnalyticsAuditJson => "Log Analytics AuditLogs (JSON)",
+            FileKind::LogAnalyticsAuditCsv => "Log Analytics AuditLogs (CSV)",
         })
     }
 }

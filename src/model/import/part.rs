@@ -210,6 +210,9 @@ pub struct KindCounts {
     pub users_legacy: usize,
     pub events: usize,
     pub legacy_events_hint: bool,
+    /// Audit-log records of each shape (read, or skipped as of another service).
+    pub audit_graph: usize,
+    pub audit_log_analytics: usize,
 }
 
 impl KindCounts {
@@ -218,9 +221,22 @@ impl KindCounts {
         self.users_legacy += other.users_legacy;
         self.events += other.events;
         self.legacy_events_hint |= other.legacy_events_hint;
+        self.audit_graph += other.audit_graph;
+        self.audit_log_analytics += other.audit_log_analytics;
     }
 
     fn kind(self) -> FileKind {
+        let audit = self.audit_graph + self.audit_log_analytics;
+        let others = self.users_current + self.users_legacy + self.events;
+        if audit > 0 {
+            return if others > 0 {
+                FileKind::MixedJson
+            } else if self.audit_log_analytics > self.audit_graph {
+                FileKind::LogAnalyticsAuditJson
+            } else {
+                FileKind::DirectoryAudits
+            };
+        }
         match (self.users_current + self.users_legacy, self.events) {
             (0, 0) => FileKind::Unknown,
             (_, 0) if self.users_legacy > self.users_current => {

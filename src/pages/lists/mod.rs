@@ -158,6 +158,12 @@ pub fn ListPage<F: ListFilter>(
     /// The message when no row matches although the data has rows.
     #[prop(into)]
     no_match: Signal<String>,
+    /// What goes between the controls and the list (the attempts' charts).
+    #[prop(optional)]
+    head: Option<AnyView>,
+    /// What goes inside the list's card above the rows (the open attempt's steps).
+    #[prop(optional)]
+    detail: Option<AnyView>,
 ) -> impl IntoView {
     let state = AppState::expect();
     let description = list.description;
@@ -174,7 +180,14 @@ pub fn ListPage<F: ListFilter>(
         };
         sorted.with(|s| {
             s.as_deref()
-                .map(|s| (description.cells)(&s.data, index))
+                .map(|s| {
+                    let mut cells = (description.cells)(&s.data, index);
+                    let link = list.filter.with(|f| f.row_link(&s.data, index));
+                    if let (Some(href), Some(first)) = (link, cells.first_mut()) {
+                        first.href = Some(state.href(&href));
+                    }
+                    cells
+                })
                 .unwrap_or_default()
         })
     });
@@ -224,6 +237,8 @@ pub fn ListPage<F: ListFilter>(
             cells=cells
             view_key=Signal::derive(move || list.filter.with(F::to_query))
             no_match=no_match
+            head=head
+            detail=detail
         />
     }
 }
@@ -253,6 +268,8 @@ fn ListLayout(
     cells: Callback<usize, Vec<Cell>>,
     view_key: Signal<String>,
     no_match: Signal<String>,
+    head: Option<AnyView>,
+    detail: Option<AnyView>,
 ) -> impl IntoView {
     let state = AppState::expect();
     let empty = move || {
@@ -289,6 +306,7 @@ fn ListLayout(
                 </div>
             </div>
             <NoData/>
+            {head}
             <section
                 class="card list-card"
                 aria-label=title
@@ -309,6 +327,7 @@ fn ListLayout(
                 >
                     {chips}
                 </ListCount>
+                {detail}
                 <VirtualTable
                     label=title
                     list=id

@@ -4,10 +4,13 @@
 //! becomes an error with its position. Also reads a part of a file that starts at a record
 //! boundary (see `split`), so that workers can read one file together.
 
+mod audit;
 mod fields;
 mod record;
+mod serde_nested;
 mod serde_read;
 
+pub(super) use audit::parties_from_text;
 use fields::{Fields, Sink};
 use record::{parse_record, Parsed};
 use serde_read::{describe_json_error, read_value};
@@ -165,7 +168,10 @@ impl JsonReader {
         let per_record = (at.saturating_sub(start) / Self::RECORDS_BEFORE_SIZING).max(1);
         let expected = size.saturating_sub(at - start) / per_record;
         let s = &mut self.sink;
-        if s.events >= s.users_current + s.users_legacy {
+        let audit = s.audit_graph + s.audit_log_analytics;
+        if audit > s.events.max(s.users_current + s.users_legacy) {
+            s.batch.reserve_audit(expected + expected / 16);
+        } else if s.events >= s.users_current + s.users_legacy {
             s.batch.reserve_events(expected + expected / 16);
         } else {
             s.batch.reserve_users(expected + expected / 16);
@@ -228,6 +234,8 @@ impl JsonReader {
                 users_legacy: sink.users_legacy,
                 events: sink.events,
                 legacy_events_hint: sink.legacy_events_hint,
+                audit_graph: sink.audit_graph,
+                audit_log_analytics: sink.audit_log_analytics,
             },
             records: sink.record,
             good: sink.good,

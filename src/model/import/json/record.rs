@@ -4,9 +4,12 @@
 //! shape it does not handle, and any JSON that is not valid, it leaves to the serde reader
 //! ([`Parsed::Fallback`]), which gives serde's own result and words. It never reports errors.
 
+mod nested;
+
 use std::borrow::Cow;
 
 use super::fields::{key_of, Fields, Key, Val};
+pub(super) use nested::read_nested;
 
 /// What reading an object gave.
 pub(super) enum Parsed<'b> {
@@ -125,6 +128,15 @@ impl<'b> Parser<'b> {
                     match value {
                         Val::Str(text) => *context = Some(text),
                         _ => return Err(Stop::Fallback),
+                    }
+                }
+                // An audit record's nested objects: the members read go into `nested`.
+                nested @ (Key::InitiatedBy | Key::TargetResources | Key::AdditionalDetails)
+                    if matches!(self.peek()?, b'{' | b'[') =>
+                {
+                    self.nested(nested, &mut fields.nested)?;
+                    if let Some(slot) = fields.slot(nested) {
+                        *slot = Val::Object;
                     }
                 }
                 known => match fields.slot(known) {

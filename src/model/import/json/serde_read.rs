@@ -11,6 +11,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde::Deserialize;
 
 use super::fields::{key_of, Fields, Key, Sink, Val};
+use super::serde_nested::NestedSeed;
 
 impl<'de> Deserialize<'de> for Val<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -195,6 +196,18 @@ fn read_fields<'de, A: MapAccess<'de>>(
                         sink.note_context(&s);
                     }
                 }
+            }
+            nested @ (Key::InitiatedBy | Key::TargetResources | Key::AdditionalDetails) => {
+                let slot = match nested {
+                    Key::InitiatedBy => &mut f.initiated_by,
+                    Key::TargetResources => &mut f.target_resources,
+                    _ => &mut f.additional_details,
+                };
+                map.next_value_seed(NestedSeed {
+                    key: nested,
+                    into: &mut f.nested,
+                    slot,
+                })?;
             }
             other => match f.slot(other) {
                 Some(slot) => *slot = map.next_value()?,
