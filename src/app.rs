@@ -14,6 +14,7 @@ use crate::data::loads::DataLoads;
 use crate::model::query::{base_path_of, canonical_path};
 use crate::pages::data::DataPage;
 use crate::pages::lists::{activity::Activity, registrations::Registrations};
+use crate::pages::policy::PolicyPage;
 use crate::pages::{not_found::NotFound, overview::Overview};
 use crate::state::AppState;
 
@@ -78,6 +79,7 @@ pub fn Shell() -> impl IntoView {
                     <Route path=path!("/registrations") view=Registrations/>
                     <Route path=path!("/activity") view=Activity/>
                     <Route path=path!("/data") view=DataPage/>
+                    <Route path=path!("/policy") view=PolicyPage/>
                 </Routes>
             </main>
         </Router>

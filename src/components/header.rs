@@ -70,6 +70,9 @@ pub fn AppHeader() -> impl IntoView {
                 <a href=move || href(path::ACTIVITY) aria-current=current(path::ACTIVITY)>
                     "Activity"
                 </a>
+                <a href=move || href(path::POLICY) aria-current=current(path::POLICY)>
+                    "What if"
+                </a>
                 <a href=move || href(path::DATA) aria-current=current(path::DATA)>"Data"</a>
             </nav>
             <div class="freshness">

@@ -18,6 +18,7 @@ use super::report_api::{normalise_token, prepare, GRAPH_BETA};
 use super::upload::{self, file_too_large, unreadable_file, FilePhase, UploadRow};
 use super::worker::pool::{plan_parts, worker_count, Built, FileToRead, Ingest, WORKER_LOADER};
 use crate::model::import::Part;
+use crate::model::policy::PolicyInputs;
 use crate::model::{FileImport, SourceKind};
 use crate::state::{AppState, LoadStatus};
 
@@ -40,6 +41,9 @@ pub enum UploadStage {
     Cancelled,
     /// The load could not run (no worker could start, a worker failed): the message says why.
     Failed(String),
+    /// The files held only what-if inputs (a group's members, the authentication methods
+    /// policy): they were added beside the loaded data, which stays as it was.
+    InputsLoaded { files: usize },
 }
 
 /// Where the last fetch from the report backend stands.
@@ -279,7 +283,7 @@ impl DataLoads {
             let Some(outcome) = outcome else { return };
             match outcome.built {
                 Ok(Built::Dataset { dataset, notes, .. }) => state.set_dataset(*dataset, notes),
-                Ok(Built::AskFirst { .. }) => {}
+                Ok(Built::AskFirst { .. } | Built::Inputs { .. }) => {}
                 Err(message) => state.status.set(LoadStatus::Failed(message)),
             }
             loads.finish(ticket);
@@ -466,14 +470,27 @@ impl DataLoads {
             }
         };
         match built {
-            Ok(Built::Dataset { dataset, files, .. }) => {
+            Ok(Built::Dataset {
+                dataset,
+                files,
+                inputs,
+                ..
+            }) => {
                 show(&files);
                 let loaded = self.files.with_untracked(Vec::len);
                 state.set_dataset(*dataset, Vec::new());
+                state.add_inputs(inputs);
                 self.upload.set(UploadStage::Loaded {
                     files: loaded,
                     merged: merge,
                 });
+                self.finish(ticket);
+            }
+            Ok(Built::Inputs { inputs, files }) => {
+                show(&files);
+                let loaded = self.files.with_untracked(Vec::len);
+                state.add_inputs(inputs);
+                self.upload.set(UploadStage::InputsLoaded { files: loaded });
                 self.finish(ticket);
             }
             Ok(Built::AskFirst { files }) => {
@@ -621,6 +638,7 @@ impl DataLoads {
         // Nothing is left to merge with.
         self.merge.set(false);
         state.dataset.set(None);
+        state.inputs.set(PolicyInputs::default());
         state.status.set(LoadStatus::Idle);
     }
 }

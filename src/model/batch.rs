@@ -6,6 +6,7 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::FxHasher;
 
 use super::method::{MethodCode, MethodTable, NO_METHOD};
+use super::policy::{MemberList, MemberRow, MethodsPolicy, PolicyInputs};
 use super::strings::{Interner, StrTable};
 use super::time::Millis;
 
@@ -429,6 +430,9 @@ pub struct Batch {
     pub(crate) skipped_records: usize,
     /// The source could not be read to its end; what followed the problem is missing.
     pub(crate) cut_off: bool,
+    /// What the source held for the what-if screen (a group's members, the authentication
+    /// methods policy): not registration data, taken out before the dataset is built.
+    pub(crate) inputs: PolicyInputs,
 }
 
 impl Batch {
@@ -586,6 +590,25 @@ impl Batch {
         self.malformed_times += next.malformed_times;
         self.skipped_records += next.skipped_records;
         self.cut_off |= next.cut_off;
+        self.inputs.append(std::mem::take(&mut next.inputs));
+    }
+
+    /// Adds a row of a group's member list (what-if input, spec §4.2).
+    pub fn push_member(&mut self, row: &MemberRow<'_>) {
+        let members = self.inputs.members.get_or_insert_with(MemberList::default);
+        members.note_source(&self.source);
+        members.push(row);
+    }
+
+    /// Sets the authentication methods policy this source holds (what-if input, spec §4.2).
+    pub fn set_methods_policy(&mut self, mut policy: MethodsPolicy) {
+        policy.source = self.source.clone();
+        self.inputs.methods_policy = Some(policy);
+    }
+
+    /// The what-if inputs this source held.
+    pub fn inputs(&self) -> &PolicyInputs {
+        &self.inputs
     }
 
     /// Counts a user record whose update time could not be read.

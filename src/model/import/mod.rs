@@ -35,6 +35,12 @@ pub enum FileKind {
     ActivityCsv,
     /// Nothing usable could be read.
     Unknown,
+    /// Graph's member pages of a group (`/members`, `/transitiveMembers`): a what-if input.
+    GroupMembers,
+    /// The portal's download of a group's members: a what-if input.
+    GroupMembersCsv,
+    /// Graph's `authenticationMethodsPolicy`: a what-if input.
+    AuthenticationMethodsPolicy,
 }
 
 impl fmt::Display for FileKind {
@@ -50,6 +56,9 @@ impl fmt::Display for FileKind {
             FileKind::RegistrationCsv => "registration details (CSV)",
             FileKind::ActivityCsv => "registration and reset events (CSV)",
             FileKind::Unknown => "not recognised",
+            FileKind::GroupMembers => "group members (JSON)",
+            FileKind::GroupMembersCsv => "group members (CSV)",
+            FileKind::AuthenticationMethodsPolicy => "authenticationMethodsPolicy (JSON)",
         })
     }
 }

@@ -210,6 +210,9 @@ pub struct KindCounts {
     pub users_legacy: usize,
     pub events: usize,
     pub legacy_events_hint: bool,
+    /// What-if inputs: group member rows, authentication methods policies.
+    pub members: usize,
+    pub policies: usize,
 }
 
 impl KindCounts {
@@ -218,11 +221,15 @@ impl KindCounts {
         self.users_legacy += other.users_legacy;
         self.events += other.events;
         self.legacy_events_hint |= other.legacy_events_hint;
+        self.members += other.members;
+        self.policies += other.policies;
     }
 
     fn kind(self) -> FileKind {
         match (self.users_current + self.users_legacy, self.events) {
-            (0, 0) => FileKind::Unknown,
+            (0, 0) if self.members == 0 && self.policies == 0 => FileKind::Unknown,
+            (0, 0) if self.members >= self.policies => FileKind::GroupMembers,
+            (0, 0) => FileKind::AuthenticationMethodsPolicy,
             (_, 0) if self.users_legacy > self.users_current => {
                 FileKind::CredentialUserRegistrationDetails
             }

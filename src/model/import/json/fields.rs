@@ -6,7 +6,9 @@
 use std::borrow::Cow;
 
 use super::super::ErrorLog;
+use super::inputs::is_member;
 use crate::model::batch::{Batch, EventInput, Feature, Status, UserInput, UserType};
+use crate::model::policy::MethodConfiguration;
 use crate::model::time::parse_time;
 use crate::model::words::parse_yes_no;
 
@@ -22,6 +24,8 @@ pub(super) enum Val<'de> {
     Strs(Vec<Cow<'de, str>>),
     Array,
     Object,
+    /// The method configurations of an authentication methods policy (read by serde only).
+    Configurations(Vec<MethodConfiguration>),
 }
 
 impl Val<'_> {
@@ -36,7 +40,7 @@ impl Val<'_> {
             Val::Str(s) => format!("\"{}\"", shorten(s)),
             Val::Bool(b) => b.to_string(),
             Val::Num => "a number".to_string(),
-            Val::Strs(_) | Val::Array => "a list".to_string(),
+            Val::Strs(_) | Val::Array | Val::Configurations(_) => "a list".to_string(),
             Val::Object => "an object".to_string(),
         }
     }
@@ -77,6 +81,10 @@ pub(super) enum Key {
     FailureReason,
     EventDateTime,
     Other,
+    /// A directory object's name (a group member; the reports write `userDisplayName`).
+    DisplayName,
+    MethodConfigurations,
+    PolicyMigrationState,
 }
 
 /// The key a member name stands for (exact, case-sensitive: Graph's own spelling).
@@ -104,6 +112,9 @@ pub(super) fn key_of(name: &[u8]) -> Key {
         b"authMethod" => Key::AuthMethod,
         b"failureReason" => Key::FailureReason,
         b"eventDateTime" => Key::EventDateTime,
+        b"displayName" => Key::DisplayName,
+        b"authenticationMethodConfigurations" => Key::MethodConfigurations,
+        b"policyMigrationState" => Key::PolicyMigrationState,
         _ => Key::Other,
     }
 }
@@ -131,6 +142,9 @@ pub(super) struct Fields<'de> {
     pub auth_method: Val<'de>,
     pub failure_reason: Val<'de>,
     pub event_time: Val<'de>,
+    pub display_name: Val<'de>,
+    pub method_configurations: Val<'de>,
+    pub migration_state: Val<'de>,
 }
 
 impl<'de> Fields<'de> {
@@ -157,6 +171,9 @@ impl<'de> Fields<'de> {
             Key::AuthMethod => &mut self.auth_method,
             Key::FailureReason => &mut self.failure_reason,
             Key::EventDateTime => &mut self.event_time,
+            Key::DisplayName => &mut self.display_name,
+            Key::MethodConfigurations => &mut self.method_configurations,
+            Key::PolicyMigrationState => &mut self.migration_state,
             Key::Value | Key::Context | Key::Other => return None,
         })
     }
@@ -176,6 +193,9 @@ pub(super) struct Sink {
     pub users_legacy: usize,
     pub events: usize,
     pub legacy_events_hint: bool,
+    /// Group member rows and authentication methods policies read (what-if inputs).
+    pub members: usize,
+    pub policies: usize,
 }
 
 impl Sink {
@@ -191,6 +211,8 @@ impl Sink {
             users_legacy: 0,
             events: 0,
             legacy_events_hint: false,
+            members: 0,
+            policies: 0,
         }
     }
 
@@ -227,8 +249,12 @@ impl Sink {
             self.event(f)
         } else if is_user {
             self.user(f)
+        } else if f.method_configurations.is_present() {
+            self.methods_policy(f)
+        } else if is_member(f) {
+            self.member(f)
         } else {
-            Err("has neither the fields of a registration detail (isSsprRegistered, methodsRegistered…) nor of an event (eventDateTime, feature, isSuccess…).".to_string())
+            Err("has neither the fields of a registration detail (isSsprRegistered, methodsRegistered…) nor of an event (eventDateTime, feature, isSuccess…), and is no group member (@odata.type, displayName) nor an authentication methods policy.".to_string())
         };
         match outcome {
             Ok(()) => self.good += 1,
@@ -362,7 +388,7 @@ impl Sink {
     }
 }
 
-fn text<'v>(key: &str, v: &'v Val<'_>) -> Result<&'v str, String> {
+pub(super) fn text<'v>(key: &str, v: &'v Val<'_>) -> Result<&'v str, String> {
     match v {
         Val::Str(s) => Ok(s),
         Val::Absent | Val::Null => Ok(""),

@@ -5,6 +5,7 @@
 //! boundary (see `split`), so that workers can read one file together.
 
 mod fields;
+mod inputs;
 mod record;
 mod serde_read;
 
@@ -165,6 +166,10 @@ impl JsonReader {
         let per_record = (at.saturating_sub(start) / Self::RECORDS_BEFORE_SIZING).max(1);
         let expected = size.saturating_sub(at - start) / per_record;
         let s = &mut self.sink;
+        if s.members > s.events + s.users_current + s.users_legacy {
+            // A member list: its rows are not users or events of the batch.
+            return;
+        }
         if s.events >= s.users_current + s.users_legacy {
             s.batch.reserve_events(expected + expected / 16);
         } else {
@@ -228,6 +233,8 @@ impl JsonReader {
                 users_legacy: sink.users_legacy,
                 events: sink.events,
                 legacy_events_hint: sink.legacy_events_hint,
+                members: sink.members,
+                policies: sink.policies,
             },
             records: sink.record,
             good: sink.good,

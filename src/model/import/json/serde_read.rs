@@ -11,6 +11,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde::Deserialize;
 
 use super::fields::{key_of, Fields, Key, Sink, Val};
+use super::inputs::ConfigurationsSeed;
 
 impl<'de> Deserialize<'de> for Val<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -195,6 +196,9 @@ fn read_fields<'de, A: MapAccess<'de>>(
                         sink.note_context(&s);
                     }
                 }
+            }
+            Key::MethodConfigurations => {
+                f.method_configurations = map.next_value_seed(ConfigurationsSeed)?;
             }
             other => match f.slot(other) {
                 Some(slot) => *slot = map.next_value()?,
