@@ -97,6 +97,9 @@ pub struct DataLoads {
     generation: StoredValue<u64>,
     /// The running load's workers and what it is (dropping them terminates the workers).
     running: StoredValue<Option<(LoadKind, Rc<Ingest>)>, LocalStorage>,
+    /// The sample was asked for and has not loaded yet: an upload that holds only what-if
+    /// inputs and stops it on its way loads it again after (the inputs want data beside them).
+    sample_pending: StoredValue<bool>,
 }
 
 /// The `id` of the token's input field (focused when the token is the problem).
@@ -130,6 +133,7 @@ impl DataLoads {
             fetch: RwSignal::new(FetchStage::Idle),
             generation: StoredValue::new(0),
             running: StoredValue::new_local(None),
+            sample_pending: StoredValue::new(false),
         };
         provide_context(loads);
         loads
@@ -253,6 +257,7 @@ impl DataLoads {
     /// button); until then, and if it fails, the loaded data stays.
     pub fn load_sample(&self, state: AppState) {
         let ticket = self.begin(Some(LoadKind::Sample));
+        self.sample_pending.set_value(true);
         let loads = *self;
         state.status.set(LoadStatus::Loading {
             what: "Downloading the sample data".to_string(),
@@ -281,6 +286,7 @@ impl DataLoads {
                 )
                 .await;
             let Some(outcome) = outcome else { return };
+            loads.sample_pending.set_value(false);
             match outcome.built {
                 Ok(Built::Dataset { dataset, notes, .. }) => state.set_dataset(*dataset, notes),
                 Ok(Built::AskFirst { .. } | Built::Inputs { .. }) => {}
@@ -478,6 +484,7 @@ impl DataLoads {
             }) => {
                 show(&files);
                 let loaded = self.files.with_untracked(Vec::len);
+                self.sample_pending.set_value(false);
                 state.set_dataset(*dataset, Vec::new());
                 state.add_inputs(inputs);
                 self.upload.set(UploadStage::Loaded {
@@ -492,6 +499,10 @@ impl DataLoads {
                 state.add_inputs(inputs);
                 self.upload.set(UploadStage::InputsLoaded { files: loaded });
                 self.finish(ticket);
+                if self.sample_pending.get_value() && state.dataset.with_untracked(Option::is_none)
+                {
+                    self.load_sample(state);
+                }
             }
             Ok(Built::AskFirst { files }) => {
                 show(&files);
@@ -632,6 +643,7 @@ impl DataLoads {
     /// Removes the loaded data, and stops any load still running (a sample on its way too).
     pub fn clear(&self, state: AppState) {
         self.begin(None);
+        self.sample_pending.set_value(false);
         self.files.set(Vec::new());
         self.upload.set(UploadStage::Idle);
         self.fetch.set(FetchStage::Idle);

@@ -81,6 +81,8 @@ pub trait WireIn {
     fn skip(&mut self, n: usize) -> Result<(), WireError>;
     /// Bytes read so far.
     fn position(&self) -> usize;
+    /// Bytes left to read (a damaged count is refused before anything is allocated for it).
+    fn remaining(&self) -> usize;
 }
 
 /// Reads a message held in memory.
@@ -115,6 +117,9 @@ impl WireIn for SliceIn<'_> {
     }
     fn position(&self) -> usize {
         self.at
+    }
+    fn remaining(&self) -> usize {
+        self.bytes.len().saturating_sub(self.at)
     }
 }
 
@@ -197,6 +202,9 @@ fn put_slice<T: Pod>(out: &mut impl WireOut, values: &[T]) {
 
 fn get_vec<T: Pod>(input: &mut impl WireIn) -> Result<Vec<T>, WireError> {
     let n = get_len(input)?;
+    if n.saturating_mul(std::mem::size_of::<T>()) > input.remaining() {
+        return Err(WireError("a length is longer than the message"));
+    }
     let mut values = vec![T::zeroed(); n];
     input.fill(bytemuck::cast_slice_mut(&mut values))?;
     skip_pad(input)?;

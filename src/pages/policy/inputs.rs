@@ -239,7 +239,10 @@ pub fn InputsCard() -> impl IntoView {
             <p class="empty-state" prop:hidden=move || !empty()>
                 "None loaded. Upload a group's member list or the authentication methods policy above."
             </p>
-            <ul class="input-list">{members} {policy}</ul>
+            <ul class="input-list" prop:hidden=empty>
+                {members}
+                {policy}
+            </ul>
         </section>
     }
 }

@@ -284,6 +284,7 @@ fn Comparison(
                     </div>
                 </dl>
                 <p class="difference">
+                    <span class="visually-hidden">"Difference: "</span>
                     {move || {
                         let (actual, simulated, _) = numbers();
                         difference(actual, simulated)
