@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import {
   PHONE,
   SAMPLE,
+  axe,
   closePage,
   count,
   dropFiles,
@@ -21,6 +22,7 @@ import {
   modelWhatIf,
   queryOf,
   repo,
+  serious,
   sidewaysOverflow,
   useApp,
   useFolder,
@@ -117,8 +119,16 @@ describe('a scenario on the sample', () => {
     await expect(page).toHaveURL(/\/policy$/);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('What if');
     await expect(page.getByText('Page not found')).toHaveCount(0);
-    await expectOutcome(page, modelWhatIf(''));
+    const now = modelWhatIf('');
+    await expectOutcome(page, now);
     assert.ok((await sidewaysOverflow(page)) <= 0, 'nothing overflows sideways');
+    // The results are further down on a phone: the line under the controls says what a change did.
+    await page.getByRole('radio', { name: '2 methods' }).check();
+    const two = modelWhatIf('required=2');
+    const summary = page.locator('[data-scenario-summary]');
+    await expect(summary).toContainText(`${count(two.simulated.capable)} users are capable`);
+    await summary.getByRole('link', { name: 'See the results' }).click();
+    await expect(page.locator('#comparison-heading')).toBeInViewport();
     await closePage(page);
   });
 });
@@ -185,5 +195,17 @@ describe('inputs beside the data', () => {
     await expect(page).toHaveURL(/\/policy$/);
     await expectOutcome(page, modelWhatIf(''));
     await closePage(page);
+  });
+
+  test('with both inputs shown, light and dark, axe finds nothing serious', async () => {
+    for (const colorScheme of ['light', 'dark']) {
+      const page = await app.open('policy?scope=group&methodspolicy=on', { colorScheme });
+      await dropFiles(page, [files.members, files.policy]);
+      await expectOutcome(page, modelWhatIf('scope=group&methodspolicy=on', [...SAMPLE, files.members, files.policy]));
+      await expect(page.locator('.group-states li')).toHaveCount(6);
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+      assert.deepEqual(serious(await axe(page)), [], `serious or critical axe violations (${colorScheme})`);
+      await closePage(page);
+    }
   });
 });

@@ -386,6 +386,29 @@ fn office_phones_and_authenticator_codes_follow_their_configurations_settings() 
         ..MethodsPolicy::default()
     };
     assert!(codes_in_authenticator.counts(&Method::AppCode));
+    let no_codes = MethodsPolicy {
+        configurations: vec![
+            configuration("SoftwareOath", false),
+            MethodConfiguration {
+                software_oath_enabled: Some(false),
+                ..configuration("MicrosoftAuthenticator", true)
+            },
+        ],
+        ..MethodsPolicy::default()
+    };
+    assert!(!no_codes.counts(&Method::AppCode));
+    assert!(no_codes.counts(&Method::AppNotification));
+    let code = no_codes
+        .sspr_groups()
+        .into_iter()
+        .find(|g| g.group == PolicyMethod::MobileAppCode)
+        .unwrap();
+    assert!(!code.counts);
+    assert_eq!(
+        code.because,
+        "Third-party software OATH tokens disabled, Microsoft Authenticator enabled, its codes not allowed",
+        "the screen says why an enabled Authenticator's codes do not count"
+    );
     // Configurations the file does not hold take nothing away.
     assert!(MethodsPolicy::default().not_counted().is_empty());
     let groups = voice_no_office.sspr_groups();

@@ -28,6 +28,22 @@ pub fn difference(actual: usize, simulated: usize) -> String {
     }
 }
 
+/// The outcome in one line: "Under this scenario 1,131 users are capable (−368)."
+///
+/// ```
+/// use sspr_insights::pages::policy_words::capable_summary;
+/// assert_eq!(capable_summary(1499, 1131), "Under this scenario 1,131 users are capable (\u{2212}368).");
+/// assert_eq!(capable_summary(1, 1), "Under this scenario 1 user is capable (no change).");
+/// ```
+pub fn capable_summary(actual: usize, simulated: usize) -> String {
+    format!(
+        "Under this scenario {} {} capable ({}).",
+        users(simulated),
+        plural(simulated, "is", "are"),
+        difference(actual, simulated)
+    )
+}
+
 /// The link to the users who would gain the ability to reset.
 pub fn gain_text(n: usize) -> String {
     format!("{} would gain the ability to reset", users(n))

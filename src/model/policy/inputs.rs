@@ -443,6 +443,13 @@ impl MethodsPolicy {
                                     "enabled"
                                 }
                             }
+                            // Its one-time codes are a setting of their own.
+                            Some(c)
+                                if group == PolicyMethod::MobileAppCode
+                                    && c.software_oath_enabled == Some(false) =>
+                            {
+                                "enabled, its codes not allowed"
+                            }
                             Some(_) => "enabled",
                         };
                         format!("{} {state}", configuration_label(id))

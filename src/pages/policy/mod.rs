@@ -17,7 +17,9 @@ use crate::model::policy::{what_if, PolicyTiles, ScopeChoice, WhatIf, WhatIfFilt
 use crate::model::query::{policy_query, registrations_href};
 use crate::model::{PolicyMethod, Scenario, UserFilter};
 use crate::pages::data::watch_drops;
-use crate::pages::policy_words::{dependency_text, difference, gain_text, lose_text};
+use crate::pages::policy_words::{
+    capable_summary, dependency_text, difference, gain_text, lose_text,
+};
 use crate::state::{use_population, AppState, HistoryEntry, QueryNavigator};
 use inputs::{GroupStatus, InputsUpload, MethodsPolicyStatus};
 
@@ -109,6 +111,7 @@ pub fn PolicyPage() -> impl IntoView {
                         on=Signal::derive(move || scenario.with(|s| s.admin_policy))
                         set=move |on| change(&|s| s.admin_policy = on)
                     />
+                    <ScenarioSummary outcome=outcome/>
                     <InputsUpload/>
                 </form>
                 <div class="policy-results">
@@ -126,6 +129,28 @@ pub fn PolicyPage() -> impl IntoView {
                 <p>"Drop a group's member list or the authentication methods policy"</p>
             </div>
         </div>
+    }
+}
+
+/// Under the controls, the outcome in one line, announced as it changes: on a phone the results
+/// are further down, and a screen reader hears what a change did without leaving the control.
+#[component]
+fn ScenarioSummary(outcome: Memo<Option<WhatIf>>) -> impl IntoView {
+    let text = move || {
+        outcome.with(|o| {
+            o.as_ref()
+                .map(|o| capable_summary(o.actual.capable, o.simulated.capable))
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <p class="scenario-summary" role="status" data-scenario-summary>
+            <span>{text}</span>
+            " "
+            <a href="#comparison-heading" prop:hidden=move || outcome.with(Option::is_none)>
+                "See the results"
+            </a>
+        </p>
     }
 }
 
