@@ -9,12 +9,13 @@
 //             useFolder() holds a suite's test data; writeTenant() generates a tenant of any size.
 //   checks    every page records console errors, failed requests and policy violations, which
 //             closePage() checks; axe() runs axe-core's accessibility rules on a page.
-//   model     modelStats / modelError / modelCsv / modelRows / modelAttempts: what `sspr-sample`
-//             computes for the same files, so expected numbers never come from literals;
-//             writeAuditLog() generates an audit log as JSON and CSV.
+//   model     modelStats / modelError / modelCsv / modelRows / modelAttempts / modelWhatIf: what
+//             `sspr-sample` computes for the same files, so expected numbers never come from
+//             literals; writeAuditLog() generates an audit log as JSON and CSV.
 //   waiting   expect: Playwright's auto-waiting assertions (`toHaveText`, `toHaveURL`, …), with a
 //             timeout for this shared 2-core machine. No suite sleeps or polls by hand.
 //   reading   tiles, chart data tables, list counts and the URL's query, as the screen shows them.
+//   acting    dropFiles() drops files on the page as a person drags them from the desktop.
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -100,6 +101,20 @@ export function modelCsv(list, query, { files = SAMPLE, profile } = {}) {
 /** How many rows the model lists for a view: the records of its CSV, without the header. */
 export function modelRows(list, query, options) {
   return csvRecords(modelCsv(list, query, options)).length - 1;
+}
+
+/**
+ * What the what-if screen shows for its query (scenario and population), as the model computes
+ * it: { actual, simulated (tiles), gain, lose, dependents: [{ id, label, users }], group }.
+ * `files` may hold a member list and an authentication methods policy beside the data.
+ */
+export function modelWhatIf(query, files = SAMPLE) {
+  return JSON.parse(sample(['whatif', query, ...files]));
+}
+
+/** A Graph member page of every `every`-th user of `files` (`sspr-sample members`), as text. */
+export function modelMemberPage(every, files = SAMPLE) {
+  return sample(['members', String(every), ...files]);
 }
 
 /** The tiles' numbers the model computes for a population (`users/roles`, e.g. `members/admins`). */
@@ -466,6 +481,26 @@ export function sidewaysOverflow(page) {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
 
+/**
+ * Drops the files at `paths` on the element `target` (a CSS selector; the page's heading by
+ * default), as a person drags them from the desktop: dragenter, dragover, drop.
+ */
+export async function dropFiles(page, paths, target = 'h1') {
+  const files = paths.map((path) => ({ name: path.split('/').pop(), text: readFileSync(path, 'utf8') }));
+  await page.locator(target).first().waitFor();
+  await page.evaluate(
+    ([list, selector]) => {
+      const transfer = new DataTransfer();
+      for (const { name, text } of list) transfer.items.add(new File([text], name));
+      const element = document.querySelector(selector);
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        element.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }
+    },
+    [files, target],
+  );
+}
+
 /** Waits until a list shows its count and its first rows. */
 export async function listShown(page) {
   await expect(listCount(page)).toBeVisible();
@@ -503,6 +538,11 @@ export const SCREENS = [
     name: 'data',
     path: 'data',
     shown: (page) => expect(page.locator('[data-summary=source]')).toHaveText('Sample data'),
+  },
+  {
+    name: 'policy',
+    path: 'policy?required=2',
+    shown: (page) => expect(page.locator('[data-whatif=capable] .simulated')).toHaveText(/\d/),
   },
 ];
 

@@ -1,7 +1,7 @@
 // `make screenshots`: every screen of the release build with the bundled sample, in light and
 // dark, on a desktop (1440 px wide) and a phone (390 px), as full-page images for the README:
 //
-//   docs/screenshots/<screen>-<desktop|phone>-<light|dark>.png      (screen: overview, registrations, activity, attempts, data)
+//   docs/screenshots/<screen>-<desktop|phone>-<light|dark>.png      (screen: overview, registrations, activity, attempts, data, policy)
 //
 // A script, not a test: the journeys never write into docs/. Each screen is taken once it shows
 // its data (the harness's auto-waiting assertions) and only if nothing went wrong on the page.

@@ -15,6 +15,7 @@ use crate::model::query::{base_path_of, canonical_path};
 use crate::pages::attempts::Attempts;
 use crate::pages::data::DataPage;
 use crate::pages::lists::{activity::Activity, registrations::Registrations};
+use crate::pages::policy::PolicyPage;
 use crate::pages::{not_found::NotFound, overview::Overview};
 use crate::state::AppState;
 
@@ -80,6 +81,7 @@ pub fn Shell() -> impl IntoView {
                     <Route path=path!("/activity") view=Activity/>
                     <Route path=path!("/data") view=DataPage/>
                     <Route path=path!("/attempts") view=Attempts/>
+                    <Route path=path!("/policy") view=PolicyPage/>
                 </Routes>
             </main>
         </Router>

@@ -12,7 +12,7 @@ use leptos_router::{
 };
 
 use crate::model::query::{parse_pairs, period_of, population_of, with_values};
-use crate::model::{Dataset, Period, Population};
+use crate::model::{Dataset, Period, PolicyInputs, Population};
 
 /// Where loading stands. The dataset itself lives beside it, so that a failed or running load
 /// never takes away data that is already on screen.
@@ -48,6 +48,9 @@ pub struct AppState {
     pub base: StoredValue<String>,
     /// True on phone-sized screens; charts are drawn for that width instead of shrunk.
     pub narrow: RwSignal<bool>,
+    /// The what-if inputs loaded beside the dataset (a group's member list, the authentication
+    /// methods policy). They stay when the registration data is replaced; Clear removes them.
+    pub inputs: RwSignal<PolicyInputs>,
 }
 
 impl AppState {
@@ -57,6 +60,7 @@ impl AppState {
             status: RwSignal::new(LoadStatus::Idle),
             base: StoredValue::new(base.into()),
             narrow: RwSignal::new(false),
+            inputs: RwSignal::new(PolicyInputs::default()),
         }
     }
 
@@ -76,6 +80,13 @@ impl AppState {
     pub fn set_dataset(&self, dataset: Dataset, notes: Vec<String>) {
         self.dataset.set(Some(Arc::new(dataset)));
         self.status.set(LoadStatus::Loaded { notes });
+    }
+
+    /// Adds what-if inputs: each one `inputs` holds replaces the one of its kind held before.
+    pub fn add_inputs(&self, inputs: PolicyInputs) {
+        if !inputs.is_empty() {
+            self.inputs.update(|held| held.replace_with(inputs));
+        }
     }
 
     /// `path` (which starts with `/`) under the app's base path, for `href`s.

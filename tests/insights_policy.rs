@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use sspr_insights::model::policy::parse_user_list;
+use sspr_insights::model::policy::{MemberKind, MemberList, MemberRow};
 use sspr_insights::model::{
     filter_events, filter_users, insights, what_if, AsOf, Dataset, EventFilter, InsightKind,
     Period, Policy, PolicyMethod, PolicyScope, Population, SourceKind, UserFilter,
@@ -256,6 +256,7 @@ fn two_methods_required_for_all_members_is_hand_computed() {
         methods_required: 2,
         allowed: PolicyMethod::ALL.to_vec(),
         admin_rule: true,
+        not_counted: Vec::new(),
     };
     let r = what_if(&ds, &policy, Population::ALL);
     // ann: 1 group → not registered; bob: phone+email → capable (gain); cy: fido only → no;
@@ -294,8 +295,17 @@ fn allowed_methods_scope_none_and_listed_users_change_the_outcome() {
         none.simulated.enabled, 2,
         "admins stay enabled under their own rule"
     );
+    let mut members = MemberList::default();
+    for user_name in ["BOB@x", "cy@x"] {
+        members.push(&MemberRow {
+            id: "",
+            user_name,
+            name: "",
+            kind: MemberKind::User,
+        });
+    }
     let listed = Policy {
-        scope: PolicyScope::Listed(parse_user_list("User name\nBOB@x\n\"cy@x\";")),
+        scope: PolicyScope::Group(members.resolve(&ds).in_group),
         admin_rule: false,
         ..Policy::default()
     };

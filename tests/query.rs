@@ -2,14 +2,16 @@
 //! filter; unknown keys and bad values fall back to defaults; links between screens carry the
 //! filters that apply; a deployment's base path comes from its boot script's URL.
 
+use sspr_insights::model::policy::ScopeChoice;
 use sspr_insights::model::query::{
-    base_path_of, canonical_path, key, link_with_filters, overview_query, parse_pairs, path,
-    period_of, population_of, with_values, yes_no_id,
+    base_path_of, canonical_path, key, link_with_filters, on_off_id, overview_query, parse_pairs,
+    path, period_of, policy_href, policy_query, population_of, registrations_href, with_values,
+    yes_no_id,
 };
 use sspr_insights::model::words::parse_yes_no;
 use sspr_insights::model::{
-    EventColumn, EventFilter, Feature, Method, Period, Population, RoleKind, Sort, Status,
-    UserColumn, UserFilter, UserKind,
+    EventColumn, EventFilter, Feature, Method, Period, PolicyMethod, Population, RoleKind,
+    Scenario, Sort, Status, UserColumn, UserFilter, UserKind, WhatIfFilter, WhatIfSide,
 };
 
 #[test]
@@ -33,6 +35,7 @@ fn a_registrations_filter_round_trips_through_the_query() {
             column: UserColumn::LastUpdated,
             descending: true,
         },
+        whatif: None,
     };
     let query = filter.to_query();
     assert_eq!(
@@ -318,6 +321,17 @@ fn every_filter_key_is_written_under_its_vocabulary_name() {
             users: UserKind::Guests,
             roles: RoleKind::Admins,
         },
+        whatif: Some(WhatIfFilter {
+            scenario: Scenario {
+                scope: ScopeChoice::Group,
+                methods_required: 2,
+                allowed: vec![PolicyMethod::Email],
+                admin_policy: false,
+                methods_policy: true,
+            },
+            side: WhatIfSide::Lose,
+            without: Some(PolicyMethod::Email),
+        }),
     };
     let keys =
         |query: &str| -> Vec<String> { parse_pairs(query).into_iter().map(|(k, _)| k).collect() };
@@ -332,7 +346,14 @@ fn every_filter_key_is_written_under_its_vocabulary_name() {
             key::METHODS,
             key::ADMIN_RULE,
             key::SEARCH,
-            key::SORT
+            key::SORT,
+            key::SCOPE,
+            key::REQUIRED,
+            key::ALLOW,
+            key::ADMIN_POLICY,
+            key::METHODS_POLICY,
+            key::WHAT_IF,
+            key::WITHOUT
         ]
     );
     let events = EventFilter {
@@ -409,4 +430,135 @@ fn the_status_key_reads_only_its_own_ids_in_any_case() {
     // `Status::parse` reads the importer's `yes` / `true`; the URL does not.
     assert_eq!(EventFilter::from_query("status=yes").status, None);
     assert_eq!(EventFilter::from_query("status=failed").status, None);
+}
+
+#[test]
+fn a_what_if_scenario_round_trips_through_the_policy_query() {
+    let scenario = Scenario {
+        scope: ScopeChoice::AllMembers,
+        methods_required: 2,
+        allowed: vec![
+            PolicyMethod::MobileAppNotification,
+            PolicyMethod::MobilePhone,
+        ],
+        admin_policy: false,
+        methods_policy: true,
+    };
+    let guests = Population {
+        users: UserKind::Guests,
+        roles: RoleKind::All,
+    };
+    let query = policy_query(&scenario, guests);
+    assert_eq!(
+        query,
+        "users=guests&scope=members&required=2&allow=notification%2Cphone&adminpolicy=off&methodspolicy=on"
+    );
+    assert_eq!(Scenario::from_query(&query), scenario);
+    assert_eq!(population_of(&parse_pairs(&query)), guests);
+    assert_eq!(
+        policy_href(&scenario, guests),
+        format!("{}?{query}", path::POLICY)
+    );
+    // Every scope reads back, and no group allowed at all is written as `none`.
+    for scope in ScopeChoice::ALL {
+        let s = Scenario {
+            scope,
+            allowed: Vec::new(),
+            ..Scenario::default()
+        };
+        let q = policy_query(&s, Population::ALL);
+        assert!(q.contains("allow=none"), "{q}");
+        assert_eq!(Scenario::from_query(&q), s, "{q}");
+    }
+}
+
+#[test]
+fn the_default_scenario_writes_nothing_and_bad_values_mean_the_defaults() {
+    assert_eq!(policy_query(&Scenario::default(), Population::ALL), "");
+    assert_eq!(
+        Scenario::from_query(
+            "scope=everyone&required=3&allow=fido,x&adminpolicy=maybe&methodspolicy=2"
+        ),
+        Scenario::default()
+    );
+    // Other spellings: any case, yes/no for the switches, groups in any order and repeated.
+    let read = Scenario::from_query(
+        "scope=GROUP&required=%202&allow=questions,Email,email&adminpolicy=no&methodspolicy=yes",
+    );
+    assert_eq!(
+        read,
+        Scenario {
+            scope: ScopeChoice::Group,
+            methods_required: 2,
+            allowed: vec![PolicyMethod::Email, PolicyMethod::SecurityQuestions],
+            admin_policy: false,
+            methods_policy: true,
+        }
+    );
+    assert_eq!(on_off_id(read.methods_policy), "on");
+}
+
+#[test]
+fn a_what_if_list_carries_the_scenario_and_its_side() {
+    let filter = UserFilter {
+        population: Population {
+            users: UserKind::Members,
+            roles: RoleKind::NonAdmins,
+        },
+        whatif: Some(WhatIfFilter {
+            scenario: Scenario {
+                methods_required: 2,
+                ..Scenario::default()
+            },
+            side: WhatIfSide::Lose,
+            without: Some(PolicyMethod::SecurityQuestions),
+        }),
+        ..UserFilter::default()
+    };
+    let query = filter.to_query();
+    assert_eq!(
+        query,
+        "users=members&roles=nonadmins&required=2&whatif=lose&without=questions"
+    );
+    assert_eq!(UserFilter::from_query(&query), filter);
+    assert_eq!(
+        registrations_href(&filter),
+        format!("/registrations?{query}")
+    );
+    // The scenario's keys mean nothing to the list without `whatif`; `without` needs it too.
+    assert_eq!(
+        UserFilter::from_query("required=2&without=email").whatif,
+        None
+    );
+    let gain = UserFilter::from_query("whatif=GAIN");
+    assert_eq!(
+        gain.whatif.map(|w| (w.side, w.scenario, w.without)),
+        Some((WhatIfSide::Gain, Scenario::default(), None))
+    );
+}
+
+#[test]
+fn the_insights_adminrule_filter_keeps_its_meaning_beside_a_scenario() {
+    // Shared links from before the what-if screen: `adminrule=yes|no` is the registrations
+    // list's filter, and the scenario's administrator policy has a key of its own.
+    let old = UserFilter::from_query("roles=admins&adminrule=no");
+    assert_eq!(old.admin_rule, Some(false));
+    assert_eq!(old.whatif, None);
+    let both = UserFilter::from_query("adminrule=yes&adminpolicy=off&whatif=lose");
+    assert_eq!(both.admin_rule, Some(true));
+    assert!(!both.whatif.expect("a what-if filter").scenario.admin_policy);
+    // `adminrule` on the what-if screen is not its administrator policy switch.
+    assert!(Scenario::from_query("adminrule=off").admin_policy);
+}
+
+#[test]
+fn the_header_link_to_what_if_carries_the_population_but_no_period() {
+    let admins = Population {
+        users: UserKind::All,
+        roles: RoleKind::Admins,
+    };
+    assert_eq!(
+        link_with_filters(path::POLICY, Period::Month, admins),
+        "/policy?roles=admins"
+    );
 }

@@ -7,7 +7,7 @@ use common::{dataset_dump, fixture};
 use proptest::prelude::*;
 use sspr_insights::model::import::{combine, Part, StreamImport};
 use sspr_insights::model::wire::{self, SliceIn};
-use sspr_insights::model::{import_file, AsOf, Dataset, SourceKind};
+use sspr_insights::model::{import_file, AsOf, Dataset, PolicyInputs, SourceKind};
 
 fn sample_dataset() -> Dataset {
     let batches = ["userRegistrationDetails.json", "userEventsSummary.json"]
@@ -94,8 +94,110 @@ fn a_message_of_another_version_is_refused() {
     assert!(error.to_string().contains("another version"), "{error}");
 }
 
+/// A member list (JSON and CSV rows of every kind) and a methods policy, as a load holds them.
+fn sample_inputs() -> PolicyInputs {
+    let mut batches: Vec<_> = [
+        "graph_group_transitive_members.json",
+        "graph_authentication_methods_policy.json",
+    ]
+    .iter()
+    .map(|name| import_file(name, &fixture(name)).batch)
+    .collect();
+    batches.push(
+        import_file(
+            "m.csv",
+            b"Object ID,User principal name,Member type\n1,a@x,Group\n",
+        )
+        .batch,
+    );
+    PolicyInputs::take_from(&mut batches)
+}
+
+#[test]
+fn what_if_inputs_come_back_byte_for_byte() {
+    let inputs = sample_inputs();
+    assert_eq!(inputs.members.as_ref().map(|m| m.len()), Some(7));
+    let bytes = wire::encode_inputs(&inputs);
+    let back = wire::decode_inputs(&mut SliceIn::new(&bytes)).unwrap();
+    assert_eq!(back, inputs);
+    assert_eq!(wire::encode_inputs(&back), bytes);
+    let none = PolicyInputs::default();
+    let back = wire::decode_inputs(&mut SliceIn::new(&wire::encode_inputs(&none))).unwrap();
+    assert_eq!(back, none);
+}
+
+#[test]
+fn a_part_carries_the_what_if_inputs_it_read() {
+    for name in [
+        "graph_group_transitive_members.json",
+        "graph_authentication_methods_policy.json",
+    ] {
+        let bytes = fixture(name);
+        let whole = import_file(name, &bytes);
+        let mut stream = StreamImport::new(name, Part::whole(0));
+        stream.feed(&bytes);
+        let message = wire::encode_part(&mut stream.finish_part());
+        let file = combine(vec![wire::decode_part(&mut SliceIn::new(&message)).unwrap()]);
+        assert_eq!(file.kind, whole.kind, "{name}");
+        assert_eq!(file.batch.inputs(), whole.batch.inputs(), "{name}");
+        assert!(!file.batch.inputs().is_empty(), "{name}");
+    }
+}
+
+#[test]
+fn a_damaged_length_is_refused_before_anything_is_allocated_for_it() {
+    use sspr_insights::model::policy::MethodsPolicy;
+    let inputs = PolicyInputs {
+        methods_policy: Some(MethodsPolicy {
+            source: "policy.json".to_string(),
+            ..MethodsPolicy::default()
+        }),
+        ..PolicyInputs::default()
+    };
+    let mut bytes = wire::encode_inputs(&inputs);
+    // The source's length, 11, becomes four billion: 4 GB that the message does not hold.
+    let length = 11u64.to_le_bytes();
+    let at = (8..bytes.len() - 8)
+        .step_by(8)
+        .find(|&i| bytes[i..i + 8] == length)
+        .expect("the source's length is in the message");
+    bytes[at..at + 8].copy_from_slice(&u64::from(u32::MAX).to_le_bytes());
+    let error = wire::decode_inputs(&mut SliceIn::new(&bytes)).unwrap_err();
+    assert!(
+        error.to_string().contains("longer than the message"),
+        "{error}"
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn a_damaged_inputs_message_is_an_error_or_inputs_that_can_be_used(
+        cut in any::<prop::sample::Index>(),
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..4),
+    ) {
+        static GOOD: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+        let good = GOOD.get_or_init(|| wire::encode_inputs(&sample_inputs()));
+        let mut bytes = good[..cut.index(good.len())].to_vec();
+        for (at, bits) in &flips {
+            if !bytes.is_empty() {
+                let i = at.index(bytes.len());
+                bytes[i] ^= bits;
+            }
+        }
+        if let Ok(inputs) = wire::decode_inputs(&mut SliceIn::new(&bytes)) {
+            static DATASET: std::sync::OnceLock<Dataset> = std::sync::OnceLock::new();
+            let ds = DATASET.get_or_init(sample_dataset);
+            if let Some(members) = &inputs.members {
+                let matched = members.resolve(ds);
+                prop_assert_eq!(matched.in_group.len(), ds.user_count());
+            }
+            if let Some(policy) = &inputs.methods_policy {
+                let _ = (policy.not_counted(), policy.sspr_groups(), policy.partly_targeted());
+            }
+        }
+    }
 
     #[test]
     fn a_damaged_dataset_message_is_an_error_or_a_consistent_dataset(

@@ -9,6 +9,11 @@
 //!                                               funnel and outcomes as JSON
 //!   sspr-sample csv registrations|activity|attempts QUERY FILE…
 //!                                               the download the app makes for that list view
+//!   sspr-sample whatif QUERY FILE…             the what-if screen's numbers for its query (FILE…
+//!                                               may hold a member list and a methods policy)
+//!   sspr-sample members EVERY FILE…            a Graph member page of every EVERY-th user
+//!                                               (some by id, some by user name only), one
+//!                                               unknown user and one nested group
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
@@ -17,8 +22,10 @@ fn main() {
         Some("write") => write(&args[1..]),
         Some("stats") => stats(&args[1..]),
         Some("csv") => csv(&args[1..]),
+        Some("whatif") => whatif(&args[1..]),
+        Some("members") => members(&args[1..]),
         _ => Err(
-            "usage: sspr-sample write DIR [--users N --events N --days N --audit-rows N --audit-csv] | sspr-sample stats FILE… | sspr-sample csv registrations|activity|attempts QUERY FILE…"
+            "usage: sspr-sample write DIR [--users N --events N --days N --audit-rows N --audit-csv] | sspr-sample stats FILE… | sspr-sample csv registrations|activity|attempts QUERY FILE… | sspr-sample whatif QUERY FILE… | sspr-sample members EVERY FILE…"
                 .to_string(),
         ),
     };
@@ -79,7 +86,21 @@ fn write(args: &[String]) -> Result<(), String> {
 /// Loads files the way the app does (uploaded, as of their newest time).
 #[cfg(not(target_arch = "wasm32"))]
 fn load(files: &[String]) -> Result<sspr_insights::model::Dataset, String> {
-    use sspr_insights::model::{import_file, AsOf, Dataset, SourceKind};
+    Ok(load_with_inputs(files)?.0)
+}
+
+/// Loads files the way the app does, with the what-if inputs they hold beside the dataset.
+#[cfg(not(target_arch = "wasm32"))]
+fn load_with_inputs(
+    files: &[String],
+) -> Result<
+    (
+        sspr_insights::model::Dataset,
+        sspr_insights::model::PolicyInputs,
+    ),
+    String,
+> {
+    use sspr_insights::model::{import_file, AsOf, Dataset, PolicyInputs, SourceKind};
     let mut batches = Vec::new();
     for path in files {
         let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
@@ -93,7 +114,11 @@ fn load(files: &[String]) -> Result<sspr_insights::model::Dataset, String> {
         }
         batches.push(file.batch);
     }
-    Ok(Dataset::build(batches, AsOf::Newest, SourceKind::Uploaded))
+    let inputs = PolicyInputs::take_from(&mut batches);
+    Ok((
+        Dataset::build(batches, AsOf::Newest, SourceKind::Uploaded),
+        inputs,
+    ))
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -102,16 +127,17 @@ fn csv(args: &[String]) -> Result<(), String> {
     use sspr_insights::model::audit::filter::filter_attempts;
     use sspr_insights::model::audit::AttemptFilter;
     use sspr_insights::model::export::{activity_csv, registrations_csv};
-    use sspr_insights::model::{filter_events, filter_users, EventFilter, UserFilter};
+    use sspr_insights::model::{filter_events, filter_users_with, EventFilter, UserFilter};
     use std::io::Write;
     let [list, query, files @ ..] = args else {
         return Err("csv needs a list (registrations or activity), a query and files".to_string());
     };
-    let ds = load(files)?;
+    let (ds, inputs) = load_with_inputs(files)?;
     let bytes = match list.as_str() {
-        "registrations" => {
-            registrations_csv(&ds, &filter_users(&ds, &UserFilter::from_query(query)))
-        }
+        "registrations" => registrations_csv(
+            &ds,
+            &filter_users_with(&ds, &inputs, &UserFilter::from_query(query)),
+        ),
         "activity" => activity_csv(&ds, &filter_events(&ds, &EventFilter::from_query(query))),
         "attempts" => attempts_csv(
             &ds,
@@ -233,4 +259,80 @@ fn attempt_stats(ds: &sspr_insights::model::Dataset) -> serde_json::Value {
         }
     }
     json!({"entries": ds.audit().entry_count(), "by_population": by_population})
+}
+
+/// What the what-if screen shows for `QUERY` (its URL query: scenario and population).
+#[cfg(not(target_arch = "wasm32"))]
+fn whatif(args: &[String]) -> Result<(), String> {
+    use serde_json::{json, Value};
+    use sspr_insights::model::policy::{PolicyTiles, ScopeChoice};
+    use sspr_insights::model::query::{parse_pairs, policy_query, population_of};
+    use sspr_insights::model::{what_if, Scenario};
+    let [query, files @ ..] = args else {
+        return Err("whatif needs a query and files".to_string());
+    };
+    let (ds, inputs) = load_with_inputs(files)?;
+    let scenario = Scenario::from_query(query);
+    let population = population_of(&parse_pairs(query));
+    let group = inputs.members.as_ref().map(|m| m.resolve(&ds));
+    let policy = scenario.policy(group.as_ref(), inputs.methods_policy.as_ref());
+    let r = what_if(&ds, &policy, population);
+    let tiles = |t: &PolicyTiles| json!({"population": t.population, "registered": t.registered, "enabled": t.enabled, "capable": t.capable});
+    let dependents: Vec<Value> = r
+        .dependents
+        .iter()
+        .map(|(g, n)| json!({"id": g.id(), "label": g.label(), "users": n}))
+        .collect();
+    let group = group.filter(|_| scenario.scope == ScopeChoice::Group).map(|g| {
+        json!({"users": g.users, "by_id": g.by_id, "by_user_name": g.by_user_name, "unmatched": g.unmatched.len(), "groups": g.groups, "others": g.others})
+    });
+    let out = json!({
+        "query": policy_query(&scenario, population),
+        "actual": tiles(&r.actual),
+        "simulated": tiles(&r.simulated),
+        "gain": r.gain.len(),
+        "lose": r.lose.len(),
+        "dependents": dependents,
+        "group": group,
+    });
+    println!("{out}");
+    Ok(())
+}
+
+/// A Graph `/transitiveMembers` page of every `EVERY`-th loaded user: the odd ones by their
+/// user name only (in capitals, under an id the data does not have), then a user the data does
+/// not have and a nested group.
+#[cfg(not(target_arch = "wasm32"))]
+fn members(args: &[String]) -> Result<(), String> {
+    use serde_json::{json, Value};
+    let [every, files @ ..] = args else {
+        return Err("members needs EVERY and files".to_string());
+    };
+    let every: usize = every
+        .parse()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or("EVERY is a number of 1 or more")?;
+    let ds = load(files)?;
+    let mut value: Vec<Value> = ds
+        .users()
+        .step_by(every)
+        .enumerate()
+        .map(|(i, u)| {
+            let (id, user_name) = if i % 2 == 1 {
+                (format!("stale-{i}"), u.user_name().to_uppercase())
+            } else {
+                (u.id().to_string(), u.user_name().to_string())
+            };
+            json!({"@odata.type": "#microsoft.graph.user", "id": id, "displayName": u.name(), "userPrincipalName": user_name})
+        })
+        .collect();
+    value.push(json!({"@odata.type": "#microsoft.graph.user", "id": "not-in-the-data", "displayName": "Former Employee", "userPrincipalName": "former.employee@example.com"}));
+    value.push(json!({"@odata.type": "#microsoft.graph.group", "id": "nested-group", "displayName": "Nested group"}));
+    let page = json!({
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#directoryObjects",
+        "value": value,
+    });
+    println!("{page}");
+    Ok(())
 }

@@ -73,6 +73,9 @@ pub fn AppHeader() -> impl IntoView {
                 <a href=move || href(path::ATTEMPTS) aria-current=current(path::ATTEMPTS)>
                     "Attempts"
                 </a>
+                <a href=move || href(path::POLICY) aria-current=current(path::POLICY)>
+                    "What if"
+                </a>
                 <a href=move || href(path::DATA) aria-current=current(path::DATA)>"Data"</a>
             </nav>
             <div class="freshness">

@@ -18,6 +18,7 @@ use super::report_api::{normalise_token, prepare, GRAPH_BETA};
 use super::upload::{self, file_too_large, unreadable_file, FilePhase, UploadRow};
 use super::worker::pool::{plan_parts, worker_count, Built, FileToRead, Ingest, WORKER_LOADER};
 use crate::model::import::Part;
+use crate::model::policy::PolicyInputs;
 use crate::model::{FileImport, SourceKind};
 use crate::state::{AppState, LoadStatus};
 
@@ -40,6 +41,9 @@ pub enum UploadStage {
     Cancelled,
     /// The load could not run (no worker could start, a worker failed): the message says why.
     Failed(String),
+    /// The files held only what-if inputs (a group's members, the authentication methods
+    /// policy): they were added beside the loaded data, which stays as it was.
+    InputsLoaded { files: usize },
 }
 
 /// Where the last fetch from the report backend stands.
@@ -97,6 +101,9 @@ pub struct DataLoads {
     running: StoredValue<Option<(LoadKind, Rc<Ingest>)>, LocalStorage>,
     /// Where the workers' loader is (known from the first load; spare workers start from it).
     worker_url: StoredValue<Option<String>>,
+    /// The sample was asked for and has not loaded yet: an upload that holds only what-if
+    /// inputs and stops it on its way loads it again after (the inputs want data beside them).
+    sample_pending: StoredValue<bool>,
 }
 
 /// The `id` of the token's input field (focused when the token is the problem).
@@ -133,6 +140,7 @@ impl DataLoads {
             generation: StoredValue::new(0),
             running: StoredValue::new_local(None),
             worker_url: StoredValue::new(None),
+            sample_pending: StoredValue::new(false),
         };
         provide_context(loads);
         loads
@@ -260,6 +268,7 @@ impl DataLoads {
     /// button); until then, and if it fails, the loaded data stays.
     pub fn load_sample(&self, state: AppState) {
         let ticket = self.begin(Some(LoadKind::Sample));
+        self.sample_pending.set_value(true);
         let loads = *self;
         state.status.set(LoadStatus::Loading {
             what: "Downloading the sample data".to_string(),
@@ -288,9 +297,10 @@ impl DataLoads {
                 )
                 .await;
             let Some(outcome) = outcome else { return };
+            loads.sample_pending.set_value(false);
             match outcome.built {
                 Ok(Built::Dataset { dataset, notes, .. }) => state.set_dataset(*dataset, notes),
-                Ok(Built::AskFirst { .. }) => {}
+                Ok(Built::AskFirst { .. } | Built::Inputs { .. }) => {}
                 Err(message) => state.status.set(LoadStatus::Failed(message)),
             }
             loads.finish(ticket);
@@ -477,15 +487,33 @@ impl DataLoads {
             }
         };
         match built {
-            Ok(Built::Dataset { dataset, files, .. }) => {
+            Ok(Built::Dataset {
+                dataset,
+                files,
+                inputs,
+                ..
+            }) => {
                 show(&files);
                 let loaded = self.files.with_untracked(Vec::len);
+                self.sample_pending.set_value(false);
                 state.set_dataset(*dataset, Vec::new());
+                state.add_inputs(inputs);
                 self.upload.set(UploadStage::Loaded {
                     files: loaded,
                     merged: merge,
                 });
                 self.finish(ticket);
+            }
+            Ok(Built::Inputs { inputs, files }) => {
+                show(&files);
+                let loaded = self.files.with_untracked(Vec::len);
+                state.add_inputs(inputs);
+                self.upload.set(UploadStage::InputsLoaded { files: loaded });
+                self.finish(ticket);
+                if self.sample_pending.get_value() && state.dataset.with_untracked(Option::is_none)
+                {
+                    self.load_sample(state);
+                }
             }
             Ok(Built::AskFirst { files }) => {
                 show(&files);
@@ -630,12 +658,14 @@ impl DataLoads {
     /// Removes the loaded data, and stops any load still running (a sample on its way too).
     pub fn clear(&self, state: AppState) {
         self.begin(None);
+        self.sample_pending.set_value(false);
         self.files.set(Vec::new());
         self.upload.set(UploadStage::Idle);
         self.fetch.set(FetchStage::Idle);
         // Nothing is left to merge with.
         self.merge.set(false);
         state.dataset.set(None);
+        state.inputs.set(PolicyInputs::default());
         state.status.set(LoadStatus::Idle);
     }
 }

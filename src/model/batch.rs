@@ -8,6 +8,7 @@ use rustc_hash::FxHasher;
 use super::audit::rows::AuditRows;
 use super::audit::AuditInput;
 use super::method::{MethodCode, MethodTable, NO_METHOD};
+use super::policy::{MemberList, MemberRow, MethodsPolicy, PolicyInputs};
 use super::strings::{Interner, StrTable};
 use super::time::Millis;
 
@@ -488,6 +489,9 @@ pub struct Batch {
     pub(crate) audit_texts: Interner,
     /// Audit-log rows of other services, skipped (not an error).
     pub(crate) audit_other_services: usize,
+    /// What the source held for the what-if screen (a group's members, the authentication
+    /// methods policy): not registration data, taken out before the dataset is built.
+    pub(crate) inputs: PolicyInputs,
 }
 
 impl Batch {
@@ -651,6 +655,7 @@ impl Batch {
         self.audit
             .extend_mapped(&next.audit, &person_map, &text_map);
         self.audit_other_services += next.audit_other_services;
+        self.inputs.append(std::mem::take(&mut next.inputs));
     }
 
     /// Adds an audit-log row of a service that is read (spec §4.3).
@@ -678,6 +683,24 @@ impl Batch {
     /// Reserves room for about `n` more audit rows.
     pub fn reserve_audit(&mut self, n: usize) {
         self.audit.reserve(n);
+    }
+
+    /// Adds a row of a group's member list (what-if input, spec §4.2).
+    pub fn push_member(&mut self, row: &MemberRow<'_>) {
+        let members = self.inputs.members.get_or_insert_with(MemberList::default);
+        members.note_source(&self.source);
+        members.push(row);
+    }
+
+    /// Sets the authentication methods policy this source holds (what-if input, spec §4.2).
+    pub fn set_methods_policy(&mut self, mut policy: MethodsPolicy) {
+        policy.source = self.source.clone();
+        self.inputs.methods_policy = Some(policy);
+    }
+
+    /// The what-if inputs this source held.
+    pub fn inputs(&self) -> &PolicyInputs {
+        &self.inputs
     }
 
     /// Counts a user record whose update time could not be read.

@@ -6,7 +6,7 @@ use super::batch::{Feature, Status, EV_RESET, EV_SUCCESS};
 use super::dataset::{Dataset, U_ADMIN, U_CAPABLE, U_ENABLED, U_GUEST, U_REGISTERED};
 use super::method::{Method, MethodCode, CANONICAL_COUNT, NO_METHOD};
 use super::period::{period_range, Period};
-use super::policy::satisfies_admin_rule;
+use super::policy::{satisfies_admin_rule, PolicyInputs, WhatIfFilter};
 use super::population::Population;
 use super::time::Millis;
 
@@ -154,6 +154,10 @@ pub struct UserFilter {
     pub admin_rule: Option<bool>,
     pub search: String,
     pub sort: Sort<UserColumn>,
+    /// Who would gain or lose the ability to reset under a what-if scenario (spec §3.3). Which
+    /// users that is may depend on the what-if inputs held beside the dataset: see
+    /// [`filter_users_selected`].
+    pub whatif: Option<WhatIfFilter>,
 }
 
 /// What the activity list shows.
@@ -489,8 +493,36 @@ pub fn filter_users(ds: &Dataset, filter: &UserFilter) -> Vec<u32> {
     filter_users_in(ds, filter, &user_order(ds, filter.sort))
 }
 
-/// Users matching `filter`, walking a precomputed `order` (from [`user_order`]).
+/// Users matching `filter`, walking a precomputed `order` (from [`user_order`]); a what-if
+/// filter is judged without uploaded inputs (see [`filter_users_with`]).
 pub fn filter_users_in(ds: &Dataset, filter: &UserFilter, order: &[u32]) -> Vec<u32> {
+    let selection = filter
+        .whatif
+        .as_ref()
+        .map(|w| w.users(ds, &PolicyInputs::default()));
+    filter_users_selected(ds, filter, order, selection.as_deref())
+}
+
+/// Users matching `filter`, in its sort order, its what-if filter judged with `inputs` (the
+/// group member list and the authentication methods policy held beside the dataset).
+pub fn filter_users_with(ds: &Dataset, inputs: &PolicyInputs, filter: &UserFilter) -> Vec<u32> {
+    let selection = filter.whatif.as_ref().map(|w| w.users(ds, inputs));
+    filter_users_selected(
+        ds,
+        filter,
+        &user_order(ds, filter.sort),
+        selection.as_deref(),
+    )
+}
+
+/// Users matching `filter`, walking `order`; `selection` is its what-if filter's users, one
+/// flag per user, worked out beforehand ([`WhatIfFilter::users`]; `None`: no such filter).
+pub fn filter_users_selected(
+    ds: &Dataset,
+    filter: &UserFilter,
+    order: &[u32],
+    selection: Option<&[bool]>,
+) -> Vec<u32> {
     let people = search_people(ds, &filter.search);
     let u = &ds.users;
     let mut want_mask = 0u16;
@@ -548,6 +580,9 @@ pub fn filter_users_in(ds: &Dataset, filter: &UserFilter, order: &[u32]) -> Vec<
                 {
                     return false;
                 }
+            }
+            if selection.is_some_and(|s| !s.get(i as usize).copied().unwrap_or(false)) {
+                return false;
             }
             match &people {
                 Some(hit) => hit[u.person[i as usize] as usize],

@@ -5,10 +5,11 @@
 
 use super::dataset::Dataset;
 use super::filters::{
-    event_order, filter_events_by_time, filter_events_in, filter_users_in, user_order, EventColumn,
-    EventFilter, Sort, UserColumn, UserFilter,
+    event_order, filter_events_by_time, filter_events_in, filter_users_in, filter_users_selected,
+    user_order, EventColumn, EventFilter, Sort, UserColumn, UserFilter,
 };
 use super::method::{Method, MethodCode, NO_METHOD};
+use super::policy::PolicyInputs;
 
 /// A list's column: its URL id, its header, and which way its first click sorts.
 pub trait SortColumn: Copy + PartialEq + Send + Sync + 'static {
@@ -92,6 +93,23 @@ pub trait ListFilter: Clone + PartialEq + Send + Sync + 'static {
     /// The rows this filter lets through, walking `order` (whatever sort it was made for).
     fn rows(&self, ds: &Dataset, order: &Self::Order) -> Vec<u32>;
 
+    /// What the rows depend on beyond the dataset and the filter's fields: the what-if inputs
+    /// held beside the dataset (spec §3.3), worked out once per filter rather than per
+    /// keystroke; `None` when the filter uses none.
+    fn selection(&self, _ds: &Dataset, _inputs: &PolicyInputs) -> Option<Vec<bool>> {
+        None
+    }
+
+    /// [`ListFilter::rows`] given what [`ListFilter::selection`] gave.
+    fn rows_selected(
+        &self,
+        ds: &Dataset,
+        order: &Self::Order,
+        _selection: Option<&[bool]>,
+    ) -> Vec<u32> {
+        self.rows(ds, order)
+    }
+
     /// Whether any column filter, insight filter or search is in force.
     fn is_filtered(&self) -> bool {
         *self != self.cleared()
@@ -150,6 +168,17 @@ impl ListFilter for UserFilter {
     }
     fn rows(&self, ds: &Dataset, order: &Vec<u32>) -> Vec<u32> {
         filter_users_in(ds, self, order)
+    }
+    fn selection(&self, ds: &Dataset, inputs: &PolicyInputs) -> Option<Vec<bool>> {
+        self.whatif.as_ref().map(|w| w.users(ds, inputs))
+    }
+    fn rows_selected(
+        &self,
+        ds: &Dataset,
+        order: &Vec<u32>,
+        selection: Option<&[bool]>,
+    ) -> Vec<u32> {
+        filter_users_selected(ds, self, order, selection)
     }
 }
 

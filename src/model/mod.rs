@@ -26,14 +26,18 @@ pub use aggregates::{method_counts, trend, MethodCounts, MethodRow, Trend, Trend
 pub use batch::{Batch, EventInput, Feature, Status, UserInput, UserType};
 pub use dataset::{AsOf, Dataset, EventRef, SourceKind, SourceSummary, UserRef, Warnings};
 pub use filters::{
-    event_order, filter_events, filter_events_in, filter_users, filter_users_in, user_order,
-    EventColumn, EventFilter, Sort, UserColumn, UserFilter,
+    event_order, filter_events, filter_events_in, filter_users, filter_users_in,
+    filter_users_selected, filter_users_with, user_order, EventColumn, EventFilter, Sort,
+    UserColumn, UserFilter,
 };
 pub use import::{import_file, FileImport, FileKind, ImportError, ImportJob, ImportProgress};
 pub use insights::{insights, Insight, InsightKind};
 pub use method::Method;
 pub use period::Period;
-pub use policy::{what_if, Policy, PolicyMethod, PolicyScope, WhatIf};
+pub use policy::{
+    what_if, Policy, PolicyInputs, PolicyMethod, PolicyScope, Scenario, WhatIf, WhatIfFilter,
+    WhatIfSide,
+};
 pub use population::{Population, RoleKind, UserKind};
 pub use tiles::{tiles, Tile, Tiles};
 pub use time::{format_utc, Millis};

@@ -7,6 +7,7 @@ use super::batch::{Feature, Status};
 use super::filters::{EventColumn, EventFilter, Sort, UserColumn, UserFilter};
 use super::method::{Method, CANONICAL_COUNT, MAX_UNKNOWN_NAMES};
 use super::period::Period;
+use super::policy::{PolicyMethod, Scenario, ScopeChoice, WhatIfFilter, WhatIfSide};
 use super::population::{Population, RoleKind, UserKind};
 use super::words::parse_yes_no;
 
@@ -17,6 +18,7 @@ pub mod path {
     pub const ACTIVITY: &str = "/activity";
     pub const DATA: &str = "/data";
     pub const ATTEMPTS: &str = "/attempts";
+    pub const POLICY: &str = "/policy";
 }
 
 /// The query keys. Each filter's default is the key's absence.
@@ -63,6 +65,22 @@ pub mod key {
     pub const SIM_SWAP: &str = "afterchange";
     /// Attempts: the open attempt (its correlation id).
     pub const ATTEMPT: &str = "attempt";
+    /// What if (spec §3.3), on `/policy` and the lists it links to: who the scenario enables,
+    /// `exported` / `members` / `none` / `group`.
+    pub const SCOPE: &str = "scope";
+    /// What if: methods required, `1` / `2`.
+    pub const REQUIRED: &str = "required";
+    /// What if: the allowed method groups, comma-separated, or `none`.
+    pub const ALLOW: &str = "allow";
+    /// What if: `off` when administrators follow the scenario like everyone (default `on`). Not
+    /// `adminrule`, which the registrations list keeps for its insight filter.
+    pub const ADMIN_POLICY: &str = "adminpolicy";
+    /// What if: `on` when only methods the authentication methods policy enables count.
+    pub const METHODS_POLICY: &str = "methodspolicy";
+    /// Registration details: `gain` / `lose`, the users the scenario's keys would change.
+    pub const WHAT_IF: &str = "whatif";
+    /// Registration details, with `whatif`: a method group disallowed on top of the scenario.
+    pub const WITHOUT: &str = "without";
 }
 
 /// How the URL writes a yes/no value (it reads every spelling of [`parse_yes_no`]).
@@ -240,6 +258,7 @@ impl UserFilter {
             admin_rule: yes_no(last(&pairs, key::ADMIN_RULE)),
             search: last(&pairs, key::SEARCH).unwrap_or("").to_string(),
             sort: sort_of(last(&pairs, key::SORT), UserColumn::parse).unwrap_or_default(),
+            whatif: what_if_of(&pairs),
         }
     }
 
@@ -272,8 +291,138 @@ impl UserFilter {
                 sort_id(self.sort.column.id(), self.sort.descending),
             ));
         }
+        if let Some(w) = &self.whatif {
+            push_scenario(&mut out, &w.scenario);
+            out.push((key::WHAT_IF, w.side.id().to_string()));
+            if let Some(group) = w.without {
+                out.push((key::WITHOUT, group.id().to_string()));
+            }
+        }
         to_query(&out)
     }
+}
+
+/// How the URL writes a scenario's switch (it also reads every yes/no spelling).
+///
+/// ```
+/// use sspr_insights::model::query::on_off_id;
+/// assert_eq!((on_off_id(true), on_off_id(false)), ("on", "off"));
+/// ```
+pub fn on_off_id(value: bool) -> &'static str {
+    if value {
+        "on"
+    } else {
+        "off"
+    }
+}
+
+fn on_off(text: Option<&str>) -> Option<bool> {
+    let text = text?.trim();
+    if text.eq_ignore_ascii_case("on") {
+        Some(true)
+    } else if text.eq_ignore_ascii_case("off") {
+        Some(false)
+    } else {
+        parse_yes_no(text)
+    }
+}
+
+/// The allowed groups a query names (`none` for none); `None` for a value naming no group.
+fn allowed_of(text: &str) -> Option<Vec<PolicyMethod>> {
+    if text.trim().eq_ignore_ascii_case("none") {
+        return Some(Vec::new());
+    }
+    let named: Vec<PolicyMethod> = text.split(',').filter_map(PolicyMethod::parse).collect();
+    if named.is_empty() {
+        return None;
+    }
+    Some(
+        PolicyMethod::ALL
+            .into_iter()
+            .filter(|g| named.contains(g))
+            .collect(),
+    )
+}
+
+/// The what-if scenario the query names (defaults for what it leaves out).
+pub fn scenario_of(pairs: &[(String, String)]) -> Scenario {
+    let defaults = Scenario::default();
+    Scenario {
+        scope: last(pairs, key::SCOPE)
+            .and_then(ScopeChoice::parse)
+            .unwrap_or(defaults.scope),
+        methods_required: match last(pairs, key::REQUIRED).map(str::trim) {
+            Some("2") => 2,
+            _ => 1,
+        },
+        allowed: last(pairs, key::ALLOW)
+            .and_then(allowed_of)
+            .unwrap_or(defaults.allowed),
+        admin_policy: on_off(last(pairs, key::ADMIN_POLICY)).unwrap_or(defaults.admin_policy),
+        methods_policy: on_off(last(pairs, key::METHODS_POLICY)).unwrap_or(defaults.methods_policy),
+    }
+}
+
+fn push_scenario(out: &mut Vec<(&'static str, String)>, s: &Scenario) {
+    let defaults = Scenario::default();
+    if s.scope != defaults.scope {
+        out.push((key::SCOPE, s.scope.id().to_string()));
+    }
+    if s.methods_required >= 2 {
+        out.push((key::REQUIRED, "2".to_string()));
+    }
+    if s.allowed != defaults.allowed {
+        let ids: Vec<&str> = s.allowed.iter().map(|g| g.id()).collect();
+        let value = if ids.is_empty() {
+            "none".to_string()
+        } else {
+            ids.join(",")
+        };
+        out.push((key::ALLOW, value));
+    }
+    if s.admin_policy != defaults.admin_policy {
+        out.push((key::ADMIN_POLICY, on_off_id(s.admin_policy).to_string()));
+    }
+    if s.methods_policy != defaults.methods_policy {
+        out.push((key::METHODS_POLICY, on_off_id(s.methods_policy).to_string()));
+    }
+}
+
+fn what_if_of(pairs: &[(String, String)]) -> Option<WhatIfFilter> {
+    let side = last(pairs, key::WHAT_IF).and_then(WhatIfSide::parse)?;
+    Some(WhatIfFilter {
+        scenario: scenario_of(pairs),
+        side,
+        without: last(pairs, key::WITHOUT).and_then(PolicyMethod::parse),
+    })
+}
+
+impl Scenario {
+    /// Reads the `/policy` screen's query (a leading `?` is allowed).
+    pub fn from_query(query: &str) -> Scenario {
+        scenario_of(&parse_pairs(query))
+    }
+}
+
+/// The `/policy` screen's query: the population, then the scenario; defaults omitted.
+///
+/// ```
+/// use sspr_insights::model::query::policy_query;
+/// use sspr_insights::model::{Population, Scenario};
+/// let two = Scenario { methods_required: 2, ..Scenario::default() };
+/// assert_eq!(policy_query(&two, Population::ALL), "required=2");
+/// assert_eq!(Scenario::from_query("required=2"), two);
+/// ```
+pub fn policy_query(scenario: &Scenario, population: Population) -> String {
+    let mut out = Vec::new();
+    push_population(&mut out, population);
+    push_scenario(&mut out, scenario);
+    to_query(&out)
+}
+
+/// `/policy?…` for a scenario and population.
+pub fn policy_href(scenario: &Scenario, population: Population) -> String {
+    with_query(path::POLICY, policy_query(scenario, population))
 }
 
 impl EventFilter {

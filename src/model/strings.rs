@@ -4,7 +4,7 @@
 use rustc_hash::FxHashMap;
 
 /// Many strings in one `String`: string `i` is `text[ends[i-1]..ends[i]]`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StrTable {
     text: String,
     ends: Vec<u32>,

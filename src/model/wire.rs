@@ -24,13 +24,14 @@ use super::dataset::{Dataset, SourceKind, SourceSummary, UserColumns, Warnings};
 use super::import::part::{ImportPart, KindCounts, Part, PartEnd, PartStart};
 use super::import::{FileImport, FileKind, ImportError};
 use super::method::{Method, MethodTable};
+use super::policy::{MemberKind, MemberList, MethodConfiguration, MethodsPolicy, PolicyInputs};
 use super::strings::{Interner, StrTable};
 
 #[cfg(target_endian = "big")]
 compile_error!("the wire form is the memory layout of a little-endian machine");
 
 /// The first bytes of every message, so that a message of another version is refused.
-const MAGIC: &[u8; 8] = b"SSPRw\x00\x00\x01";
+const MAGIC: &[u8; 8] = b"SSPRw\x00\x00\x02";
 
 /// A message that cannot be read (cut short, or of another version of the app).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,6 +83,8 @@ pub trait WireIn {
     fn skip(&mut self, n: usize) -> Result<(), WireError>;
     /// Bytes read so far.
     fn position(&self) -> usize;
+    /// Bytes left to read (a damaged count is refused before anything is allocated for it).
+    fn remaining(&self) -> usize;
 }
 
 /// Reads a message held in memory.
@@ -116,6 +119,9 @@ impl WireIn for SliceIn<'_> {
     }
     fn position(&self) -> usize {
         self.at
+    }
+    fn remaining(&self) -> usize {
+        self.bytes.len().saturating_sub(self.at)
     }
 }
 
@@ -198,6 +204,9 @@ fn put_slice<T: Pod>(out: &mut impl WireOut, values: &[T]) {
 
 fn get_vec<T: Pod>(input: &mut impl WireIn) -> Result<Vec<T>, WireError> {
     let n = get_len(input)?;
+    if n.saturating_mul(std::mem::size_of::<T>()) > input.remaining() {
+        return Err(WireError("a length is longer than the message"));
+    }
     let mut values = vec![T::zeroed(); n];
     input.fill(bytemuck::cast_slice_mut(&mut values))?;
     skip_pad(input)?;
@@ -598,6 +607,7 @@ fn write_batch(out: &mut impl WireOut, b: &mut Batch) {
     put_audit_rows(out, &b.audit);
     put_table(out, b.audit_texts.table());
     put_len(out, b.audit_other_services);
+    write_inputs(out, &b.inputs);
 }
 
 fn read_batch(input: &mut impl WireIn) -> Result<Batch, WireError> {
@@ -679,6 +689,7 @@ fn read_batch(input: &mut impl WireIn) -> Result<Batch, WireError> {
     {
         return Err(WireError("an audit row points outside its tables"));
     }
+    batch.inputs = read_inputs(input)?;
     Ok(batch)
 }
 
@@ -705,7 +716,7 @@ fn get_start(input: &mut impl WireIn) -> Result<PartStart, WireError> {
     })
 }
 
-const KINDS: [FileKind; 12] = [
+const KINDS: [FileKind; 15] = [
     FileKind::UserRegistrationDetails,
     FileKind::CredentialUserRegistrationDetails,
     FileKind::UserEventsSummary,
@@ -718,6 +729,9 @@ const KINDS: [FileKind; 12] = [
     FileKind::AuditLogCsv,
     FileKind::LogAnalyticsAuditJson,
     FileKind::LogAnalyticsAuditCsv,
+    FileKind::GroupMembers,
+    FileKind::GroupMembersCsv,
+    FileKind::AuthenticationMethodsPolicy,
 ];
 
 fn put_kind(out: &mut impl WireOut, kind: Option<FileKind>) {
@@ -786,6 +800,8 @@ pub fn encode_part(part: &mut ImportPart) -> Vec<u8> {
     for v in [part.records, part.good, part.bad, part.error_count] {
         put_len(&mut out, v);
     }
+    put_len(&mut out, c.members);
+    put_len(&mut out, c.policies);
     put_errors(&mut out, &part.errors);
     put_bool(&mut out, part.fatal);
     put_bool(&mut out, part.fatal_note.is_some());
@@ -816,6 +832,7 @@ pub fn decode_part(input: &mut impl WireIn) -> Result<ImportPart, WireError> {
     for x in v.iter_mut() {
         *x = get_len(input)?;
     }
+    let (members, policies) = (get_len(input)?, get_len(input)?);
     let errors = get_errors(input)?;
     let fatal = get_bool(input)?;
     let has_note = get_bool(input)?;
@@ -843,6 +860,8 @@ pub fn decode_part(input: &mut impl WireIn) -> Result<ImportPart, WireError> {
             legacy_events_hint: v[3] != 0,
             audit_graph,
             audit_log_analytics,
+            members,
+            policies,
         },
         records: v[4],
         good: v[5],
@@ -888,5 +907,110 @@ pub fn decode_file_summary(input: &mut impl WireIn) -> Result<FileImport, WireEr
         errors,
         error_count,
         fatal,
+    })
+}
+
+// ---- the what-if inputs ----
+
+/// What-if inputs (a group's members, the authentication methods policy) in their wire form:
+/// what a worker found beside the registration data of a load.
+pub fn encode_inputs(inputs: &PolicyInputs) -> Vec<u8> {
+    let mut out = Vec::new();
+    magic(&mut out);
+    write_inputs(&mut out, inputs);
+    out
+}
+
+/// Reads what [`encode_inputs`] wrote.
+pub fn decode_inputs(input: &mut impl WireIn) -> Result<PolicyInputs, WireError> {
+    check_magic(input)?;
+    read_inputs(input)
+}
+
+fn write_inputs(out: &mut impl WireOut, inputs: &PolicyInputs) {
+    put_bool(out, inputs.members.is_some());
+    if let Some(m) = &inputs.members {
+        put_strs(out, &m.sources);
+        put_table(out, &m.ids);
+        put_table(out, &m.user_names);
+        put_table(out, &m.names);
+        put_slice(out, &m.kinds);
+    }
+    put_bool(out, inputs.methods_policy.is_some());
+    if let Some(p) = &inputs.methods_policy {
+        put_str(out, &p.source);
+        put_str(out, &p.migration_state);
+        put_len(out, p.configurations.len());
+        for c in &p.configurations {
+            put_str(out, &c.id);
+            let bit = |on: bool, at: u32| (on as u64) << at;
+            let opt =
+                |v: Option<bool>, at: u32| bit(v.is_some(), at) | bit(v == Some(true), at + 1);
+            put_u64(
+                out,
+                bit(c.enabled, 0)
+                    | opt(c.office_phone_allowed, 1)
+                    | opt(c.software_oath_enabled, 3)
+                    | opt(c.all_users, 5),
+            );
+            put_len(out, c.excluded);
+        }
+    }
+}
+
+fn read_inputs(input: &mut impl WireIn) -> Result<PolicyInputs, WireError> {
+    let members = if get_bool(input)? {
+        let list = MemberList {
+            sources: get_strings(input)?,
+            ids: get_table(input)?,
+            user_names: get_table(input)?,
+            names: get_table(input)?,
+            kinds: get_vec(input)?,
+        };
+        let n = list.kinds.len();
+        if [list.ids.len(), list.user_names.len(), list.names.len()]
+            .iter()
+            .any(|&len| len != n)
+            || list
+                .kinds
+                .iter()
+                .any(|&k| MemberKind::from_code(k).is_none())
+        {
+            return Err(WireError("the member list does not agree"));
+        }
+        Some(list)
+    } else {
+        None
+    };
+    let methods_policy = if get_bool(input)? {
+        let source = get_string(input)?;
+        let migration_state = get_string(input)?;
+        let n = get_len(input)?;
+        let mut configurations = Vec::with_capacity(n.min(1024));
+        for _ in 0..n {
+            let id = get_string(input)?;
+            let flags = get_u64(input)?;
+            let bit = |at: u32| flags & (1 << at) != 0;
+            let opt = |at: u32| bit(at).then_some(bit(at + 1));
+            configurations.push(MethodConfiguration {
+                id,
+                enabled: bit(0),
+                office_phone_allowed: opt(1),
+                software_oath_enabled: opt(3),
+                all_users: opt(5),
+                excluded: get_len(input)?,
+            });
+        }
+        Some(MethodsPolicy {
+            source,
+            migration_state,
+            configurations,
+        })
+    } else {
+        None
+    };
+    Ok(PolicyInputs {
+        members,
+        methods_policy,
     })
 }

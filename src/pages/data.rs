@@ -13,6 +13,7 @@ use crate::data::loads::{DataLoads, FetchStage, UploadStage, TOKEN_FIELD_ID};
 use crate::data::upload::{file_size, UploadRow};
 use crate::model::Dataset;
 use crate::pages::data_notices::{self as notices, Notice, NoticeAction};
+use crate::pages::policy::inputs::InputsCard;
 use crate::state::{AppState, LoadStatus};
 
 #[component]
@@ -37,6 +38,7 @@ pub fn DataPage() -> impl IntoView {
                 <QualityWarnings/>
                 <UploadPanel/>
                 <BackendPanel/>
+                <InputsCard/>
             </div>
             <div class="drop-overlay" aria-hidden="true">
                 <p>"Drop the files to analyse them in this browser"</p>
@@ -47,7 +49,7 @@ pub fn DataPage() -> impl IntoView {
 
 /// Files dropped anywhere on the page are analysed; while files are dragged over it, the page
 /// says where they go. (The browser would otherwise open a dropped file in place of the app.)
-fn watch_drops(state: AppState, loads: DataLoads, dragging: RwSignal<bool>) {
+pub(crate) fn watch_drops(state: AppState, loads: DataLoads, dragging: RwSignal<bool>) {
     let carries_files = |e: &web_sys::DragEvent| {
         e.data_transfer()
             .is_some_and(|dt| dt.types().includes(&"Files".into(), 0))
@@ -93,7 +95,7 @@ fn watch_drops(state: AppState, loads: DataLoads, dragging: RwSignal<bool>) {
     });
 }
 
-fn file_list(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+pub(crate) fn file_list(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
     list.map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
         .unwrap_or_default()
 }
@@ -284,6 +286,9 @@ fn UploadPanel() -> impl IntoView {
             <p class="muted">
                 "Graph JSON (a response page, a list of pages, an array or NDJSON) or CSV, of registration details or of registration and reset events; several files at once. They are analysed in this browser: nothing is sent anywhere."
             </p>
+            <p class="muted">
+                "For What if, also a group's members (Graph /members or /transitiveMembers pages, or the portal's members download) or the authentication methods policy (Graph /policies/authenticationMethodsPolicy): they are added beside the loaded data, stay when you replace it, and go with Clear."
+            </p>
             <div class="drop-zone">
                 <p>"Drop files anywhere on this page, or"</p>
                 <input
@@ -433,7 +438,7 @@ fn BackendPanel() -> impl IntoView {
 }
 
 /// The upload panel's notice for the upload's stage (none before the first files).
-fn upload_notice(stage: &UploadStage) -> Option<Notice> {
+pub(crate) fn upload_notice(stage: &UploadStage) -> Option<Notice> {
     Some(match stage {
         UploadStage::Idle => return None,
         UploadStage::Analysing => notices::upload_analysing(),
@@ -443,6 +448,7 @@ fn upload_notice(stage: &UploadStage) -> Option<Notice> {
         UploadStage::NothingToLoad => notices::upload_unreadable(),
         UploadStage::Cancelled => notices::upload_cancelled(),
         UploadStage::Failed(message) => notices::upload_failed(message),
+        UploadStage::InputsLoaded { files } => notices::upload_inputs_loaded(*files),
     })
 }
 
@@ -461,7 +467,7 @@ fn fetch_notice(stage: &FetchStage) -> Option<Notice> {
     })
 }
 
-fn notice_view(notice: Notice) -> impl IntoView {
+pub(crate) fn notice_view(notice: Notice) -> impl IntoView {
     let state = AppState::expect();
     let loads = DataLoads::expect();
     let buttons = notice

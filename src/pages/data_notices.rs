@@ -112,6 +112,19 @@ pub fn upload_loaded(files: usize, merged: bool) -> Notice {
     )
 }
 
+/// `files` files held only what-if inputs (a group's member list, the authentication methods
+/// policy): they were added beside the loaded data.
+pub fn upload_inputs_loaded(files: usize) -> Notice {
+    Notice::news(
+        "upload-inputs",
+        format!(
+            "{} loaded for What if (a group's member list or the authentication methods policy). The registration data is unchanged.",
+            counted(files, "file", "files")
+        ),
+        false,
+    )
+}
+
 /// Some files have problems, so nothing was loaded; the `good_records` may be, if the user says so.
 pub fn upload_has_problems(good_records: usize) -> Notice {
     Notice {
@@ -216,6 +229,15 @@ mod tests {
             "1,200 files merged with the data loaded before."
         );
         assert!(!upload_loaded(2, false).problem);
+    }
+
+    #[test]
+    fn files_of_what_if_inputs_say_the_registration_data_is_unchanged() {
+        let notice = upload_inputs_loaded(2);
+        assert_eq!(notice.key, "upload-inputs");
+        assert!(notice.text.starts_with("2 files loaded for What if"));
+        assert!(notice.text.ends_with("The registration data is unchanged."));
+        assert!(!notice.problem && !notice.busy);
     }
 
     #[test]

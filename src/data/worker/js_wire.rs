@@ -50,6 +50,10 @@ impl WireIn for JsIn {
     fn position(&self) -> usize {
         self.at
     }
+
+    fn remaining(&self) -> usize {
+        self.len.saturating_sub(self.at)
+    }
 }
 
 /// Writes a message into an `ArrayBuffer` of exactly the size it needs.

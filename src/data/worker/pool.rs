@@ -21,7 +21,8 @@ use super::protocol::*;
 use crate::data::live_fetch::{FetchEnd, FetchProgress};
 use crate::model::import::part::{plan, probe_offsets, PROBE_SIZE};
 use crate::model::import::Part;
-use crate::model::wire::{decode_dataset, decode_file_summary};
+use crate::model::policy::PolicyInputs;
+use crate::model::wire::{decode_dataset, decode_file_summary, decode_inputs};
 use crate::model::{Dataset, FileImport, SourceKind};
 
 thread_local! {
@@ -475,7 +476,9 @@ impl Ingest {
                             records,
                             bad_records,
                         }),
-                        Ok(Built::AskFirst { .. }) => Err(FetchEnd::Cancelled),
+                        Ok(Built::AskFirst { .. } | Built::Inputs { .. }) => {
+                            Err(FetchEnd::Cancelled)
+                        }
                         Err(message) => Err(FetchEnd::Failed {
                             message,
                             about_token: false,
@@ -498,7 +501,15 @@ impl Ingest {
         reply: &JsValue,
         files: Vec<FileImport>,
     ) -> Result<Built, String> {
-        let buffer: ArrayBuffer = field(reply, "dataset")
+        let inputs = match field(reply, INPUTS).dyn_into::<ArrayBuffer>() {
+            Ok(buffer) => decode_inputs(&mut JsIn::new(buffer)).map_err(|e| e.to_string())?,
+            Err(_) => PolicyInputs::default(),
+        };
+        let dataset = field(reply, "dataset");
+        if dataset.is_null() && !inputs.is_empty() {
+            return Ok(Built::Inputs { inputs, files });
+        }
+        let buffer: ArrayBuffer = dataset
             .dyn_into()
             .map_err(|_| "the dataset was lost on its way.".to_string())?;
         // Let the progress reach the screen before the columns are copied.
@@ -512,20 +523,29 @@ impl Ingest {
             dataset: Box::new(dataset),
             notes,
             files,
+            inputs,
         })
     }
 }
 
 /// What a build gave.
 pub enum Built {
-    /// The new dataset, with the notes worth showing and the files' outcomes.
+    /// The new dataset, with the notes worth showing, the files' outcomes and the what-if
+    /// inputs the files also held.
     Dataset {
         dataset: Box<Dataset>,
         notes: Vec<String>,
         files: Vec<FileImport>,
+        inputs: PolicyInputs,
     },
     /// Some files have problems: their outcomes, and nothing built until the user says so.
     AskFirst { files: Vec<FileImport> },
+    /// The files held only what-if inputs (a group's members, the authentication methods
+    /// policy): the loaded dataset stays as it is.
+    Inputs {
+        inputs: PolicyInputs,
+        files: Vec<FileImport>,
+    },
 }
 
 /// A finished fetch: the new dataset and what it took.

@@ -11,7 +11,7 @@
 //! | page | `build` | `files` (`[{name, source, parts: [ArrayBuffer]}]`), `current` (a dataset's wire form, for Merge), `sourceKind`, `policy` |
 //! | worker | `files` | `summaries` (`[ArrayBuffer]`, one `FileImport` summary a file) |
 //! | page | `accept` | (load the good records of files with problems) |
-//! | worker | `dataset` | `dataset` (wire form), `notes` (`[string]`) |
+//! | worker | `dataset` | `dataset` (wire form; `null` when the files held only what-if inputs), `notes` (`[string]`), `inputs` (the what-if inputs' wire form, or `null`) |
 //! | page | `fetch` | `base`, `token`, `now`, `auditLog` (the live fetch: walk, parse and build in the worker) |
 //! | worker | `fetch-progress` | `collection`, `pages`, `records`, `waiting` (`[status, afterMs, retry]` or null) |
 //! | page | `stop` | (Cancel during a fetch: abort the request in flight, then close) |
@@ -37,6 +37,8 @@ pub const FAILED: &str = "failed";
 pub const FETCH: &str = "fetch";
 pub const FETCH_PROGRESS: &str = "fetch-progress";
 pub const STOP: &str = "stop";
+/// The `dataset` reply's field with the what-if inputs the files held (spec §4.2).
+pub const INPUTS: &str = "inputs";
 
 /// A message: an object with these fields.
 pub fn message(op: &str, fields: &[(&str, JsValue)]) -> Object {

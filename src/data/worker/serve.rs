@@ -18,7 +18,10 @@ use crate::data::report_api::{normalise_token, prepare};
 use crate::data::transport::{fetch_live, Cancel};
 use crate::data::upload::{self, Verdict};
 use crate::model::import::{combine, part, ImportPart, Part, StreamImport};
-use crate::model::wire::{decode_dataset, decode_part, encode_file_summary, encode_part};
+use crate::model::policy::PolicyInputs;
+use crate::model::wire::{
+    decode_dataset, decode_part, encode_file_summary, encode_inputs, encode_part,
+};
 use crate::model::{AsOf, Dataset, FileImport, Millis, SourceKind};
 
 /// Bytes read from a `Blob` at a time.
@@ -68,17 +71,24 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-/// Posts a message, handing over `buffer` (not copying it) when there is one. Every message says
-/// how much memory this worker holds (the page keeps the peak, for the browser benchmark).
+/// Posts a message, handing over `buffer` (not copying it) when there is one.
 fn post(message: &JsValue, buffer: Option<&ArrayBuffer>) {
+    let transfer: Vec<JsValue> = buffer.map(JsValue::from).into_iter().collect();
+    post_transferring(message, &transfer);
+}
+
+/// Posts a message, handing over every buffer of `transfer` (not copying them). Every message
+/// says how much memory this worker holds (the page keeps the peak, for the browser benchmark).
+fn post_transferring(message: &JsValue, transfer: &[JsValue]) {
     let _ = js_sys::Reflect::set(
         message,
         &"memory".into(),
         &JsValue::from_f64(crate::wasm_memory_bytes()),
     );
-    let result = match buffer {
-        Some(buffer) => scope().post_message_with_transfer(message, &array([buffer.into()])),
-        None => scope().post_message(message),
+    let result = if transfer.is_empty() {
+        scope().post_message(message)
+    } else {
+        scope().post_message_with_transfer(message, &array(transfer.iter().cloned()))
     };
     // A worker whose page went away has nobody to tell.
     let _ = result;
@@ -393,27 +403,41 @@ async fn combine_file(file: &JsValue) -> Result<FileImport, String> {
 }
 
 fn send_dataset(
-    batches: Vec<crate::model::Batch>,
+    mut batches: Vec<crate::model::Batch>,
     current: Option<Dataset>,
     kind: SourceKind,
     notes: Vec<String>,
 ) {
+    // The what-if inputs are not registration data: files that hold only them leave the
+    // dataset on the page as it is (no dataset is sent back).
+    let inputs = PolicyInputs::take_from(&mut batches);
+    let inputs = (!inputs.is_empty()).then(|| buffer_of(&encode_inputs(&inputs)));
+    let registration_data = batches.iter().any(|b| b.user_count() + b.event_count() > 0);
     // Times far past the moment of loading are a broken export's, not the data's as-of time.
     let as_of = AsOf::Loaded(js_sys::Date::now() as Millis);
-    let dataset = match current {
-        Some(current) => current.merge(batches, as_of, kind),
-        None => Dataset::build(batches, as_of, kind),
-    };
-    let buffer = dataset_buffer(&dataset);
-    drop(dataset);
+    let buffer = (registration_data || inputs.is_none()).then(|| {
+        let dataset = match current {
+            Some(current) => current.merge(batches, as_of, kind),
+            None => Dataset::build(batches, as_of, kind),
+        };
+        dataset_buffer(&dataset)
+    });
     let notes = array(notes.into_iter().map(JsValue::from));
-    post(
-        &message(
-            DATASET,
-            &[("dataset", buffer.clone().into()), ("notes", notes.into())],
-        ),
-        Some(&buffer),
+    let field = |b: &Option<ArrayBuffer>| b.clone().map_or(JsValue::NULL, JsValue::from);
+    let reply = message(
+        DATASET,
+        &[
+            ("dataset", field(&buffer)),
+            ("notes", notes.into()),
+            (INPUTS, field(&inputs)),
+        ],
     );
+    let transfer: Vec<JsValue> = [buffer, inputs]
+        .into_iter()
+        .flatten()
+        .map(JsValue::from)
+        .collect();
+    post_transferring(&reply, &transfer);
 }
 
 fn js_text(error: &JsValue) -> String {

@@ -6,6 +6,7 @@ use super::part::{ImportPart, KindCounts, Part, PartEnd};
 use super::{ErrorLog, FileKind};
 use crate::model::batch::{Batch, EventInput, Feature, Status, UserInput, UserType};
 use crate::model::export::{split_method_list, unguard};
+use crate::model::policy::{MemberKind, MemberRow};
 use crate::model::time::parse_time;
 use crate::model::words::parse_yes_no;
 
@@ -26,10 +27,12 @@ enum Column {
     Method,
     Status,
     FailureReason,
+    /// A group member's object type (the portal's members download).
+    MemberType,
 }
 
 /// How many columns we read.
-const COLUMNS: usize = Column::FailureReason as usize + 1;
+const COLUMNS: usize = Column::MemberType as usize + 1;
 
 fn column_of(header: &str) -> Option<Column> {
     let h = header.trim().trim_matches('"').trim().to_lowercase();
@@ -66,6 +69,7 @@ fn column_of(header: &str) -> Option<Column> {
         "failure reason" | "reason for failure" | "failurereason" | "reason" => {
             Column::FailureReason
         }
+        "member type" | "membertype" | "object type" | "objecttype" => Column::MemberType,
         _ => return None,
     })
 }
@@ -180,6 +184,9 @@ impl CsvJob {
             FileKind::ActivityCsv
         } else if has(Column::Registered) || has(Column::Capable) || has(Column::Enabled) {
             FileKind::RegistrationCsv
+        } else if has(Column::Id) || has(Column::UserName) {
+            // Users without registration state: a group's member list (a what-if input).
+            FileKind::GroupMembersCsv
         } else {
             let shown: Vec<String> = headers
                 .iter()
@@ -191,7 +198,7 @@ impl CsvJob {
                 None,
                 None,
                 format!(
-                    "not a JSON or CSV export this app knows: the first line ({}) is not the header of registration details (Registered, Enabled, Capable…) nor of events (Date, Feature, Status…).",
+                    "not a JSON or CSV export this app knows: the first line ({}) is not the header of registration details (Registered, Enabled, Capable…), of events (Date, Feature, Status…) or of a group member list (Object ID, User principal name…).",
                     shown.join(", ")
                 ),
             );
@@ -295,6 +302,9 @@ impl CsvJob {
             let outcome = match (&self.audit, self.kind) {
                 (Some(audit), _) => audit.read_row(row.cells, &mut self.batch),
                 (None, FileKind::ActivityCsv) => read_event(&row, &mut self.batch).map(|()| true),
+                (None, FileKind::GroupMembersCsv) => {
+                    read_member(&row, &mut self.batch).map(|()| true)
+                }
                 (None, _) => read_user(&row, &mut self.batch).map(|()| true),
             };
             match outcome {
@@ -459,6 +469,23 @@ fn read_event(row: &Row<'_>, batch: &mut Batch) -> Result<(), String> {
         status,
         method: cell(Column::Method),
         failure_reason: row.text(Column::FailureReason),
+    });
+    Ok(())
+}
+
+fn read_member(row: &Row<'_>, batch: &mut Batch) -> Result<(), String> {
+    let (id, user_name) = (row.get(Column::Id), row.get(Column::UserName));
+    if id.is_empty() && user_name.is_empty() {
+        return Err(
+            "the member has neither an object id nor a user principal name to find it by."
+                .to_string(),
+        );
+    }
+    batch.push_member(&MemberRow {
+        id,
+        user_name,
+        name: row.text(Column::Name),
+        kind: MemberKind::parse(row.get(Column::MemberType)),
     });
     Ok(())
 }

@@ -44,6 +44,12 @@ pub enum FileKind {
     LogAnalyticsAuditJson,
     /// A Log Analytics `AuditLogs` export as CSV.
     LogAnalyticsAuditCsv,
+    /// Graph's member pages of a group (`/members`, `/transitiveMembers`): a what-if input.
+    GroupMembers,
+    /// The portal's download of a group's members: a what-if input.
+    GroupMembersCsv,
+    /// Graph's `authenticationMethodsPolicy`: a what-if input.
+    AuthenticationMethodsPolicy,
 }
 
 impl fmt::Display for FileKind {
@@ -63,6 +69,9 @@ impl fmt::Display for FileKind {
             FileKind::AuditLogCsv => "audit log (CSV)",
             FileKind::LogAnalyticsAuditJson => "Log Analytics AuditLogs (JSON)",
             FileKind::LogAnalyticsAuditCsv => "Log Analytics AuditLogs (CSV)",
+            FileKind::GroupMembers => "group members (JSON)",
+            FileKind::GroupMembersCsv => "group members (CSV)",
+            FileKind::AuthenticationMethodsPolicy => "authenticationMethodsPolicy (JSON)",
         })
     }
 }

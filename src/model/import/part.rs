@@ -213,6 +213,9 @@ pub struct KindCounts {
     /// Audit-log records of each shape (read, or skipped as of another service).
     pub audit_graph: usize,
     pub audit_log_analytics: usize,
+    /// What-if inputs: group member rows, authentication methods policies.
+    pub members: usize,
+    pub policies: usize,
 }
 
 impl KindCounts {
@@ -223,6 +226,8 @@ impl KindCounts {
         self.legacy_events_hint |= other.legacy_events_hint;
         self.audit_graph += other.audit_graph;
         self.audit_log_analytics += other.audit_log_analytics;
+        self.members += other.members;
+        self.policies += other.policies;
     }
 
     fn kind(self) -> FileKind {
@@ -238,7 +243,9 @@ impl KindCounts {
             };
         }
         match (self.users_current + self.users_legacy, self.events) {
-            (0, 0) => FileKind::Unknown,
+            (0, 0) if self.members == 0 && self.policies == 0 => FileKind::Unknown,
+            (0, 0) if self.members >= self.policies => FileKind::GroupMembers,
+            (0, 0) => FileKind::AuthenticationMethodsPolicy,
             (_, 0) if self.users_legacy > self.users_current => {
                 FileKind::CredentialUserRegistrationDetails
             }

@@ -114,13 +114,25 @@ impl<F: ListFilter> ListState<F> {
                 })
             })
         });
+        // What the rows depend on beyond the filter (the what-if inputs beside the dataset):
+        // once per filter in the URL, not per keystroke in the search box.
+        let selection = Memo::new(move |_| {
+            sorted.with(|sorted| {
+                url_filter.with(|filter| {
+                    let data = &sorted.as_deref()?.data;
+                    state.inputs.with(|inputs| filter.selection(data, inputs))
+                })
+            })
+        });
         let rows = Memo::new(move |_| {
             sorted.with(|sorted| {
                 filter.with(|filter| {
-                    sorted
-                        .as_deref()
-                        .map(|s| filter.rows(&s.data, &s.order))
-                        .unwrap_or_default()
+                    selection.with(|selection| {
+                        sorted
+                            .as_deref()
+                            .map(|s| filter.rows_selected(&s.data, &s.order, selection.as_deref()))
+                            .unwrap_or_default()
+                    })
                 })
             })
         });

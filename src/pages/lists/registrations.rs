@@ -12,7 +12,7 @@ use crate::components::list_controls::{
 use crate::components::virtual_table::Cell;
 use crate::model::export::registrations_csv;
 use crate::model::lists::user_methods;
-use crate::model::query::key;
+use crate::model::query::{key, policy_href};
 use crate::model::words::parse_yes_no;
 use crate::model::{format_utc, Dataset, Method, UserFilter};
 use crate::state::AppState;
@@ -135,11 +135,31 @@ pub fn Registrations() -> impl IntoView {
             .to_string()
         })
     });
+    // The what-if screen's lists: the scenario is in the URL, and it opens again from here.
+    let whatif = Signal::derive(move || {
+        list.url_filter
+            .with(|f| f.whatif.as_ref().map(|w| w.describe()))
+    });
+    let scenario_href = move || {
+        list.url_filter.with(|f| {
+            f.whatif
+                .as_ref()
+                .map(|w| state.href(&policy_href(&w.scenario, f.population)))
+                .unwrap_or_default()
+        })
+    };
     let chips = view! {
         <FilterChip
             text=admin_rule
             on_remove=Callback::new(move |()| list.apply(|f| f.admin_rule = None))
         />
+        <FilterChip
+            text=whatif
+            on_remove=Callback::new(move |()| list.apply(|f| f.whatif = None))
+        />
+        <li class="chip-link" prop:hidden=move || whatif.with(Option::is_none)>
+            <a href=scenario_href>"Open the scenario in What if"</a>
+        </li>
     }
     .into_any();
     view! {

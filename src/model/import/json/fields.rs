@@ -6,7 +6,9 @@
 use std::borrow::Cow;
 
 use super::super::ErrorLog;
+use super::inputs::is_member;
 use crate::model::batch::{Batch, EventInput, Feature, Status, UserInput, UserType};
+use crate::model::policy::MethodConfiguration;
 use crate::model::time::parse_time;
 use crate::model::words::parse_yes_no;
 
@@ -22,6 +24,8 @@ pub(super) enum Val<'de> {
     Strs(Vec<Cow<'de, str>>),
     Array,
     Object,
+    /// The method configurations of an authentication methods policy (read by serde only).
+    Configurations(Vec<MethodConfiguration>),
 }
 
 impl Val<'_> {
@@ -36,7 +40,7 @@ impl Val<'_> {
             Val::Str(s) => format!("\"{}\"", shorten(s)),
             Val::Bool(b) => b.to_string(),
             Val::Num => "a number".to_string(),
-            Val::Strs(_) | Val::Array => "a list".to_string(),
+            Val::Strs(_) | Val::Array | Val::Configurations(_) => "a list".to_string(),
             Val::Object => "an object".to_string(),
         }
     }
@@ -90,6 +94,10 @@ pub(super) enum Key {
     InitiatedBy,
     TargetResources,
     AdditionalDetails,
+    /// A directory object's name (a group member; the reports write `userDisplayName`).
+    DisplayName,
+    MethodConfigurations,
+    PolicyMigrationState,
 }
 
 /// The key a member name stands for (exact, case-sensitive: Graph's own spelling).
@@ -130,6 +138,9 @@ pub(super) fn key_of(name: &[u8]) -> Key {
         b"initiatedBy" | b"InitiatedBy" => Key::InitiatedBy,
         b"targetResources" | b"TargetResources" => Key::TargetResources,
         b"additionalDetails" | b"AdditionalDetails" => Key::AdditionalDetails,
+        b"displayName" => Key::DisplayName,
+        b"authenticationMethodConfigurations" => Key::MethodConfigurations,
+        b"policyMigrationState" => Key::PolicyMigrationState,
         _ => Key::Other,
     }
 }
@@ -172,6 +183,9 @@ pub(super) struct Fields<'de> {
     pub target_resources: Val<'de>,
     pub additional_details: Val<'de>,
     pub nested: Nested<'de>,
+    pub display_name: Val<'de>,
+    pub method_configurations: Val<'de>,
+    pub migration_state: Val<'de>,
 }
 
 /// What an audit record's nested objects hold that is read (spec §4.3): the initiating user,
@@ -247,6 +261,9 @@ impl<'de> Fields<'de> {
             Key::InitiatedBy => &mut self.initiated_by,
             Key::TargetResources => &mut self.target_resources,
             Key::AdditionalDetails => &mut self.additional_details,
+            Key::DisplayName => &mut self.display_name,
+            Key::MethodConfigurations => &mut self.method_configurations,
+            Key::PolicyMigrationState => &mut self.migration_state,
             Key::Value | Key::Context | Key::Other => return None,
         })
     }
@@ -269,6 +286,9 @@ pub(super) struct Sink {
     /// Audit-log records in each shape (read or skipped as of another service).
     pub audit_graph: usize,
     pub audit_log_analytics: usize,
+    /// Group member rows and authentication methods policies read (what-if inputs).
+    pub members: usize,
+    pub policies: usize,
 }
 
 impl Sink {
@@ -286,6 +306,8 @@ impl Sink {
             legacy_events_hint: false,
             audit_graph: 0,
             audit_log_analytics: 0,
+            members: 0,
+            policies: 0,
         }
     }
 
@@ -334,8 +356,12 @@ impl Sink {
             self.event(f)
         } else if is_user {
             self.user(f)
+        } else if f.method_configurations.is_present() {
+            self.methods_policy(f)
+        } else if is_member(f) {
+            self.member(f)
         } else {
-            Err("has neither the fields of a registration detail (isSsprRegistered, methodsRegistered…) nor of an event (eventDateTime, feature, isSuccess…).".to_string())
+            Err("has neither the fields of a registration detail (isSsprRegistered, methodsRegistered…) nor of an event (eventDateTime, feature, isSuccess…), and is no group member (@odata.type, displayName) nor an authentication methods policy.".to_string())
         };
         match outcome {
             Ok(()) => self.good += 1,

@@ -6,6 +6,7 @@
 
 mod audit;
 mod fields;
+mod inputs;
 mod record;
 mod serde_nested;
 mod serde_read;
@@ -168,6 +169,10 @@ impl JsonReader {
         let per_record = (at.saturating_sub(start) / Self::RECORDS_BEFORE_SIZING).max(1);
         let expected = size.saturating_sub(at - start) / per_record;
         let s = &mut self.sink;
+        if s.members > s.events + s.users_current + s.users_legacy {
+            // A member list: its rows are not users or events of the batch.
+            return;
+        }
         let audit = s.audit_graph + s.audit_log_analytics;
         if audit > s.events.max(s.users_current + s.users_legacy) {
             s.batch.reserve_audit(expected + expected / 16);
@@ -236,6 +241,8 @@ impl JsonReader {
                 legacy_events_hint: sink.legacy_events_hint,
                 audit_graph: sink.audit_graph,
                 audit_log_analytics: sink.audit_log_analytics,
+                members: sink.members,
+                policies: sink.policies,
             },
             records: sink.record,
             good: sink.good,

@@ -11,6 +11,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde::Deserialize;
 
 use super::fields::{key_of, Fields, Key, Sink, Val};
+use super::inputs::ConfigurationsSeed;
 use super::serde_nested::NestedSeed;
 
 impl<'de> Deserialize<'de> for Val<'de> {
@@ -208,6 +209,9 @@ fn read_fields<'de, A: MapAccess<'de>>(
                     into: &mut f.nested,
                     slot,
                 })?;
+            }
+            Key::MethodConfigurations => {
+                f.method_configurations = map.next_value_seed(ConfigurationsSeed)?;
             }
             other => match f.slot(other) {
                 Some(slot) => *slot = map.next_value()?,
