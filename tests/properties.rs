@@ -21,6 +21,7 @@ use sspr_insights::model::{
     EventFilter, EventInput, Feature, FileImport, Method, Period, Population, RoleKind, Sort,
     SourceKind, Status, UserColumn, UserFilter, UserInput, UserKind, UserType,
 };
+use sspr_insights::model::mfa::filter::MfaFilter;
 use sspr_insights::model::{PolicyMethod, TrendBucket};
 
 /// The number of cases: `default`, or `PROPTEST_CASES` when set (for a longer run).
@@ -1294,6 +1295,9 @@ fn user_key(n: &Naive, column: UserColumn, u: usize) -> Key {
             labels.sort();
             Key::Labels(labels)
         }
+        // These tenants carry no MFA details: every user's are unknown, so every key is equal
+        // (tests/mfa_properties.rs checks these columns on tenants that carry them).
+        UserColumn::Mfa(_) => Key::Int(0),
     }
 }
 
@@ -1470,6 +1474,7 @@ fn user_filter() -> impl Strategy<Value = UserFilter> {
                     admin_rule,
                     search,
                     sort: Sort { column, descending },
+                    mfa: MfaFilter::default(),
                 }
             },
         )

@@ -170,6 +170,8 @@ pub(crate) struct UserColumns {
     pub method_mask: Vec<u16>,
     /// `i64::MIN` when unknown.
     pub last_updated: Vec<Millis>,
+    /// MFA details (spec §3.7, `model::mfa`).
+    pub mfa: super::mfa::MfaColumns,
 }
 
 impl UserColumns {
@@ -182,6 +184,7 @@ impl UserColumns {
             methods: Vec::with_capacity(n * 2),
             method_mask: Vec::with_capacity(n),
             last_updated: Vec::with_capacity(n),
+            mfa: super::mfa::MfaColumns::with_capacity(n),
         }
     }
 }
@@ -246,6 +249,10 @@ pub struct UserRef<'a> {
 impl<'a> UserRef<'a> {
     pub fn index(&self) -> u32 {
         self.index
+    }
+    /// The dataset this row belongs to.
+    pub(crate) fn dataset(&self) -> &'a Dataset {
+        self.ds
     }
     fn flags(&self) -> u8 {
         self.ds.users.flags[self.index as usize]
@@ -546,6 +553,10 @@ impl Dataset {
             cols.method_mask.push(mask);
             cols.last_updated
                 .push(user.last_updated.unwrap_or(i64::MIN));
+            let mfa = batch.user_mfa_of(i as usize);
+            cols.mfa.push(mfa, batch.mfa_system_codes(&mfa), |c| {
+                method_map.get(c as usize).copied().unwrap_or(NO_METHOD)
+            });
             if let Some(t) = user.last_updated {
                 last_updated = Some(last_updated.map_or(t, |m: Millis| m.max(t)));
             }
@@ -635,6 +646,7 @@ impl Dataset {
         } = people;
         cols.id.shrink_to_fit();
         cols.methods.shrink_to_fit();
+        cols.mfa.shrink_to_fit();
 
         Dataset {
             source,
@@ -691,7 +703,8 @@ impl Dataset {
                 .all(|&x| (x as usize) < p.reasons.len().max(1))
             && e.method.iter().all(|&c| code_ok(c))
             && e.time.windows(2).all(|w| w[0] <= w[1])
-            && p.feature_methods.iter().flatten().all(|&c| code_ok(c));
+            && p.feature_methods.iter().flatten().all(|&c| code_ok(c))
+            && u.mfa.agrees(users, &code_ok);
         agree.then_some(Dataset {
             source: p.source,
             as_of: p.as_of,
@@ -767,6 +780,10 @@ impl Dataset {
                 last_updated: user.last_updated(),
             });
         }
+        // The batch's method table is this dataset's: the MFA codes carry over as they are.
+        let mfa = &self.users.mfa;
+        batch.mfa_methods = mfa.system_methods.clone();
+        batch.user_mfa = (0..self.user_count()).map(|u| mfa.get(u)).collect();
         batch.events = self.events.clone();
         batch
     }
@@ -838,6 +855,7 @@ impl Dataset {
             + u.methods.capacity() * 2
             + u.method_mask.capacity() * 2
             + u.last_updated.capacity() * 8
+            + u.mfa.heap_bytes()
             + self.event_heap_bytes()
             + self.reasons.heap_bytes()
             + self.methods.heap_bytes()

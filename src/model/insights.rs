@@ -26,6 +26,16 @@ pub enum InsightKind {
     RepeatedResetFailures,
     SmsOnlyResets,
     AdminsWithoutAdminMethods,
+    /// Users whose only MFA methods are SMS or voice calls (spec §3.7).
+    OnlySmsOrVoiceMfa,
+    /// Admins who are not passwordless capable.
+    AdminsNotPasswordless,
+    /// Users registered for MFA but not for SSPR.
+    MfaWithoutSspr,
+    /// Users registered for SSPR but not for MFA.
+    SsprWithoutMfa,
+    /// Users with system-preferred MFA turned off.
+    SystemPreferredOff,
 }
 
 /// One insight: a sentence, how many rows are behind it, and the link to them.
@@ -97,6 +107,7 @@ pub fn insights(ds: &Dataset, period: Period, population: Population) -> Vec<Ins
     out.extend(repeated_reset_failures(&scope));
     out.extend(sms_only_resets(&scope));
     out.extend(admins_without_admin_methods(&scope));
+    out.extend(super::mfa::insights::mfa_insights(ds, population));
     out
 }
 

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 use super::super::ErrorLog;
 use crate::model::batch::{Batch, EventInput, Feature, Status, UserInput, UserType};
+use crate::model::mfa::MfaInput;
 use crate::model::time::parse_time;
 use crate::model::words::parse_yes_no;
 
@@ -76,6 +77,13 @@ pub(super) enum Key {
     AuthMethod,
     FailureReason,
     EventDateTime,
+    IsMfaRegistered,
+    IsMfaCapable,
+    IsPasswordlessCapable,
+    IsSystemPreferredEnabled,
+    SystemPreferredMethods,
+    DefaultMfaMethod,
+    PreferredMethod,
     Other,
 }
 
@@ -104,6 +112,13 @@ pub(super) fn key_of(name: &[u8]) -> Key {
         b"authMethod" => Key::AuthMethod,
         b"failureReason" => Key::FailureReason,
         b"eventDateTime" => Key::EventDateTime,
+        b"isMfaRegistered" => Key::IsMfaRegistered,
+        b"isMfaCapable" => Key::IsMfaCapable,
+        b"isPasswordlessCapable" => Key::IsPasswordlessCapable,
+        b"isSystemPreferredAuthenticationMethodEnabled" => Key::IsSystemPreferredEnabled,
+        b"systemPreferredAuthenticationMethods" => Key::SystemPreferredMethods,
+        b"defaultMfaMethod" => Key::DefaultMfaMethod,
+        b"userPreferredMethodForSecondaryAuthentication" => Key::PreferredMethod,
         _ => Key::Other,
     }
 }
@@ -131,6 +146,13 @@ pub(super) struct Fields<'de> {
     pub auth_method: Val<'de>,
     pub failure_reason: Val<'de>,
     pub event_time: Val<'de>,
+    pub mfa_registered: Val<'de>,
+    pub mfa_capable: Val<'de>,
+    pub passwordless_capable: Val<'de>,
+    pub system_preferred_enabled: Val<'de>,
+    pub system_preferred_methods: Val<'de>,
+    pub default_mfa_method: Val<'de>,
+    pub preferred_method: Val<'de>,
 }
 
 impl<'de> Fields<'de> {
@@ -157,6 +179,13 @@ impl<'de> Fields<'de> {
             Key::AuthMethod => &mut self.auth_method,
             Key::FailureReason => &mut self.failure_reason,
             Key::EventDateTime => &mut self.event_time,
+            Key::IsMfaRegistered => &mut self.mfa_registered,
+            Key::IsMfaCapable => &mut self.mfa_capable,
+            Key::IsPasswordlessCapable => &mut self.passwordless_capable,
+            Key::IsSystemPreferredEnabled => &mut self.system_preferred_enabled,
+            Key::SystemPreferredMethods => &mut self.system_preferred_methods,
+            Key::DefaultMfaMethod => &mut self.default_mfa_method,
+            Key::PreferredMethod => &mut self.preferred_method,
             Key::Value | Key::Context | Key::Other => return None,
         })
     }
@@ -290,6 +319,7 @@ impl Sink {
                 ))
             }
         };
+        let (mfa, system_preferred) = mfa_fields(f)?;
         if legacy {
             self.users_legacy += 1;
         } else {
@@ -309,6 +339,9 @@ impl Sink {
             },
             methods.iter(),
         );
+        if mfa != MfaInput::default() || system_preferred.is_some() {
+            self.batch.push_user_mfa(&mfa, system_preferred);
+        }
         Ok(())
     }
 
@@ -360,6 +393,46 @@ impl Sink {
         self.batch.push_event(&event);
         Ok(())
     }
+}
+
+/// The MFA fields of a user record (spec §3.7): each `None` when the record does not carry it
+/// (absent or `null`), so that it stays unknown, never false.
+fn mfa_fields<'v, 'de>(
+    f: &'v Fields<'de>,
+) -> Result<(MfaInput<'v>, Option<&'v [Cow<'de, str>]>), String> {
+    let method = |key: &str, v: &'v Val<'_>| match v {
+        Val::Absent | Val::Null => Ok(None),
+        Val::Str(s) => Ok(Some(&**s)),
+        other => Err(format!(
+            "{key} is {}, expected a method name.",
+            other.describe()
+        )),
+    };
+    let system_preferred = match &f.system_preferred_methods {
+        Val::Absent | Val::Null => None,
+        Val::Strs(list) => Some(list.as_slice()),
+        other => {
+            return Err(format!(
+                "systemPreferredAuthenticationMethods is {}, expected a list of method names.",
+                other.describe()
+            ))
+        }
+    };
+    let mfa = MfaInput {
+        mfa_registered: optional_bool("isMfaRegistered", &f.mfa_registered)?,
+        mfa_capable: optional_bool("isMfaCapable", &f.mfa_capable)?,
+        passwordless_capable: optional_bool("isPasswordlessCapable", &f.passwordless_capable)?,
+        system_preferred_enabled: optional_bool(
+            "isSystemPreferredAuthenticationMethodEnabled",
+            &f.system_preferred_enabled,
+        )?,
+        default_method: method("defaultMfaMethod", &f.default_mfa_method)?,
+        preferred_method: method(
+            "userPreferredMethodForSecondaryAuthentication",
+            &f.preferred_method,
+        )?,
+    };
+    Ok((mfa, system_preferred))
 }
 
 fn text<'v>(key: &str, v: &'v Val<'_>) -> Result<&'v str, String> {
