@@ -14,6 +14,7 @@ use proptest::sample::{select, Index};
 
 use sspr_insights::model::export::{activity_csv, registrations_csv};
 use sspr_insights::model::import::MAX_LISTED_ERRORS;
+use sspr_insights::model::mfa::filter::MfaFilter;
 use sspr_insights::model::time::{floor_day, floor_hour, DAY, HOUR};
 use sspr_insights::model::{
     event_order, filter_events, filter_events_in, filter_users, filter_users_in, import_file,
@@ -21,7 +22,6 @@ use sspr_insights::model::{
     EventFilter, EventInput, Feature, FileImport, Method, Period, Population, RoleKind, Sort,
     SourceKind, Status, UserColumn, UserFilter, UserInput, UserKind, UserType,
 };
-use sspr_insights::model::mfa::filter::MfaFilter;
 use sspr_insights::model::{PolicyMethod, TrendBucket};
 
 /// The number of cases: `default`, or `PROPTEST_CASES` when set (for a longer run).

@@ -2,11 +2,11 @@
 //! filter; unknown keys and bad values fall back to defaults; links between screens carry the
 //! filters that apply; a deployment's base path comes from its boot script's URL.
 
+use sspr_insights::model::mfa::filter::{MfaColumn, MfaFilter};
 use sspr_insights::model::query::{
     base_path_of, canonical_path, key, link_with_filters, overview_query, parse_pairs, path,
     period_of, population_of, with_values, yes_no_id,
 };
-use sspr_insights::model::mfa::filter::{MfaColumn, MfaFilter};
 use sspr_insights::model::words::parse_yes_no;
 use sspr_insights::model::{
     EventColumn, EventFilter, Feature, Method, Period, Population, RoleKind, Sort, Status,
@@ -472,7 +472,10 @@ fn mfa_no_and_passwordless_yes_read_their_own_keys_and_every_yes_no_spelling() {
     let filter = UserFilter::from_query("mfa=no&passwordless=yes");
     assert_eq!(filter.mfa.capable, Some(false));
     assert_eq!(filter.mfa.passwordless, Some(true));
-    assert_eq!(filter.mfa.registered, None, "mfa is the capable flag, not registered");
+    assert_eq!(
+        filter.mfa.registered, None,
+        "mfa is the capable flag, not registered"
+    );
     assert_eq!(filter.to_query(), "mfa=no&passwordless=yes");
     let spelled = UserFilter::from_query("mfaregistered=TRUE&systempreferred=0&phoneonly=1");
     assert_eq!(spelled.mfa.registered, Some(true));
@@ -486,11 +489,15 @@ fn mfa_no_and_passwordless_yes_read_their_own_keys_and_every_yes_no_spelling() {
 
 #[test]
 fn bad_mfa_values_mean_no_filter() {
-    let filter = UserFilter::from_query("mfa=perhaps&passwordless=&defaultmethod=&phoneonly=no&sort=-nosuchcolumn");
+    let filter = UserFilter::from_query(
+        "mfa=perhaps&passwordless=&defaultmethod=&phoneonly=no&sort=-nosuchcolumn",
+    );
     assert_eq!(filter, UserFilter::default());
     // An unknown method name is kept, as `methods=` keeps one (it then matches nobody).
     assert_eq!(
-        UserFilter::from_query("defaultmethod=qrCode").mfa.default_method,
+        UserFilter::from_query("defaultmethod=qrCode")
+            .mfa
+            .default_method,
         Some(Some(Method::Other("qrCode".into())))
     );
 }

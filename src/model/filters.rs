@@ -260,7 +260,7 @@ fn person_ranks(ds: &Dataset, by_user_name: bool) -> Vec<u32> {
 }
 
 /// Rank of each method code by label (no method last).
-fn method_ranks(ds: &Dataset) -> Vec<u32> {
+pub(crate) fn method_ranks(ds: &Dataset) -> Vec<u32> {
     let n = ds.methods.len();
     let labels: Vec<String> = (0..n as MethodCode)
         .map(|c| {

@@ -614,7 +614,7 @@ fn put_batch_mfa(out: &mut impl WireOut, b: &Batch) {
 fn get_batch_mfa(input: &mut impl WireIn, batch: &mut Batch) -> Result<(), WireError> {
     let packed: Vec<u32> = get_vec(input)?;
     let pool: Vec<u16> = get_vec(input)?;
-    if packed.len() % 4 != 0 || packed.len() / 4 > batch.users.len() {
+    if !packed.len().is_multiple_of(4) || packed.len() / 4 > batch.users.len() {
         return Err(WireError("the MFA details do not agree with the users"));
     }
     let codes = batch.methods.len();

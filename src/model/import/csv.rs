@@ -459,11 +459,7 @@ fn read_mfa<'a>(row: &Row<'a>) -> Result<(MfaInput<'a>, Option<Vec<&'a str>>), S
             "Capable",
             Column::PasswordlessCapable,
         )?,
-        system_preferred_enabled: flag(
-            "System-preferred MFA",
-            "Enabled",
-            Column::SystemPreferred,
-        )?,
+        system_preferred_enabled: flag("System-preferred MFA", "Enabled", Column::SystemPreferred)?,
         default_method: method(Column::DefaultMfaMethod),
         preferred_method: method(Column::PreferredMfaMethod),
     };

@@ -6,6 +6,7 @@
 
 use super::MfaFlag;
 use crate::model::dataset::Dataset;
+use crate::model::filters::method_ranks;
 use crate::model::method::{Method, MethodCode, NO_METHOD};
 
 /// The MFA columns of the registration details list.
@@ -134,28 +135,6 @@ impl MfaMatch {
     }
 }
 
-/// Rank of each method code by label, then "no method" (for the method columns' sorts).
-fn label_ranks(ds: &Dataset) -> Vec<u32> {
-    let n = ds.methods.len();
-    let mut codes: Vec<(String, u32)> = (0..n as MethodCode)
-        .map(|c| {
-            let label = ds.methods.method(c).map(|m| m.label().to_lowercase());
-            (label.unwrap_or_default(), c as u32)
-        })
-        .collect();
-    codes.sort();
-    let mut rank = vec![0u32; n + 1];
-    let mut r = 0;
-    for (i, (label, code)) in codes.iter().enumerate() {
-        if i > 0 && codes[i - 1].0 != *label {
-            r += 1;
-        }
-        rank[*code as usize] = r;
-    }
-    rank[n] = r + 1;
-    rank
-}
-
 /// A sort key per user for an MFA column, ascending: no before yes, then the users whose record
 /// does not say (unknown last, whatever the column); methods by label, then none, then unknown.
 pub(crate) fn sort_keys(ds: &Dataset, column: MfaColumn) -> Vec<u32> {
@@ -181,14 +160,14 @@ pub(crate) fn sort_keys(ds: &Dataset, column: MfaColumn) -> Vec<u32> {
             .map(|u| flag_key(MfaFlag::Passwordless, cols.bits[u as usize]))
             .collect(),
         MfaColumn::DefaultMethod => {
-            let rank = label_ranks(ds);
+            let rank = method_ranks(ds);
             users
                 .map(|u| method_key(&rank, ds.user(u).mfa_default_code()))
                 .collect()
         }
         MfaColumn::SystemPreferred => {
             // Off, then on, then unknown; within each, by the first system-preferred method.
-            let rank = label_ranks(ds);
+            let rank = method_ranks(ds);
             let per_state = rank.len() as u32 + 1;
             users
                 .map(|u| {

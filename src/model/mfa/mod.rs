@@ -404,9 +404,15 @@ impl<'a> UserRef<'a> {
     /// The system-preferred MFA as the list shows it: "On · App notification", "Off", "On";
     /// `None` when the record carries neither the switch nor the methods.
     pub fn system_preferred_summary(&self) -> Option<String> {
-        let state = self.mfa(MfaFlag::SystemPreferred).map(|on| if on { "On" } else { "Off" });
+        let state = self
+            .mfa(MfaFlag::SystemPreferred)
+            .map(|on| if on { "On" } else { "Off" });
         let methods = self.system_preferred_methods().map(|methods| {
-            methods.iter().map(Method::label).collect::<Vec<_>>().join(", ")
+            methods
+                .iter()
+                .map(Method::label)
+                .collect::<Vec<_>>()
+                .join(", ")
         });
         match (state, methods) {
             (None, None) => None,

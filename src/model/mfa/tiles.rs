@@ -16,16 +16,19 @@ pub struct FlagTile {
     pub count: usize,
     /// Users of the population whose record carries the field (true or false).
     pub known: usize,
+    /// Users of the population whose record does not carry the field.
+    pub unknown: usize,
     /// `count / population`, 0 for an empty population.
     pub share: f64,
     pub insight: String,
 }
 
 impl FlagTile {
-    /// Whether the loaded data says anything about the field for this population; when it does
-    /// not, the tile says "not in the loaded data" instead of showing 0.
+    /// Whether the loaded data says anything about the field for this population (trivially so
+    /// for an empty population); when it does not, the tile says "not in the loaded data"
+    /// instead of showing 0.
     pub fn in_data(&self) -> bool {
-        self.known > 0
+        self.known > 0 || self.unknown == 0
     }
 }
 
@@ -37,13 +40,6 @@ pub struct MfaTiles {
     pub passwordless_capable: FlagTile,
 }
 
-impl MfaTiles {
-    /// Users of the population whose record does not carry the tile's field.
-    pub fn unknown(&self, tile: &FlagTile) -> usize {
-        self.population - tile.known
-    }
-}
-
 /// Counts the MFA tiles for `population`.
 ///
 /// ```
@@ -53,7 +49,7 @@ impl MfaTiles {
 ///                 {"id":"2","isSsprRegistered":true,"isSsprEnabled":true}]"#;
 /// let ds = Dataset::build(vec![import_file("u.json", page).batch], AsOf::Newest, SourceKind::Uploaded);
 /// let t = mfa_tiles(&ds, Population::ALL);
-/// assert_eq!((t.mfa_capable.count, t.mfa_capable.known, t.unknown(&t.mfa_capable)), (1, 1, 1));
+/// assert_eq!((t.mfa_capable.count, t.mfa_capable.known, t.mfa_capable.unknown), (1, 1, 1));
 /// assert!(!t.passwordless_capable.in_data());
 /// ```
 pub fn mfa_tiles(ds: &Dataset, population: Population) -> MfaTiles {
@@ -78,6 +74,7 @@ pub fn mfa_tiles(ds: &Dataset, population: Population) -> MfaTiles {
     let tile = |[count, known]: [usize; 2], line: fn(usize, usize, usize) -> String| FlagTile {
         count,
         known,
+        unknown: size - known,
         share: if size == 0 {
             0.0
         } else {
@@ -103,7 +100,10 @@ fn mfa_line(count: usize, known: usize, size: usize) -> String {
     } else if known == 0 {
         "The loaded data does not say who can complete MFA".to_string()
     } else if not_capable > 0 {
-        format!("{not_capable} {} cannot complete MFA yet", people(not_capable))
+        format!(
+            "{not_capable} {} cannot complete MFA yet",
+            people(not_capable)
+        )
     } else {
         "Everyone the data covers can complete MFA".to_string()
     }

@@ -395,11 +395,12 @@ impl Sink {
     }
 }
 
+/// A record's MFA fields, and its system-preferred methods when it carries them.
+type MfaFields<'v, 'de> = (MfaInput<'v>, Option<&'v [Cow<'de, str>]>);
+
 /// The MFA fields of a user record (spec §3.7): each `None` when the record does not carry it
 /// (absent or `null`), so that it stays unknown, never false.
-fn mfa_fields<'v, 'de>(
-    f: &'v Fields<'de>,
-) -> Result<(MfaInput<'v>, Option<&'v [Cow<'de, str>]>), String> {
+fn mfa_fields<'v, 'de>(f: &'v Fields<'de>) -> Result<MfaFields<'v, 'de>, String> {
     let method = |key: &str, v: &'v Val<'_>| match v {
         Val::Absent | Val::Null => Ok(None),
         Val::Str(s) => Ok(Some(&**s)),
