@@ -170,9 +170,9 @@ pub fn Registrations() -> impl IntoView {
                 list.apply(|f| f.methods = methods);
             })
         />
-        {yes_no_filter("MFA registration", key::MFA_REGISTERED, "Registered", "Not registered", |f| &mut f.mfa.registered)}
-        {yes_no_filter("MFA", key::MFA, "MFA capable", "Not MFA capable", |f| &mut f.mfa.capable)}
-        {yes_no_filter("Passwordless", key::PASSWORDLESS, "Passwordless capable", "Not passwordless capable", |f| &mut f.mfa.passwordless)}
+        {yes_no_filter("MFA registered", key::MFA_REGISTERED, "Registered", "Not registered", |f| &mut f.mfa.registered)}
+        {yes_no_filter("MFA capable", key::MFA, "Capable", "Not capable", |f| &mut f.mfa.capable)}
+        {yes_no_filter("Passwordless capable", key::PASSWORDLESS, "Capable", "Not capable", |f| &mut f.mfa.passwordless)}
         {yes_no_filter("System-preferred MFA", key::SYSTEM_PREFERRED, "On", "Off", |f| &mut f.mfa.system_preferred)}
         <FilterSelect
             label="Default MFA method"
