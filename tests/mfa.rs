@@ -450,11 +450,11 @@ fn mfa_insights_follow_the_population_and_skip_empty_ones() {
     assert!(found.iter().all(|i| i.href.contains("roles=nonadmins")));
     // A tenant whose records carry no MFA field has none of the insights over those fields
     // (unknown is never "no"), only the one over registered methods.
-    let silent = json(&format!(
-        r#"{{"id":"1","userPrincipalName":"a@x","isAdmin":true,"isSsprRegistered":true,"isSsprEnabled":true,
-            "methodsRegistered":["mobilePhone"]}},
-           {{"id":"2","userPrincipalName":"b@x","isSsprRegistered":false,"isSsprEnabled":true}}"#
-    ));
+    let silent = json(
+        r#"{"id":"1","userPrincipalName":"a@x","isAdmin":true,"isSsprRegistered":true,"isSsprEnabled":true,
+            "methodsRegistered":["mobilePhone"]},
+           {"id":"2","userPrincipalName":"b@x","isSsprRegistered":false,"isSsprEnabled":true}"#,
+    );
     let kinds: Vec<InsightKind> = mfa_insights(&silent, Population::ALL)
         .iter()
         .map(|i| i.kind)
