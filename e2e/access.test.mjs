@@ -111,6 +111,9 @@ describe('the keyboard alone', () => {
     const download = page.getByRole('button', { name: 'Download CSV' });
     await tabThrough(
       page.locator('details.multi summary'),
+      ...['MFA registered', 'MFA capable', 'Passwordless capable', 'System-preferred MFA', 'Default MFA method'].map(
+        (name) => page.getByLabel(name, { exact: true }),
+      ),
       page.locator('.list-bar').getByRole('button', { name: 'Clear the filters' }),
       download,
       grid,

@@ -14,7 +14,8 @@
 //             literals; writeAuditLog() generates an audit log as JSON and CSV.
 //   waiting   expect: Playwright's auto-waiting assertions (`toHaveText`, `toHaveURL`, …), with a
 //             timeout for this shared 2-core machine. No suite sleeps or polls by hand.
-//   reading   tiles, chart data tables, list counts and the URL's query, as the screen shows them.
+//   reading   tiles (the MFA ones too), chart data tables, list counts and the URL's query, as the
+//             screen shows them.
 //   acting    dropFiles() drops files on the page as a person drags them from the desktop.
 
 import assert from 'node:assert/strict';
@@ -121,6 +122,20 @@ export function modelMemberPage(every, files = SAMPLE) {
 export function modelTiles(stats, population = 'all/all') {
   const { population: size, registered, enabled, capable } = stats.populations[population];
   return { population: size, registered, enabled, capable };
+}
+
+/**
+ * The MFA tiles' numbers the model computes for a population: for `mfa` and `passwordless`,
+ * { count, known, unknown } (users whose record says yes, says anything, says nothing).
+ */
+export function modelMfaTiles(stats, population = 'all/all') {
+  const p = stats.populations[population];
+  const tile = (count, known) => ({ count, known, unknown: p.population - known });
+  return {
+    population: p.population,
+    mfa: tile(p.mfa_capable, p.mfa_known),
+    passwordless: tile(p.passwordless_capable, p.passwordless_known),
+  };
 }
 
 /** The records of a CSV (RFC 4180: quoted fields may hold commas, quotes and line breaks). */
@@ -460,6 +475,40 @@ export async function expectAttemptCharts(page, stats, population = 'all/all', p
   await expect(cells('outcomes'), `the outcomes' data table, ${where}`).toHaveText(
     outcomes.flatMap((r) => [r.label, count(r.count)]),
   );
+}
+
+/** What an MFA tile shows where the loaded data does not carry its field (src/components/mfa_tiles.rs). */
+export const NOT_IN_DATA = 'Not in the loaded data';
+
+/**
+ * Waits until the two MFA tiles show `expected` (`modelMfaTiles`): the count, or "Not in the
+ * loaded data" where no user's record carries the field (never a 0), and how many users the data
+ * says nothing about when only some records lack it.
+ */
+export async function expectMfaTiles(page, expected, message = 'MFA tiles') {
+  for (const kind of ['mfa', 'passwordless']) {
+    const { count: n, known, unknown } = expected[kind];
+    const tile = page.locator(`[data-tile=${kind}]`);
+    if (known === 0 && expected.population > 0) {
+      await expect(tile.locator('.tile-count'), `${message}: ${kind}`).toHaveText(NOT_IN_DATA);
+      continue;
+    }
+    await expect(tile.locator('.tile-count'), `${message}: ${kind}`).toHaveText(count(n));
+    if (unknown > 0) {
+      await expect(tile.locator('.tile-note'), `${message}: ${kind} unknown`).toHaveAttribute('data-unknown', String(unknown));
+    } else {
+      await expect(tile.locator('.tile-note'), `${message}: ${kind} unknown`).toHaveCount(0);
+    }
+  }
+}
+
+/**
+ * Waits until the "Users registered by authentication method" data table holds `rows`
+ * ([{ method, users }], as the model's `by_method`), in that order.
+ */
+export async function expectUserMethodTable(page, rows, message = 'users by method') {
+  const cells = page.locator('[data-chart=users-by-method] table tbody tr > *');
+  await expect(cells, `the ${message} data table`).toHaveText(rows.flatMap(({ method, users }) => [method, count(users)]));
 }
 
 /** A list's "N of M": the N (rows shown). */

@@ -130,7 +130,7 @@ fn downloads_are_utf8_with_bom_crlf_quoted_and_guarded() {
     let mut lines = text.trim_start_matches('\u{feff}').split("\r\n");
     assert_eq!(
         lines.next().unwrap(),
-        r#""Name","User name","Registered","Enabled","Capable","Methods","User type","Admin","Last updated","Id""#
+        r#""Name","User name","Registered","Enabled","Capable","Methods","User type","Admin","Last updated","Id","MFA registered","MFA capable","Passwordless capable","Default MFA method","Preferred MFA method","System-preferred MFA","System-preferred methods""#
     );
     assert!(text.contains("\"Lee, Ann\""));
     assert!(text.contains("\"Ann \"\"The Admin\"\" Lee\""));

@@ -14,6 +14,7 @@ use proptest::sample::{select, Index};
 
 use sspr_insights::model::export::{activity_csv, registrations_csv};
 use sspr_insights::model::import::MAX_LISTED_ERRORS;
+use sspr_insights::model::mfa::filter::MfaFilter;
 use sspr_insights::model::policy::ScopeChoice;
 use sspr_insights::model::time::{floor_day, floor_hour, DAY, HOUR};
 use sspr_insights::model::{
@@ -1321,6 +1322,9 @@ fn user_key(n: &Naive, column: UserColumn, u: usize) -> Key {
             labels.sort();
             Key::Labels(labels)
         }
+        // These tenants carry no MFA details: every user's are unknown, so every key is equal
+        // (tests/mfa_properties.rs checks these columns on tenants that carry them).
+        UserColumn::Mfa(_) => Key::Int(0),
     }
 }
 
@@ -1498,6 +1502,7 @@ fn user_filter() -> impl Strategy<Value = UserFilter> {
                     search,
                     sort: Sort { column, descending },
                     whatif: None,
+                    mfa: MfaFilter::default(),
                 }
             },
         )

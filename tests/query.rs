@@ -2,6 +2,7 @@
 //! filter; unknown keys and bad values fall back to defaults; links between screens carry the
 //! filters that apply; a deployment's base path comes from its boot script's URL.
 
+use sspr_insights::model::mfa::filter::{MfaColumn, MfaFilter};
 use sspr_insights::model::policy::ScopeChoice;
 use sspr_insights::model::query::{
     base_path_of, canonical_path, key, link_with_filters, on_off_id, overview_query, parse_pairs,
@@ -36,6 +37,7 @@ fn a_registrations_filter_round_trips_through_the_query() {
             descending: true,
         },
         whatif: None,
+        mfa: MfaFilter::default(),
     };
     let query = filter.to_query();
     assert_eq!(
@@ -332,6 +334,14 @@ fn every_filter_key_is_written_under_its_vocabulary_name() {
             side: WhatIfSide::Lose,
             without: Some(PolicyMethod::Email),
         }),
+        mfa: MfaFilter {
+            registered: Some(true),
+            capable: Some(false),
+            passwordless: Some(true),
+            system_preferred: Some(false),
+            default_method: Some(None),
+            phone_only: true,
+        },
     };
     let keys =
         |query: &str| -> Vec<String> { parse_pairs(query).into_iter().map(|(k, _)| k).collect() };
@@ -345,6 +355,12 @@ fn every_filter_key_is_written_under_its_vocabulary_name() {
             key::CAPABLE,
             key::METHODS,
             key::ADMIN_RULE,
+            key::MFA_REGISTERED,
+            key::MFA,
+            key::PASSWORDLESS,
+            key::SYSTEM_PREFERRED,
+            key::DEFAULT_METHOD,
+            key::PHONE_ONLY,
             key::SEARCH,
             key::SORT,
             key::SCOPE,
@@ -561,4 +577,95 @@ fn the_header_link_to_what_if_carries_the_population_but_no_period() {
         link_with_filters(path::POLICY, Period::Month, admins),
         "/policy?roles=admins"
     );
+}
+
+#[test]
+fn the_mfa_filters_round_trip_through_the_query() {
+    let filter = UserFilter {
+        population: Population {
+            users: UserKind::Members,
+            roles: RoleKind::All,
+        },
+        registered: Some(false),
+        mfa: MfaFilter {
+            registered: Some(true),
+            capable: Some(false),
+            passwordless: Some(true),
+            system_preferred: Some(false),
+            default_method: Some(Some(Method::AppNotification)),
+            phone_only: true,
+        },
+        sort: Sort {
+            column: UserColumn::Mfa(MfaColumn::DefaultMethod),
+            descending: true,
+        },
+        ..UserFilter::default()
+    };
+    let query = filter.to_query();
+    assert_eq!(
+        query,
+        "users=members&registered=no&mfaregistered=yes&mfa=no&passwordless=yes&systempreferred=no&defaultmethod=AppNotification&phoneonly=yes&sort=-defaultmethod"
+    );
+    assert_eq!(UserFilter::from_query(&query), filter);
+    // No default method is `none`, and reads back as such.
+    let none = UserFilter {
+        mfa: MfaFilter {
+            default_method: Some(None),
+            ..MfaFilter::default()
+        },
+        ..UserFilter::default()
+    };
+    assert_eq!(none.to_query(), "defaultmethod=none");
+    assert_eq!(UserFilter::from_query("defaultmethod=NONE"), none);
+}
+
+#[test]
+fn mfa_no_and_passwordless_yes_read_their_own_keys_and_every_yes_no_spelling() {
+    let filter = UserFilter::from_query("mfa=no&passwordless=yes");
+    assert_eq!(filter.mfa.capable, Some(false));
+    assert_eq!(filter.mfa.passwordless, Some(true));
+    assert_eq!(
+        filter.mfa.registered, None,
+        "mfa is the capable flag, not registered"
+    );
+    assert_eq!(filter.to_query(), "mfa=no&passwordless=yes");
+    let spelled = UserFilter::from_query("mfaregistered=TRUE&systempreferred=0&phoneonly=1");
+    assert_eq!(spelled.mfa.registered, Some(true));
+    assert_eq!(spelled.mfa.system_preferred, Some(false));
+    assert!(spelled.mfa.phone_only);
+    assert_eq!(
+        spelled.to_query(),
+        "mfaregistered=yes&systempreferred=no&phoneonly=yes"
+    );
+}
+
+#[test]
+fn bad_mfa_values_mean_no_filter() {
+    let filter = UserFilter::from_query(
+        "mfa=perhaps&passwordless=&defaultmethod=&phoneonly=no&sort=-nosuchcolumn",
+    );
+    assert_eq!(filter, UserFilter::default());
+    // An unknown method name is kept, as `methods=` keeps one (it then matches nobody).
+    assert_eq!(
+        UserFilter::from_query("defaultmethod=qrCode")
+            .mfa
+            .default_method,
+        Some(Some(Method::Other("qrCode".into())))
+    );
+}
+
+#[test]
+fn every_mfa_column_sorts_under_its_own_id() {
+    for column in MfaColumn::ALL {
+        let sort = Sort {
+            column: UserColumn::Mfa(column),
+            descending: false,
+        };
+        let filter = UserFilter {
+            sort,
+            ..UserFilter::default()
+        };
+        assert_eq!(filter.to_query(), format!("sort={}", column.id()));
+        assert_eq!(UserFilter::from_query(&filter.to_query()).sort, sort);
+    }
 }

@@ -5,7 +5,8 @@
 //!   sspr-sample write DIR --users N --events N  a tenant of any size (also --days N,
 //!                                               --audit-rows N; --audit-csv adds auditLog.csv,
 //!                                               the portal's CSV of the same audit rows)
-//!   sspr-sample stats FILE…                     tiles, chart rows, insights and the attempts'
+//!   sspr-sample stats FILE…                     tiles (the MFA tiles too), chart rows (users by
+//!                                               method too), insights and the attempts'
 //!                                               funnel and outcomes as JSON
 //!   sspr-sample csv registrations|activity|attempts QUERY FILE…
 //!                                               the download the app makes for that list view
@@ -153,6 +154,7 @@ fn csv(args: &[String]) -> Result<(), String> {
 #[cfg(not(target_arch = "wasm32"))]
 fn stats(files: &[String]) -> Result<(), String> {
     use serde_json::{json, Map, Value};
+    use sspr_insights::model::mfa::tiles::{mfa_tiles, users_by_method};
     use sspr_insights::model::{
         format_utc, insights, method_counts, tiles, Feature, Period, Population, RoleKind, UserKind,
     };
@@ -176,9 +178,19 @@ fn stats(files: &[String]) -> Result<(), String> {
             let population = Population { users, roles };
             let key = format!("{}/{}", users.id(), roles.id());
             let t = tiles(&ds, population);
+            let m = mfa_tiles(&ds, population);
+            let by_method: Vec<Value> = users_by_method(&ds, population)
+                .into_iter()
+                .map(|r| json!({"method": r.method.label(), "id": r.method.id(), "users": r.users}))
+                .collect();
             populations.insert(
                 key.clone(),
-                json!({"population": t.population, "registered": t.registered.count, "enabled": t.enabled.count, "capable": t.capable.count}),
+                json!({
+                    "population": t.population, "registered": t.registered.count, "enabled": t.enabled.count, "capable": t.capable.count,
+                    "mfa_capable": m.mfa_capable.count, "mfa_known": m.mfa_capable.known,
+                    "passwordless_capable": m.passwordless_capable.count, "passwordless_known": m.passwordless_capable.known,
+                    "by_method": by_method,
+                }),
             );
             let mut by_period = Map::new();
             let mut texts = Map::new();

@@ -25,6 +25,8 @@ pub mod list_controls;
 #[cfg(target_arch = "wasm32")]
 pub mod load_status;
 #[cfg(target_arch = "wasm32")]
+pub mod mfa_tiles;
+#[cfg(target_arch = "wasm32")]
 pub mod period_control;
 #[cfg(target_arch = "wasm32")]
 pub mod population_control;
@@ -34,5 +36,7 @@ pub mod query_choice;
 pub mod tiles;
 #[cfg(target_arch = "wasm32")]
 pub mod trend_chart;
+#[cfg(target_arch = "wasm32")]
+pub mod user_method_chart;
 #[cfg(target_arch = "wasm32")]
 pub mod virtual_table;

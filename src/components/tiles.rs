@@ -1,10 +1,13 @@
 //! The three tiles: users registered, enabled and capable for the chosen population, each with
 //! its count, its share of the population and the model's one-line insight. Each tile opens the
-//! registration details filtered to its status (the title is the link; it covers the tile).
+//! registration details filtered to its status (the title is the link; it covers the tile). The
+//! overview adds the MFA tiles to the same row (`mfa_tiles`).
 
 use leptos::prelude::*;
 
 use super::format::{count, percent};
+use super::mfa_tiles::MfaTileCards;
+use crate::model::mfa::tiles::MfaTiles;
 use crate::model::query::registrations_href;
 use crate::model::{Tile, Tiles, UserFilter};
 use crate::state::{use_population, AppState};
@@ -21,6 +24,9 @@ enum TileStatus {
 pub fn TileRow(
     /// The model's tiles for the current population (`None` while nothing is loaded).
     tiles: Memo<Option<Tiles>>,
+    /// The MFA tiles to show beside them (spec §3.7), when the screen has them.
+    #[prop(optional)]
+    mfa: Option<Memo<Option<MfaTiles>>>,
 ) -> impl IntoView {
     let state = AppState::expect();
     let population = use_population();
@@ -72,10 +78,14 @@ pub fn TileRow(
         }
     };
     view! {
-        <section class="tiles" aria-label="Registration state">
+        <section
+            class=if mfa.is_some() { "tiles with-mfa" } else { "tiles" }
+            aria-label="Registration state"
+        >
             {tile("registered", "Users registered", TileStatus::Registered, |t| &t.registered)}
             {tile("enabled", "Users enabled", TileStatus::Enabled, |t| &t.enabled)}
             {tile("capable", "Users capable", TileStatus::Capable, |t| &t.capable)}
+            {mfa.map(|tiles| view! { <MfaTileCards tiles=tiles/> })}
         </section>
     }
 }

@@ -492,6 +492,11 @@ pub struct Batch {
     /// What the source held for the what-if screen (a group's members, the authentication
     /// methods policy): not registration data, taken out before the dataset is built.
     pub(crate) inputs: PolicyInputs,
+    /// The MFA details of `users` by index (spec §3.7, `model::mfa`); users past its end have
+    /// none (unknown).
+    pub(crate) user_mfa: Vec<super::mfa::MfaUser>,
+    /// The system-preferred methods of `user_mfa`, one run per user.
+    pub(crate) mfa_methods: Vec<MethodCode>,
 }
 
 impl Batch {
@@ -624,6 +629,7 @@ impl Batch {
         let reason_map: Vec<u32> = (0..next.reasons.len() as u32)
             .map(|r| self.reasons.intern(next.reasons.get(r)))
             .collect();
+        let users_before = self.users.len();
         for user in &next.users {
             let start = self.user_methods.len() as u32;
             self.user_methods
@@ -635,6 +641,7 @@ impl Batch {
                 ..user.clone()
             });
         }
+        self.append_mfa(users_before, &next, &map_method);
         let e = &next.events;
         self.reserve_events(e.len());
         let mine = &mut self.events;

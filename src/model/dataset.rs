@@ -262,6 +262,8 @@ pub(crate) struct UserColumns {
     pub method_mask: Vec<u16>,
     /// `i64::MIN` when unknown.
     pub last_updated: Vec<Millis>,
+    /// MFA details (spec §3.7, `model::mfa`).
+    pub mfa: super::mfa::MfaColumns,
 }
 
 impl UserColumns {
@@ -274,6 +276,7 @@ impl UserColumns {
             methods: Vec::with_capacity(n * 2),
             method_mask: Vec::with_capacity(n),
             last_updated: Vec::with_capacity(n),
+            mfa: super::mfa::MfaColumns::with_capacity(n),
         }
     }
 }
@@ -341,6 +344,10 @@ pub struct UserRef<'a> {
 impl<'a> UserRef<'a> {
     pub fn index(&self) -> u32 {
         self.index
+    }
+    /// The dataset this row belongs to.
+    pub(crate) fn dataset(&self) -> &'a Dataset {
+        self.ds
     }
     fn flags(&self) -> u8 {
         self.ds.users.flags[self.index as usize]
@@ -678,6 +685,10 @@ impl Dataset {
             cols.method_mask.push(mask);
             cols.last_updated
                 .push(user.last_updated.unwrap_or(i64::MIN));
+            let mfa = batch.user_mfa_of(i as usize);
+            cols.mfa.push(mfa, batch.mfa_system_codes(&mfa), |c| {
+                method_map.get(c as usize).copied().unwrap_or(NO_METHOD)
+            });
             if let Some(t) = user.last_updated {
                 last_updated = Some(last_updated.map_or(t, |m: Millis| m.max(t)));
             }
@@ -763,6 +774,7 @@ impl Dataset {
         } = people;
         cols.id.shrink_to_fit();
         cols.methods.shrink_to_fit();
+        cols.mfa.shrink_to_fit();
 
         Dataset {
             source,
@@ -821,7 +833,8 @@ impl Dataset {
             && e.method.iter().all(|&c| code_ok(c))
             && e.time.windows(2).all(|w| w[0] <= w[1])
             && p.feature_methods.iter().flatten().all(|&c| code_ok(c))
-            && p.audit.is_consistent(people);
+            && p.audit.is_consistent(people)
+            && u.mfa.agrees(users, &code_ok);
         agree.then_some(Dataset {
             source: p.source,
             as_of: p.as_of,
@@ -927,6 +940,10 @@ impl Dataset {
         batch.audit = self.audit.rows.clone();
         batch.audit_texts =
             super::strings::Interner::from_table(self.audit.texts.clone()).unwrap_or_default();
+        // The batch's method table is this dataset's: the MFA codes carry over as they are.
+        let mfa = &self.users.mfa;
+        batch.mfa_methods = mfa.system_methods.clone();
+        batch.user_mfa = (0..self.user_count()).map(|u| mfa.get(u)).collect();
         batch
     }
 
@@ -997,6 +1014,7 @@ impl Dataset {
             + u.methods.capacity() * 2
             + u.method_mask.capacity() * 2
             + u.last_updated.capacity() * 8
+            + u.mfa.heap_bytes()
             + self.event_heap_bytes()
             + self.reasons.heap_bytes()
             + self.methods.heap_bytes()

@@ -2,10 +2,13 @@
 //! our method labels, and the formula guard. The importer reads these back to the same data.
 
 use super::dataset::Dataset;
+use super::method::Method;
+use super::mfa::MfaFlag;
 use super::time::{format_utc, Millis};
 
-/// Columns of the registration details download, in order.
-pub const REGISTRATION_COLUMNS: [&str; 10] = [
+/// Columns of the registration details download, in order. The MFA columns (spec §3.7) are
+/// empty where the loaded data does not say.
+pub const REGISTRATION_COLUMNS: [&str; 17] = [
     "Name",
     "User name",
     "Registered",
@@ -16,7 +19,17 @@ pub const REGISTRATION_COLUMNS: [&str; 10] = [
     "Admin",
     "Last updated",
     "Id",
+    "MFA registered",
+    "MFA capable",
+    "Passwordless capable",
+    "Default MFA method",
+    "Preferred MFA method",
+    "System-preferred MFA",
+    "System-preferred methods",
 ];
+
+/// How a download writes a method setting: the label, `None` for no method, empty for unknown.
+const NO_METHOD_CELL: &str = "None";
 
 /// Columns of the activity download, in order.
 pub const ACTIVITY_COLUMNS: [&str; 7] = [
@@ -162,6 +175,25 @@ pub fn registrations_csv(ds: &Dataset, rows: &[u32]) -> Vec<u8> {
         methods.clear();
         push_method_list(&mut methods, user.methods().map(|m| m.label()));
         let updated = user.last_updated().map(format_utc).unwrap_or_default();
+        let flag = |flag: MfaFlag, yes: &'static str, no: &'static str| {
+            user.mfa(flag).map_or("", |b| yes_no(b, yes, no))
+        };
+        let setting = |field: Option<Option<Method>>| match field {
+            None => String::new(),
+            Some(None) => NO_METHOD_CELL.to_string(),
+            Some(Some(method)) => method.label(),
+        };
+        let default_method = setting(user.default_mfa_method());
+        let preferred_method = setting(user.preferred_mfa_method());
+        let system_methods = match user.system_preferred_methods() {
+            None => String::new(),
+            Some(methods) if methods.is_empty() => NO_METHOD_CELL.to_string(),
+            Some(methods) => methods
+                .iter()
+                .map(Method::label)
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
         let _ = w.write_record([
             guard(user.name()).as_ref(),
             guard(user.user_name()).as_ref(),
@@ -173,6 +205,13 @@ pub fn registrations_csv(ds: &Dataset, rows: &[u32]) -> Vec<u8> {
             yes_no(user.is_admin(), "Yes", "No"),
             &updated,
             guard(user.id()).as_ref(),
+            flag(MfaFlag::Registered, "Registered", "Not registered"),
+            flag(MfaFlag::Capable, "Capable", "Not capable"),
+            flag(MfaFlag::Passwordless, "Capable", "Not capable"),
+            guard(&default_method).as_ref(),
+            guard(&preferred_method).as_ref(),
+            flag(MfaFlag::SystemPreferred, "Enabled", "Not enabled"),
+            guard(&system_methods).as_ref(),
         ]);
     }
     finish(w)

@@ -5,6 +5,7 @@
 use super::batch::{Feature, Status, EV_RESET, EV_SUCCESS};
 use super::dataset::{Dataset, U_ADMIN, U_CAPABLE, U_ENABLED, U_GUEST, U_REGISTERED};
 use super::method::{Method, MethodCode, CANONICAL_COUNT, NO_METHOD};
+use super::mfa::filter::{MfaColumn, MfaFilter, MfaMatch};
 use super::period::{period_range, Period};
 use super::policy::{satisfies_admin_rule, PolicyInputs, WhatIfFilter};
 use super::population::Population;
@@ -29,10 +30,12 @@ pub enum UserColumn {
     UserType,
     Admin,
     LastUpdated,
+    /// The MFA columns (spec §3.7).
+    Mfa(MfaColumn),
 }
 
 impl UserColumn {
-    pub const ALL: [UserColumn; 9] = [
+    pub const ALL: [UserColumn; 14] = [
         UserColumn::Name,
         UserColumn::UserName,
         UserColumn::Registered,
@@ -42,6 +45,11 @@ impl UserColumn {
         UserColumn::UserType,
         UserColumn::Admin,
         UserColumn::LastUpdated,
+        UserColumn::Mfa(MfaColumn::Registered),
+        UserColumn::Mfa(MfaColumn::Capable),
+        UserColumn::Mfa(MfaColumn::Passwordless),
+        UserColumn::Mfa(MfaColumn::DefaultMethod),
+        UserColumn::Mfa(MfaColumn::SystemPreferred),
     ];
     pub fn id(self) -> &'static str {
         match self {
@@ -54,6 +62,7 @@ impl UserColumn {
             UserColumn::UserType => "usertype",
             UserColumn::Admin => "admin",
             UserColumn::LastUpdated => "updated",
+            UserColumn::Mfa(column) => column.id(),
         }
     }
     pub fn label(self) -> &'static str {
@@ -67,6 +76,7 @@ impl UserColumn {
             UserColumn::UserType => "User type",
             UserColumn::Admin => "Admin",
             UserColumn::LastUpdated => "Last updated",
+            UserColumn::Mfa(column) => column.label(),
         }
     }
     pub fn parse(id: &str) -> Option<UserColumn> {
@@ -158,6 +168,8 @@ pub struct UserFilter {
     /// users that is may depend on the what-if inputs held beside the dataset: see
     /// [`filter_users_selected`].
     pub whatif: Option<WhatIfFilter>,
+    /// The MFA filters (spec §3.7).
+    pub mfa: MfaFilter,
 }
 
 /// What the activity list shows.
@@ -252,7 +264,7 @@ pub(crate) fn person_ranks(ds: &Dataset, by_user_name: bool) -> Vec<u32> {
 }
 
 /// Rank of each method code by label (no method last).
-fn method_ranks(ds: &Dataset) -> Vec<u32> {
+pub(crate) fn method_ranks(ds: &Dataset) -> Vec<u32> {
     let n = ds.methods.len();
     let labels: Vec<String> = (0..n as MethodCode)
         .map(|c| {
@@ -386,6 +398,10 @@ pub fn user_order(ds: &Dataset, sort: Sort<UserColumn>) -> Vec<u32> {
                 })
                 .collect();
             let keys = dense_ranks(&keys);
+            sort_stable(&mut order, sort.descending, |i| keys[i as usize]);
+        }
+        UserColumn::Mfa(column) => {
+            let keys = super::mfa::filter::sort_keys(ds, column);
             sort_stable(&mut order, sort.descending, |i| keys[i as usize]);
         }
     }
@@ -544,6 +560,9 @@ pub fn filter_users_selected(
     if impossible_method {
         return Vec::new();
     }
+    let Some(mfa) = MfaMatch::new(ds, &filter.mfa) else {
+        return Vec::new();
+    };
     let test = |bit: u8, want: Option<bool>, flags: u8| match want {
         None => true,
         Some(w) => (flags & bit != 0) == w,
@@ -581,7 +600,9 @@ pub fn filter_users_selected(
                     return false;
                 }
             }
-            if selection.is_some_and(|s| !s.get(i as usize).copied().unwrap_or(false)) {
+            if selection.is_some_and(|s| !s.get(i as usize).copied().unwrap_or(false))
+                || !mfa.admits(ds, i)
+            {
                 return false;
             }
             match &people {

@@ -34,6 +34,16 @@ pub enum InsightKind {
     RepeatedlyBlocked,
     /// The funnel stage after which most failing attempts stop.
     AttemptsStopAt,
+    /// Users whose only MFA methods are SMS or voice calls (spec §3.7).
+    OnlySmsOrVoiceMfa,
+    /// Admins who are not passwordless capable.
+    AdminsNotPasswordless,
+    /// Users registered for MFA but not for SSPR.
+    MfaWithoutSspr,
+    /// Users registered for SSPR but not for MFA.
+    SsprWithoutMfa,
+    /// Users with system-preferred MFA turned off.
+    SystemPreferredOff,
 }
 
 /// One insight: a sentence, how many rows are behind it, and the link to them.
@@ -108,6 +118,7 @@ pub fn insights(ds: &Dataset, period: Period, population: Population) -> Vec<Ins
     out.extend(super::audit::insights::audit_insights(
         ds, period, population,
     ));
+    out.extend(super::mfa::insights::mfa_insights(ds, population));
     out
 }
 

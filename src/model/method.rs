@@ -48,15 +48,17 @@ impl Method {
         Method::Certificate,
     ];
 
-    /// Normalises any name from any source; `None` for an empty (or blank) name, which means
-    /// "no method".
+    /// Normalises any name from any source; `None` for an empty (or blank) name and for `none`
+    /// (the word of Graph's default and system-preferred method fields), which mean "no method".
     ///
     /// ```
     /// use sspr_insights::model::Method;
     /// assert_eq!(Method::parse("mobileSMS"), Some(Method::Sms));
     /// assert_eq!(Method::parse("Microsoft Authenticator app"), Some(Method::AppNotification));
+    /// assert_eq!(Method::parse("voiceMobile"), Some(Method::PhoneCall));
     /// assert_eq!(Method::parse("qrCode"), Some(Method::Other("qrCode".into())));
     /// assert_eq!(Method::parse(""), None);
+    /// assert_eq!(Method::parse("none"), None);
     /// ```
     pub fn parse(name: &str) -> Option<Method> {
         let name = name.trim();
@@ -65,31 +67,37 @@ impl Method {
         }
         let lower = name.to_ascii_lowercase();
         let method = match lower.as_str() {
+            "none" => return None,
             "appnotification"
             | "microsoftauthenticatorpush"
             | "mobileappnotification"
             | "microsoft authenticator app"
             | "app notification"
-            | "mobile app notification" => Method::AppNotification,
+            | "mobile app notification"
+            | "push" => Method::AppNotification,
             "appcode"
             | "softwareonetimepasscode"
             | "onetimepasscode"
             | "mobileappcode"
             | "software oath token"
             | "app code"
-            | "mobile app code" => Method::AppCode,
+            | "mobile app code"
+            | "oath" => Method::AppCode,
             "microsoftauthenticatorpasswordless"
             | "microsoft passwordless phone sign-in"
             | "passwordless"
             | "authenticator passwordless" => Method::Passwordless,
             "sms" | "mobilesms" => Method::Sms,
-            "mobilecall" | "phone call" | "phonecall" => Method::PhoneCall,
+            "mobilecall" | "phone call" | "phonecall" | "voicemobile" => Method::PhoneCall,
             "mobilephone" | "mobile phone" => Method::MobilePhone,
             "alternatemobilephone"
             | "alternatemobilecall"
             | "alternate mobile call"
-            | "alternate mobile phone" => Method::AlternateMobilePhone,
-            "officephone" | "officecall" | "office call" | "office phone" => Method::OfficePhone,
+            | "alternate mobile phone"
+            | "voicealternatemobile" => Method::AlternateMobilePhone,
+            "officephone" | "officecall" | "office call" | "office phone" | "voiceoffice" => {
+                Method::OfficePhone
+            }
             "email" | "alternateemail" => Method::Email,
             "securityquestion" | "securityquestions" | "security questions" => {
                 Method::SecurityQuestions
@@ -145,6 +153,19 @@ impl Method {
             .iter()
             .position(|m| m == self)
             .map(|i| i as u16)
+    }
+
+    /// Whether the method is a text message or a voice call (or the phone number behind them):
+    /// the MFA methods that can be phished or taken over by SIM swapping.
+    pub fn is_sms_or_voice(&self) -> bool {
+        matches!(
+            self,
+            Method::Sms
+                | Method::PhoneCall
+                | Method::MobilePhone
+                | Method::AlternateMobilePhone
+                | Method::OfficePhone
+        )
     }
 
     fn canonical_label(&self) -> &'static str {

@@ -11,6 +11,7 @@ pub mod import;
 pub mod insights;
 pub mod lists;
 pub mod method;
+pub mod mfa;
 pub mod period;
 pub mod policy;
 pub mod population;

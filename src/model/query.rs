@@ -6,6 +6,7 @@
 use super::batch::{Feature, Status};
 use super::filters::{EventColumn, EventFilter, Sort, UserColumn, UserFilter};
 use super::method::{Method, CANONICAL_COUNT, MAX_UNKNOWN_NAMES};
+use super::mfa::filter::MfaFilter;
 use super::period::Period;
 use super::policy::{PolicyMethod, Scenario, ScopeChoice, WhatIfFilter, WhatIfSide};
 use super::population::{Population, RoleKind, UserKind};
@@ -81,7 +82,22 @@ pub mod key {
     pub const WHAT_IF: &str = "whatif";
     /// Registration details, with `whatif`: a method group disallowed on top of the scenario.
     pub const WITHOUT: &str = "without";
+    /// Registration details: `yes` / `no` for `isMfaRegistered` (spec §3.7).
+    pub const MFA_REGISTERED: &str = "mfaregistered";
+    /// Registration details: `yes` / `no` for `isMfaCapable`.
+    pub const MFA: &str = "mfa";
+    /// Registration details: `yes` / `no` for `isPasswordlessCapable`.
+    pub const PASSWORDLESS: &str = "passwordless";
+    /// Registration details: `yes` / `no` for system-preferred MFA.
+    pub const SYSTEM_PREFERRED: &str = "systempreferred";
+    /// Registration details: the default MFA method, a method id or `none`.
+    pub const DEFAULT_METHOD: &str = "defaultmethod";
+    /// Registration details: `yes` for users whose only MFA methods are SMS or voice calls.
+    pub const PHONE_ONLY: &str = "phoneonly";
 }
+
+/// How the URL writes "no default method" (`defaultmethod=none`).
+pub const NO_METHOD_ID: &str = "none";
 
 /// How the URL writes a yes/no value (it reads every spelling of [`parse_yes_no`]).
 ///
@@ -259,6 +275,7 @@ impl UserFilter {
             search: last(&pairs, key::SEARCH).unwrap_or("").to_string(),
             sort: sort_of(last(&pairs, key::SORT), UserColumn::parse).unwrap_or_default(),
             whatif: what_if_of(&pairs),
+            mfa: mfa_filter_of(&pairs),
         }
     }
 
@@ -282,6 +299,7 @@ impl UserFilter {
         if let Some(v) = self.admin_rule {
             out.push((key::ADMIN_RULE, yes_no_id(v).to_string()));
         }
+        push_mfa_filter(&mut out, &self.mfa);
         if !self.search.is_empty() {
             out.push((key::SEARCH, self.search.clone()));
         }
@@ -487,6 +505,61 @@ impl EventFilter {
             ));
         }
         to_query(&out)
+    }
+}
+
+/// The MFA filters of the registrations list's query (spec §3.7).
+fn mfa_filter_of(pairs: &[(String, String)]) -> MfaFilter {
+    MfaFilter {
+        registered: yes_no(last(pairs, key::MFA_REGISTERED)),
+        capable: yes_no(last(pairs, key::MFA)),
+        passwordless: yes_no(last(pairs, key::PASSWORDLESS)),
+        system_preferred: yes_no(last(pairs, key::SYSTEM_PREFERRED)),
+        default_method: last(pairs, key::DEFAULT_METHOD).and_then(default_method_of),
+        phone_only: yes_no(last(pairs, key::PHONE_ONLY)).unwrap_or(false),
+    }
+}
+
+/// A `defaultmethod` value: `none`, or a method (`None`: no filter).
+///
+/// ```
+/// use sspr_insights::model::query::default_method_of;
+/// use sspr_insights::model::Method;
+/// assert_eq!(default_method_of("none"), Some(None));
+/// assert_eq!(default_method_of("push"), Some(Some(Method::AppNotification)));
+/// assert_eq!(default_method_of(""), None);
+/// ```
+pub fn default_method_of(text: &str) -> Option<Option<Method>> {
+    if text.trim().eq_ignore_ascii_case(NO_METHOD_ID) {
+        Some(None)
+    } else {
+        Method::parse(text).map(Some)
+    }
+}
+
+/// How the URL writes a default MFA method (`none` for no method).
+pub fn default_method_id(method: &Option<Method>) -> String {
+    method
+        .as_ref()
+        .map_or_else(|| NO_METHOD_ID.to_string(), Method::id)
+}
+
+fn push_mfa_filter(out: &mut Vec<(&'static str, String)>, mfa: &MfaFilter) {
+    for (key, value) in [
+        (key::MFA_REGISTERED, mfa.registered),
+        (key::MFA, mfa.capable),
+        (key::PASSWORDLESS, mfa.passwordless),
+        (key::SYSTEM_PREFERRED, mfa.system_preferred),
+    ] {
+        if let Some(v) = value {
+            out.push((key, yes_no_id(v).to_string()));
+        }
+    }
+    if let Some(method) = &mfa.default_method {
+        out.push((key::DEFAULT_METHOD, default_method_id(method)));
+    }
+    if mfa.phone_only {
+        out.push((key::PHONE_ONLY, yes_no_id(true).to_string()));
     }
 }
 

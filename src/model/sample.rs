@@ -127,6 +127,10 @@ struct UserRecord<'a> {
     is_passwordless_capable: bool,
     last_updated_date_time: String,
     methods_registered: Vec<&'static str>,
+    default_mfa_method: &'static str,
+    is_system_preferred_authentication_method_enabled: bool,
+    system_preferred_authentication_methods: Vec<&'static str>,
+    user_preferred_method_for_secondary_authentication: &'static str,
 }
 
 #[derive(Serialize)]
@@ -416,6 +420,7 @@ pub fn generate(spec: &SampleSpec) -> Sample {
             capable = !capable;
         }
         let updated = spec.as_of - rng.below((2 * DAY) as usize) as Millis;
+        let mfa = mfa_settings(i, &methods);
         let record = UserRecord {
             id: rng.guid(),
             user_principal_name: &upn,
@@ -438,6 +443,10 @@ pub fn generate(spec: &SampleSpec) -> Sample {
             }),
             last_updated_date_time: format_utc(updated),
             methods_registered: methods,
+            default_mfa_method: mfa.default_method,
+            is_system_preferred_authentication_method_enabled: mfa.system_preferred,
+            system_preferred_authentication_methods: mfa.system_methods,
+            user_preferred_method_for_secondary_authentication: mfa.preferred_method,
         };
         if i > 0 {
             users_json.extend_from_slice(b",\n");
@@ -544,6 +553,56 @@ pub fn generate(spec: &SampleSpec) -> Sample {
         user_events_summary: events_json,
         directory_audits: audit::directory_audits(spec, &people, window),
         audit_log_csv: audit::audit_log_csv(spec, &people, window),
+    }
+}
+
+/// A user's MFA settings as Graph's beta list reports them (spec §3.7).
+struct MfaSettings {
+    default_method: &'static str,
+    system_preferred: bool,
+    system_methods: Vec<&'static str>,
+    preferred_method: &'static str,
+}
+
+/// The MFA settings of user `i` with `methods`, derived from them and from `i` alone: they draw
+/// nothing from the generator, so every other field and every event stay as they were. The
+/// system picks the strongest method the user registered (Authenticator, then a code, then the
+/// phone); the user's own default is their first MFA method; a few users have system-preferred
+/// MFA turned off.
+fn mfa_settings(i: usize, methods: &[&str]) -> MfaSettings {
+    let strongest = [
+        ("microsoftAuthenticatorPush", "push"),
+        ("softwareOneTimePasscode", "oath"),
+        ("mobilePhone", "sms"),
+        ("alternateMobilePhone", "voiceAlternateMobile"),
+        ("officePhone", "voiceOffice"),
+    ];
+    let system_methods = strongest
+        .iter()
+        .find(|(name, _)| methods.contains(name))
+        .map(|&(_, wire)| vec![wire])
+        .unwrap_or_default();
+    let first = methods
+        .iter()
+        .find_map(|m| strongest.iter().find(|(name, _)| name == m));
+    let (default_method, preferred_method) = match first {
+        None => ("none", "none"),
+        // Text or call: users pick either for their phone.
+        Some(&("mobilePhone", _)) => (
+            "mobilePhone",
+            if i.is_multiple_of(2) {
+                "sms"
+            } else {
+                "voiceMobile"
+            },
+        ),
+        Some(&(name, wire)) => (name, wire),
+    };
+    MfaSettings {
+        default_method,
+        system_preferred: i % 7 != 3,
+        system_methods,
+        preferred_method,
     }
 }
 

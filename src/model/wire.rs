@@ -23,7 +23,8 @@ use super::batch::{Batch, BatchUser, EventColumns, People, UserType};
 use super::dataset::{Dataset, SourceKind, SourceSummary, UserColumns, Warnings};
 use super::import::part::{ImportPart, KindCounts, Part, PartEnd, PartStart};
 use super::import::{FileImport, FileKind, ImportError};
-use super::method::{Method, MethodTable};
+use super::method::{Method, MethodTable, NO_METHOD};
+use super::mfa::{MfaColumns, MfaUser};
 use super::policy::{MemberKind, MemberList, MethodConfiguration, MethodsPolicy, PolicyInputs};
 use super::strings::{Interner, StrTable};
 
@@ -204,6 +205,11 @@ fn put_slice<T: Pod>(out: &mut impl WireOut, values: &[T]) {
 
 fn get_vec<T: Pod>(input: &mut impl WireIn) -> Result<Vec<T>, WireError> {
     let n = get_len(input)?;
+    // No real column passes 4 GiB (a wasm32 page cannot hold one): a damaged count must not
+    // make the reader ask for more memory than any machine has before it finds the message short.
+    if n.saturating_mul(std::mem::size_of::<T>()) > u32::MAX as usize {
+        return Err(WireError("a column is out of range"));
+    }
     if n.saturating_mul(std::mem::size_of::<T>()) > input.remaining() {
         return Err(WireError("a length is longer than the message"));
     }
@@ -400,6 +406,7 @@ pub fn write_dataset(out: &mut impl WireOut, ds: &Dataset) {
     put_slice(out, &u.methods);
     put_slice(out, &u.method_mask);
     put_slice(out, &u.last_updated);
+    put_mfa_columns(out, &u.mfa);
     put_events(out, &ds.events);
     put_table(out, &ds.reasons);
     put_methods(out, &ds.methods);
@@ -435,6 +442,7 @@ pub fn decode_dataset(input: &mut impl WireIn) -> Result<Dataset, WireError> {
         methods: get_vec(input)?,
         method_mask: get_vec(input)?,
         last_updated: get_vec(input)?,
+        mfa: get_mfa_columns(input)?,
     };
     let events = get_events(input)?;
     let reasons = get_table(input)?;
@@ -608,6 +616,7 @@ fn write_batch(out: &mut impl WireOut, b: &mut Batch) {
     put_table(out, b.audit_texts.table());
     put_len(out, b.audit_other_services);
     write_inputs(out, &b.inputs);
+    put_batch_mfa(out, b);
 }
 
 fn read_batch(input: &mut impl WireIn) -> Result<Batch, WireError> {
@@ -690,7 +699,78 @@ fn read_batch(input: &mut impl WireIn) -> Result<Batch, WireError> {
         return Err(WireError("an audit row points outside its tables"));
     }
     batch.inputs = read_inputs(input)?;
+    get_batch_mfa(input, &mut batch)?;
     Ok(batch)
+}
+
+// ---- MFA details (spec §3.7) ----
+
+fn put_mfa_columns(out: &mut impl WireOut, m: &MfaColumns) {
+    put_slice(out, &m.bits);
+    put_slice(out, &m.default_method);
+    put_slice(out, &m.preferred_method);
+    put_slice(out, &m.system_start);
+    put_slice(out, &m.system_methods);
+}
+
+fn get_mfa_columns(input: &mut impl WireIn) -> Result<MfaColumns, WireError> {
+    Ok(MfaColumns {
+        bits: get_vec(input)?,
+        default_method: get_vec(input)?,
+        preferred_method: get_vec(input)?,
+        system_start: get_vec(input)?,
+        system_methods: get_vec(input)?,
+    })
+}
+
+/// A batch's MFA details: per user (as far as it has any) the bits, the two method codes and
+/// the run of system-preferred methods, then the pool of those methods.
+fn put_batch_mfa(out: &mut impl WireOut, b: &Batch) {
+    let mut packed: Vec<u32> = Vec::with_capacity(b.user_mfa.len() * 4);
+    for m in &b.user_mfa {
+        packed.extend_from_slice(&[
+            m.bits as u32,
+            (m.default_method as u32) | (m.preferred_method as u32) << 16,
+            m.system.0,
+            m.system.1,
+        ]);
+    }
+    put_slice(out, &packed);
+    put_slice(out, &b.mfa_methods);
+}
+
+fn get_batch_mfa(input: &mut impl WireIn, batch: &mut Batch) -> Result<(), WireError> {
+    let packed: Vec<u32> = get_vec(input)?;
+    let pool: Vec<u16> = get_vec(input)?;
+    if !packed.len().is_multiple_of(4) || packed.len() / 4 > batch.users.len() {
+        return Err(WireError("the MFA details do not agree with the users"));
+    }
+    let codes = batch.methods.len();
+    let code_ok = |c: u16| (c as usize) < codes || c == NO_METHOD;
+    let mut user_mfa = Vec::with_capacity(packed.len() / 4);
+    for fields in packed.chunks_exact(4) {
+        let details = MfaUser {
+            bits: fields[0] as u16,
+            default_method: fields[1] as u16,
+            preferred_method: (fields[1] >> 16) as u16,
+            system: (fields[2], fields[3]),
+        };
+        if fields[0] >> 16 != 0
+            || !code_ok(details.default_method)
+            || !code_ok(details.preferred_method)
+            || details.system.0 > details.system.1
+            || details.system.1 as usize > pool.len()
+        {
+            return Err(WireError("an MFA detail points outside its tables"));
+        }
+        user_mfa.push(details);
+    }
+    if !pool.iter().all(|&c| code_ok(c)) {
+        return Err(WireError("an MFA method is outside the method table"));
+    }
+    batch.user_mfa = user_mfa;
+    batch.mfa_methods = pool;
+    Ok(())
 }
 
 fn put_start(out: &mut impl WireOut, start: PartStart) {

@@ -1,5 +1,6 @@
-//! `/` — the overview (spec §2): tiles, the Registrations and Resets charts, the trend and the
-//! insights, for the period and population in the URL. Aggregates are memos over the dataset.
+//! `/` — the overview (spec §2): tiles (the MFA ones too, spec §3.7), the Registrations and Resets
+//! charts, the trend, "Users registered by authentication method" and the insights, for the
+//! period and population in the URL. Aggregates are memos over the dataset.
 
 use leptos::prelude::*;
 
@@ -9,6 +10,8 @@ use crate::components::period_control::PeriodControl;
 use crate::components::population_control::PopulationControl;
 use crate::components::tiles::TileRow;
 use crate::components::trend_chart::TrendChart;
+use crate::components::user_method_chart::UsersByMethodChart;
+use crate::model::mfa::tiles::{mfa_tiles, users_by_method, UserMethodRow};
 use crate::model::{self, Feature, MethodRow};
 use crate::state::{use_period, use_population, AppState};
 
@@ -46,6 +49,21 @@ pub fn Overview() -> impl IntoView {
             .dataset
             .with(|d| d.as_deref().map(|ds| model::trend(ds, period, population)))
     });
+    // Registration state: the population, never the period.
+    let mfa = Memo::new(move |_| {
+        let population = population.get();
+        state
+            .dataset
+            .with(|d| d.as_deref().map(|ds| mfa_tiles(ds, population)))
+    });
+    let by_method = Memo::new(move |_| -> Vec<UserMethodRow> {
+        let population = population.get();
+        state.dataset.with(|d| {
+            d.as_deref()
+                .map(|ds| users_by_method(ds, population))
+                .unwrap_or_default()
+        })
+    });
     let insights = Memo::new(move |_| {
         let (period, population) = (period.get(), population.get());
         state.dataset.with(|d| {
@@ -82,11 +100,12 @@ pub fn Overview() -> impl IntoView {
                 when=has_data
                 fallback=|| view! { <p class="muted no-data">"No data is loaded yet."</p> }
             >
-                <TileRow tiles=tiles/>
+                <TileRow tiles=tiles mfa=mfa/>
                 <div class="overview-grid">
                     <MethodChart title="Registrations" noun="registrations" feature=Feature::Registration rows=registrations/>
                     <MethodChart title="Resets" noun="resets" feature=Feature::Reset rows=resets/>
                     <TrendChart trend=trend/>
+                    <UsersByMethodChart rows=by_method/>
                     <InsightList insights=insights/>
                 </div>
             </Show>

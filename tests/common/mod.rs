@@ -68,6 +68,7 @@ pub fn dataset_dump(batch: &Batch) -> String {
                 (u.is_admin(), u.user_type()),
                 u.methods().collect::<Vec<_>>(),
                 u.last_updated(),
+                mfa_dump(&u),
             )
         );
     }
@@ -88,4 +89,18 @@ pub fn dataset_dump(batch: &Batch) -> String {
         );
     }
     out
+}
+
+/// A user's MFA details (spec §3.7) as text, unknown fields as `None`.
+pub fn mfa_dump(u: &sspr_insights::model::UserRef<'_>) -> String {
+    use sspr_insights::model::mfa::MfaFlag;
+    format!(
+        "{:?}",
+        (
+            MfaFlag::ALL.map(|flag| u.mfa(flag)),
+            u.default_mfa_method(),
+            u.preferred_mfa_method(),
+            u.system_preferred_methods(),
+        )
+    )
 }

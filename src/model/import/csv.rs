@@ -6,6 +6,7 @@ use super::part::{ImportPart, KindCounts, Part, PartEnd};
 use super::{ErrorLog, FileKind};
 use crate::model::batch::{Batch, EventInput, Feature, Status, UserInput, UserType};
 use crate::model::export::{split_method_list, unguard};
+use crate::model::mfa::MfaInput;
 use crate::model::policy::{MemberKind, MemberRow};
 use crate::model::time::parse_time;
 use crate::model::words::parse_yes_no;
@@ -29,10 +30,17 @@ enum Column {
     FailureReason,
     /// A group member's object type (the portal's members download).
     MemberType,
+    MfaRegistered,
+    MfaCapable,
+    PasswordlessCapable,
+    SystemPreferred,
+    SystemPreferredMethods,
+    DefaultMfaMethod,
+    PreferredMfaMethod,
 }
 
 /// How many columns we read.
-const COLUMNS: usize = Column::MemberType as usize + 1;
+const COLUMNS: usize = Column::PreferredMfaMethod as usize + 1;
 
 fn column_of(header: &str) -> Option<Column> {
     let h = header.trim().trim_matches('"').trim().to_lowercase();
@@ -70,6 +78,23 @@ fn column_of(header: &str) -> Option<Column> {
             Column::FailureReason
         }
         "member type" | "membertype" | "object type" | "objecttype" => Column::MemberType,
+        "mfa registered" | "ismfaregistered" => Column::MfaRegistered,
+        "mfa capable" | "ismfacapable" => Column::MfaCapable,
+        "passwordless capable" | "ispasswordlesscapable" => Column::PasswordlessCapable,
+        "system-preferred mfa"
+        | "system preferred mfa"
+        | "system-preferred mfa enabled"
+        | "system preferred mfa enabled"
+        | "issystempreferredauthenticationmethodenabled" => Column::SystemPreferred,
+        "system-preferred methods"
+        | "system preferred methods"
+        | "system-preferred mfa method"
+        | "system preferred mfa method"
+        | "systempreferredauthenticationmethods" => Column::SystemPreferredMethods,
+        "default mfa method" | "defaultmfamethod" => Column::DefaultMfaMethod,
+        "preferred mfa method"
+        | "preferred method for secondary authentication"
+        | "userpreferredmethodforsecondaryauthentication" => Column::PreferredMfaMethod,
         _ => return None,
     })
 }
@@ -420,6 +445,7 @@ fn read_user(row: &Row<'_>, batch: &mut Batch) -> Result<(), String> {
     };
     let (user_name, name) = names(row);
     let methods = split_method_list(cell(Column::Methods));
+    let (mfa, system_preferred) = read_mfa(row)?;
     batch.push_user(
         &UserInput {
             id: row.text(Column::Id),
@@ -434,7 +460,51 @@ fn read_user(row: &Row<'_>, batch: &mut Batch) -> Result<(), String> {
         },
         methods,
     );
+    if mfa != MfaInput::default() || system_preferred.is_some() {
+        batch.push_user_mfa(&mfa, system_preferred.as_deref());
+    }
     Ok(())
+}
+
+/// The MFA columns of a registration row (spec §3.7): an empty cell, or a file without the
+/// column, leaves the field unknown, never false. A known empty list of system-preferred methods
+/// is written `None` (which the method table reads as no method).
+fn read_mfa<'a>(row: &Row<'a>) -> Result<(MfaInput<'a>, Option<Vec<&'a str>>), String> {
+    let cell = |c| row.get(c);
+    let method = |c| Some(cell(c)).filter(|m| !m.is_empty());
+    let system_preferred = Some(cell(Column::SystemPreferredMethods))
+        .filter(|m| !m.is_empty())
+        .map(|list| {
+            list.split([',', ';'])
+                .map(str::trim)
+                .filter(|m| !m.is_empty())
+                .collect()
+        });
+    let flag = |label: &str, yes: &str, column| {
+        let text = cell(column);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        parse_yes_no(text).map(Some).ok_or_else(|| {
+            format!(
+                "{label} is \u{201c}{text}\u{201d}, expected {yes} / Not {} (or yes/no, true/false).",
+                yes.to_lowercase()
+            )
+        })
+    };
+    let mfa = MfaInput {
+        mfa_registered: flag("MFA registered", "Registered", Column::MfaRegistered)?,
+        mfa_capable: flag("MFA capable", "Capable", Column::MfaCapable)?,
+        passwordless_capable: flag(
+            "Passwordless capable",
+            "Capable",
+            Column::PasswordlessCapable,
+        )?,
+        system_preferred_enabled: flag("System-preferred MFA", "Enabled", Column::SystemPreferred)?,
+        default_method: method(Column::DefaultMfaMethod),
+        preferred_method: method(Column::PreferredMfaMethod),
+    };
+    Ok((mfa, system_preferred))
 }
 
 fn read_event(row: &Row<'_>, batch: &mut Batch) -> Result<(), String> {

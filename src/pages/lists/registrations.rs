@@ -1,18 +1,21 @@
 //! `/registrations` — registration details, one row a user (spec §2): search, a filter per column
-//! (registered, enabled, capable, methods), sort by any column, "N of M", Download CSV. Every
-//! choice lives in the URL query; the shared list page (`lists`) does the work both lists share.
+//! (registered, enabled, capable, methods, and the MFA columns of spec §3.7), sort by any column,
+//! "N of M", Download CSV. Every choice lives in the URL query; the shared list page (`lists`)
+//! does the work both lists share.
 
 use leptos::prelude::*;
 
 use super::{ListDescription, ListPage, ListState};
 use crate::components::format::local_time;
 use crate::components::list_controls::{
-    yes_no_options, yes_no_value, FilterChip, FilterSelect, MethodPicker,
+    options_with_all, yes_no_options, yes_no_value, FilterChip, FilterSelect, MethodPicker,
 };
 use crate::components::virtual_table::Cell;
 use crate::model::export::registrations_csv;
 use crate::model::lists::user_methods;
-use crate::model::query::{key, policy_href};
+use crate::model::mfa::filter::default_methods;
+use crate::model::mfa::MfaFlag;
+use crate::model::query::{default_method_id, default_method_of, key, policy_href};
 use crate::model::words::parse_yes_no;
 use crate::model::{format_utc, Dataset, Method, UserFilter};
 use crate::state::AppState;
@@ -65,7 +68,32 @@ fn user_cells(ds: &Dataset, user: u32) -> Vec<Cell> {
             Some(t) => Cell::new(local_time(t)).class("time").title(format_utc(t)),
             None => Cell::new("—").class("dim"),
         },
+        mfa_flag_cell(u.mfa(MfaFlag::Registered)),
+        mfa_flag_cell(u.mfa(MfaFlag::Capable)),
+        mfa_flag_cell(u.mfa(MfaFlag::Passwordless)),
+        match u.mfa_default() {
+            None => not_in_data(),
+            Some(None) => Cell::new("None").class("dim"),
+            Some(Some(method)) => Cell::new(method.label()),
+        },
+        match u.system_preferred_summary() {
+            None => not_in_data(),
+            Some(text) => Cell::new(text.clone()).title(text),
+        },
     ]
+}
+
+/// A field the user's record does not carry: "—", never "No".
+fn not_in_data() -> Cell {
+    Cell::new("—").class("dim").title("Not in the loaded data")
+}
+
+fn mfa_flag_cell(value: Option<bool>) -> Cell {
+    match value {
+        Some(true) => Cell::new("Yes").class("yes"),
+        Some(false) => Cell::new("No").class("no"),
+        None => not_in_data(),
+    }
 }
 
 /// A yes/no column's filter: which flag it reads and writes.
@@ -96,6 +124,25 @@ pub fn Registrations() -> impl IntoView {
             .collect::<Vec<_>>()
     });
 
+    // The default MFA methods some user has, and one a link names that the data lacks.
+    let default_methods_in_data = Memo::new(move |_| {
+        state
+            .dataset
+            .with(|d| d.as_deref().map(default_methods).unwrap_or_default())
+    });
+    let default_methods_offered = Signal::derive(move || {
+        let mut methods = default_methods_in_data.get();
+        if let Some(method) = list.url_filter.get().mfa.default_method {
+            if !methods.contains(&method) {
+                methods.push(method);
+            }
+        }
+        options_with_all(methods.iter().map(|m| {
+            let label = m.as_ref().map_or_else(|| "None".to_string(), Method::label);
+            (default_method_id(m), label)
+        }))
+    });
+
     let yes_no_filter =
         move |label: &'static str, name: &'static str, yes: &str, no: &str, flag: Flag| {
             view! {
@@ -123,6 +170,23 @@ pub fn Registrations() -> impl IntoView {
                 list.apply(|f| f.methods = methods);
             })
         />
+        {yes_no_filter("MFA registered", key::MFA_REGISTERED, "Registered", "Not registered", |f| &mut f.mfa.registered)}
+        {yes_no_filter("MFA capable", key::MFA, "Capable", "Not capable", |f| &mut f.mfa.capable)}
+        {yes_no_filter("Passwordless capable", key::PASSWORDLESS, "Capable", "Not capable", |f| &mut f.mfa.passwordless)}
+        {yes_no_filter("System-preferred MFA", key::SYSTEM_PREFERRED, "On", "Off", |f| &mut f.mfa.system_preferred)}
+        <FilterSelect
+            label="Default MFA method"
+            name=key::DEFAULT_METHOD
+            options=default_methods_offered
+            current=Signal::derive(move || {
+                list.url_filter
+                    .with(|f| f.mfa.default_method.as_ref().map(default_method_id).unwrap_or_default())
+            })
+            on_change=Callback::new(move |value: String| {
+                let method = default_method_of(&value);
+                list.apply(|f| f.mfa.default_method = method);
+            })
+        />
     }
     .into_any();
     let admin_rule = Signal::derive(move || {
@@ -148,6 +212,11 @@ pub fn Registrations() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    let phone_only = Signal::derive(move || {
+        list.url_filter
+            .with(|f| f.mfa.phone_only)
+            .then(|| "Users whose only MFA methods are SMS or voice calls".to_string())
+    });
     let chips = view! {
         <FilterChip
             text=admin_rule
@@ -160,6 +229,10 @@ pub fn Registrations() -> impl IntoView {
         <li class="chip-link" prop:hidden=move || whatif.with(Option::is_none)>
             <a href=scenario_href>"Open the scenario in What if"</a>
         </li>
+        <FilterChip
+            text=phone_only
+            on_remove=Callback::new(move |()| list.apply(|f| f.mfa.phone_only = false))
+        />
     }
     .into_any();
     view! {

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use super::super::ErrorLog;
 use super::inputs::is_member;
 use crate::model::batch::{Batch, EventInput, Feature, Status, UserInput, UserType};
+use crate::model::mfa::MfaInput;
 use crate::model::policy::MethodConfiguration;
 use crate::model::time::parse_time;
 use crate::model::words::parse_yes_no;
@@ -80,6 +81,13 @@ pub(super) enum Key {
     AuthMethod,
     FailureReason,
     EventDateTime,
+    IsMfaRegistered,
+    IsMfaCapable,
+    IsPasswordlessCapable,
+    IsSystemPreferredEnabled,
+    SystemPreferredMethods,
+    DefaultMfaMethod,
+    PreferredMethod,
     Other,
     // Audit-log records (spec §4.3): Graph `directoryAudit` and Log Analytics `AuditLogs`.
     ActivityDisplayName,
@@ -141,6 +149,13 @@ pub(super) fn key_of(name: &[u8]) -> Key {
         b"displayName" => Key::DisplayName,
         b"authenticationMethodConfigurations" => Key::MethodConfigurations,
         b"policyMigrationState" => Key::PolicyMigrationState,
+        b"isMfaRegistered" => Key::IsMfaRegistered,
+        b"isMfaCapable" => Key::IsMfaCapable,
+        b"isPasswordlessCapable" => Key::IsPasswordlessCapable,
+        b"isSystemPreferredAuthenticationMethodEnabled" => Key::IsSystemPreferredEnabled,
+        b"systemPreferredAuthenticationMethods" => Key::SystemPreferredMethods,
+        b"defaultMfaMethod" => Key::DefaultMfaMethod,
+        b"userPreferredMethodForSecondaryAuthentication" => Key::PreferredMethod,
         _ => Key::Other,
     }
 }
@@ -186,6 +201,13 @@ pub(super) struct Fields<'de> {
     pub display_name: Val<'de>,
     pub method_configurations: Val<'de>,
     pub migration_state: Val<'de>,
+    pub mfa_registered: Val<'de>,
+    pub mfa_capable: Val<'de>,
+    pub passwordless_capable: Val<'de>,
+    pub system_preferred_enabled: Val<'de>,
+    pub system_preferred_methods: Val<'de>,
+    pub default_mfa_method: Val<'de>,
+    pub preferred_method: Val<'de>,
 }
 
 /// What an audit record's nested objects hold that is read (spec §4.3): the initiating user,
@@ -264,6 +286,13 @@ impl<'de> Fields<'de> {
             Key::DisplayName => &mut self.display_name,
             Key::MethodConfigurations => &mut self.method_configurations,
             Key::PolicyMigrationState => &mut self.migration_state,
+            Key::IsMfaRegistered => &mut self.mfa_registered,
+            Key::IsMfaCapable => &mut self.mfa_capable,
+            Key::IsPasswordlessCapable => &mut self.passwordless_capable,
+            Key::IsSystemPreferredEnabled => &mut self.system_preferred_enabled,
+            Key::SystemPreferredMethods => &mut self.system_preferred_methods,
+            Key::DefaultMfaMethod => &mut self.default_mfa_method,
+            Key::PreferredMethod => &mut self.preferred_method,
             Key::Value | Key::Context | Key::Other => return None,
         })
     }
@@ -423,6 +452,7 @@ impl Sink {
                 ))
             }
         };
+        let (mfa, system_preferred) = mfa_fields(f)?;
         if legacy {
             self.users_legacy += 1;
         } else {
@@ -442,6 +472,9 @@ impl Sink {
             },
             methods.iter(),
         );
+        if mfa != MfaInput::default() || system_preferred.is_some() {
+            self.batch.push_user_mfa(&mfa, system_preferred);
+        }
         Ok(())
     }
 
@@ -493,6 +526,47 @@ impl Sink {
         self.batch.push_event(&event);
         Ok(())
     }
+}
+
+/// A record's MFA fields, and its system-preferred methods when it carries them.
+type MfaFields<'v, 'de> = (MfaInput<'v>, Option<&'v [Cow<'de, str>]>);
+
+/// The MFA fields of a user record (spec §3.7): each `None` when the record does not carry it
+/// (absent or `null`), so that it stays unknown, never false.
+fn mfa_fields<'v, 'de>(f: &'v Fields<'de>) -> Result<MfaFields<'v, 'de>, String> {
+    let method = |key: &str, v: &'v Val<'_>| match v {
+        Val::Absent | Val::Null => Ok(None),
+        Val::Str(s) => Ok(Some(&**s)),
+        other => Err(format!(
+            "{key} is {}, expected a method name.",
+            other.describe()
+        )),
+    };
+    let system_preferred = match &f.system_preferred_methods {
+        Val::Absent | Val::Null => None,
+        Val::Strs(list) => Some(list.as_slice()),
+        other => {
+            return Err(format!(
+                "systemPreferredAuthenticationMethods is {}, expected a list of method names.",
+                other.describe()
+            ))
+        }
+    };
+    let mfa = MfaInput {
+        mfa_registered: optional_bool("isMfaRegistered", &f.mfa_registered)?,
+        mfa_capable: optional_bool("isMfaCapable", &f.mfa_capable)?,
+        passwordless_capable: optional_bool("isPasswordlessCapable", &f.passwordless_capable)?,
+        system_preferred_enabled: optional_bool(
+            "isSystemPreferredAuthenticationMethodEnabled",
+            &f.system_preferred_enabled,
+        )?,
+        default_method: method("defaultMfaMethod", &f.default_mfa_method)?,
+        preferred_method: method(
+            "userPreferredMethodForSecondaryAuthentication",
+            &f.preferred_method,
+        )?,
+    };
+    Ok((mfa, system_preferred))
 }
 
 pub(super) fn text<'v>(key: &str, v: &'v Val<'_>) -> Result<&'v str, String> {
