@@ -99,8 +99,6 @@ pub struct DataLoads {
     generation: StoredValue<u64>,
     /// The running load's workers and what it is (dropping them terminates the workers).
     running: StoredValue<Option<(LoadKind, Rc<Ingest>)>, LocalStorage>,
-    /// Where the workers' loader is (known from the first load; spare workers start from it).
-    worker_url: StoredValue<Option<String>>,
     /// The sample was asked for and has not loaded yet: an upload that holds only what-if
     /// inputs and stops it on its way loads it again after (the inputs want data beside them).
     sample_pending: StoredValue<bool>,
@@ -139,7 +137,6 @@ impl DataLoads {
             fetch: RwSignal::new(FetchStage::Idle),
             generation: StoredValue::new(0),
             running: StoredValue::new_local(None),
-            worker_url: StoredValue::new(None),
             sample_pending: StoredValue::new(false),
         };
         provide_context(loads);
@@ -231,7 +228,6 @@ impl DataLoads {
         count: usize,
     ) -> Option<Result<Rc<Ingest>, String>> {
         let url = state.href(&format!("/{WORKER_LOADER}"));
-        self.worker_url.set_value(Some(url.clone()));
         let started = Ingest::start(count, &url).await;
         if !self.is_current(ticket) {
             return None;
@@ -243,14 +239,11 @@ impl DataLoads {
         }))
     }
 
-    /// The load `ticket` is over: its workers go, and fresh ones start for the next load.
+    /// The load `ticket` is over: its workers go.
     fn finish(&self, ticket: u64) {
         if self.is_current(ticket) {
             if let Some((_, ingest)) = self.running.try_update_value(Option::take).flatten() {
                 ingest.stop();
-            }
-            if let Some(url) = self.worker_url.get_value() {
-                Ingest::prepare_spare(worker_count(usize::MAX), &url);
             }
         }
     }

@@ -106,47 +106,9 @@ pub fn worker_count(jobs: usize) -> usize {
     cores.clamp(2, 8).min(jobs.max(1))
 }
 
-thread_local! {
-    /// Workers started after a load, idle until the next one takes them: starting a worker
-    /// (fetching and compiling its wasm) would otherwise be on the path of every load. An idle
-    /// worker holds no data, only its code and a small heap.
-    static SPARE: RefCell<Option<Ingest>> = const { RefCell::new(None) };
-    static SPARE_STARTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
 impl Ingest {
-    /// `count` workers from `loader_url`, ready: the spare ones when there are enough of them
-    /// (extra ones stay idle until the load ends), else new ones.
-    pub async fn start(count: usize, loader_url: &str) -> Result<Ingest, String> {
-        let spare = SPARE.with(|s| {
-            s.borrow_mut()
-                .take_if(|spare| spare.workers.len() >= count.max(1))
-        });
-        match spare {
-            Some(ingest) => Ok(ingest),
-            None => Ingest::start_new(count, loader_url).await,
-        }
-    }
-
-    /// Starts `count` workers in the background for the next load (unless some are there or
-    /// on their way).
-    pub fn prepare_spare(count: usize, loader_url: &str) {
-        let have = SPARE.with(|s| s.borrow().is_some());
-        if have || SPARE_STARTING.get() {
-            return;
-        }
-        SPARE_STARTING.set(true);
-        let url = loader_url.to_string();
-        wasm_bindgen_futures::spawn_local(async move {
-            if let Ok(ingest) = Ingest::start_new(count, &url).await {
-                SPARE.with(|s| *s.borrow_mut() = Some(ingest));
-            }
-            SPARE_STARTING.set(false);
-        });
-    }
-
     /// Starts `count` workers from `loader_url` and waits until each is ready.
-    async fn start_new(count: usize, loader_url: &str) -> Result<Ingest, String> {
+    pub async fn start(count: usize, loader_url: &str) -> Result<Ingest, String> {
         let mailbox = Rc::new(Mailbox::default());
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
