@@ -1,0 +1,539 @@
+//! Building a dataset from batches: people, users and events merged and de-duplicated, events in
+//! time order, the as-of time and the data-quality warnings (spec §3.4, §3.6).
+
+use super::*;
+
+impl Dataset {
+    /// Merges batches into a dataset: users keyed by id (user name when there is no id; the last
+    /// record wins), events de-duplicated by id (the first wins), events sorted by time.
+    pub fn build(mut batches: Vec<Batch>, as_of: AsOf, source: SourceKind) -> Dataset {
+        for batch in batches.iter_mut() {
+            batch.resolve_people();
+        }
+        let total_events: usize = batches.iter().map(|b| b.events.len()).sum();
+        let total_users: usize = batches.iter().map(|b| b.users.len()).sum();
+        let mut people = People::default();
+        people.reserve(batches.iter().map(|b| b.people.len()).max().unwrap_or(0));
+        let mut methods = MethodTable::default();
+        let mut reasons = crate::model::strings::Interner::default();
+        let mut warnings = Warnings::default();
+        let mut sources: Vec<SourceSummary> = Vec::with_capacity(batches.len());
+
+        let mut events = EventColumns::with_capacity(total_events);
+        let mut seen_events = IdSet::with_capacity(total_events);
+        let mut person_maps: Vec<Vec<u32>> = Vec::with_capacity(batches.len());
+        let mut audit = AuditGather::default();
+        let mut method_maps: Vec<Vec<MethodCode>> = Vec::with_capacity(batches.len());
+
+        // People, methods, reasons and events, batch by batch (each batch's events are freed
+        // as soon as they are copied).
+        for batch in batches.iter_mut() {
+            match sources.last_mut() {
+                // Pages of one list arrive as batches of the same name: one source.
+                Some(last) if last.name == batch.source => {
+                    last.users += batch.users.len();
+                    last.events += batch.events.len();
+                }
+                _ => sources.push(SourceSummary {
+                    name: batch.source.clone(),
+                    users: batch.users.len(),
+                    events: batch.events.len(),
+                }),
+            }
+            if batch.cut_off {
+                warnings.cut_off_sources.push(batch.source.clone());
+            }
+            if batch.skipped_records > 0 {
+                warnings
+                    .skipped_records
+                    .push((batch.source.clone(), batch.skipped_records));
+            }
+            warnings.malformed_times += batch.malformed_times;
+            let batch_people: Vec<(&str, &str)> = (0..batch.people.len() as u32)
+                .map(|p| (batch.people.user_names.get(p), batch.people.names.get(p)))
+                .collect();
+            let mut person_map = Vec::with_capacity(batch_people.len());
+            people.persons(&batch_people, &mut person_map);
+            drop(batch_people);
+            batch.people.drop_index();
+            let method_map: Vec<MethodCode> = (0..batch.methods.len() as MethodCode)
+                .map(|c| match batch.methods.method(c) {
+                    Some(m) => methods.code_of(&m),
+                    None => NO_METHOD,
+                })
+                .collect();
+            let map_method = |c: MethodCode| -> MethodCode {
+                method_map.get(c as usize).copied().unwrap_or(NO_METHOD)
+            };
+            let reason_map: Vec<u32> = (0..batch.reasons.len() as u32)
+                .map(|r| reasons.intern(batch.reasons.get(r)))
+                .collect();
+
+            let e = std::mem::take(&mut batch.events);
+            let kept = seen_events.first_seen(&e.id);
+            warnings.duplicate_events += kept
+                .as_ref()
+                .map_or(0, |k| k.iter().filter(|&&keep| !keep).count());
+            let as_is = events.len() == 0
+                && kept.is_none()
+                && is_identity(&person_map)
+                && is_identity(&method_map)
+                && is_identity(&reason_map);
+            if as_is {
+                // The first batch, with nothing to renumber or leave out: its columns are taken
+                // whole (a big upload is usually one batch).
+                events = e;
+            } else {
+                for i in 0..e.len() {
+                    if kept.as_ref().is_some_and(|k| !k[i]) {
+                        continue;
+                    }
+                    events.time.push(e.time[i]);
+                    events.person.push(person_map[e.person[i] as usize]);
+                    events.method.push(map_method(e.method[i]));
+                    events.flags.push(e.flags[i]);
+                    events.reason.push(reason_map[e.reason[i] as usize]);
+                    events.id.push(e.id[i]);
+                }
+            }
+            audit.add(
+                &batch.audit,
+                &batch.audit_texts,
+                &person_map,
+                batch.audit_other_services,
+            );
+            batch.audit = Default::default();
+            person_maps.push(person_map);
+            method_maps.push(method_map);
+        }
+        drop(seen_events);
+        // Attempts span files: they are rebuilt from every batch's rows at once, and the events
+        // they give join the others (outside the report's own time range, spec §4.3).
+        warnings.audit_other_services = audit.other_services;
+        warnings.duplicate_audit_rows = audit.duplicates;
+        let report_span = events
+            .time
+            .iter()
+            .min()
+            .zip(events.time.iter().max())
+            .map(|(&a, &b)| (a, b));
+        let named =
+            |p: u32| !people.user_names.get(p).is_empty() || !people.names.get(p).is_empty();
+        let (audit, derived) = audit.finish(named, report_span, &mut reasons, &mut methods);
+        events.time.extend_from_slice(&derived.time);
+        events.person.extend_from_slice(&derived.person);
+        events.method.extend_from_slice(&derived.method);
+        events.flags.extend_from_slice(&derived.flags);
+        events.reason.extend_from_slice(&derived.reason);
+        events.id.extend_from_slice(&derived.id);
+        drop(derived);
+
+        // Users keyed by id, else by person: the last record wins, in the first one's place.
+        // `slots` holds (batch, user) of each row.
+        let mut slots: Vec<(u32, u32)> = Vec::with_capacity(total_users);
+        let mut by_id: FxHashMap<&str, u32> = FxHashMap::default();
+        by_id.reserve(total_users);
+        let mut by_person = vec![u32::MAX; people.len()];
+        for (b, batch) in batches.iter().enumerate() {
+            for (u, user) in batch.users.iter().enumerate() {
+                let here = (b as u32, u as u32);
+                let id = batch.user_id(user);
+                let slot = if id.is_empty() {
+                    let person = person_maps[b][user.person as usize] as usize;
+                    match by_person[person] {
+                        u32::MAX => {
+                            by_person[person] = slots.len() as u32;
+                            None
+                        }
+                        slot => Some(slot),
+                    }
+                } else {
+                    match by_id.entry(id) {
+                        std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(slots.len() as u32);
+                            None
+                        }
+                    }
+                };
+                match slot {
+                    Some(slot) => {
+                        warnings.duplicate_users += 1;
+                        slots[slot as usize] = here;
+                    }
+                    None => slots.push(here),
+                }
+            }
+        }
+        drop(by_id);
+        drop(by_person);
+
+        let events = sort_by_time(events);
+        let reasons = {
+            let mut table = StrTable::default();
+            for r in 0..reasons.len() as u32 {
+                table.push(reasons.get(r));
+            }
+            table
+        };
+
+        // Users, column-wise.
+        let mut cols = UserColumns::with_capacity(slots.len());
+        let mut person_user = vec![u32::MAX; people.len()];
+        let mut last_updated = None::<Millis>;
+        cols.method_start.push(0);
+        for (u, &(b, i)) in slots.iter().enumerate() {
+            let batch = &batches[b as usize];
+            let user = &batch.users[i as usize];
+            let person = person_maps[b as usize][user.person as usize];
+            let method_map = &method_maps[b as usize];
+            let first_method = cols.methods.len();
+            cols.methods.extend(
+                batch
+                    .user_method_codes(user)
+                    .iter()
+                    .map(|&c| method_map.get(c as usize).copied().unwrap_or(NO_METHOD)),
+            );
+            let mut flags = 0;
+            if user.registered {
+                flags |= U_REGISTERED;
+            }
+            if user.enabled {
+                flags |= U_ENABLED;
+            }
+            let derived = user.registered && user.enabled;
+            let capable = user.capable.unwrap_or(derived);
+            if capable {
+                flags |= U_CAPABLE;
+            }
+            if let Some(exported) = user.capable {
+                flags |= U_CAPABLE_EXPORTED;
+                if exported != derived {
+                    warnings.contradictory_flags += 1;
+                }
+            }
+            if user.is_admin {
+                flags |= U_ADMIN;
+            }
+            if user.user_type == UserType::Guest {
+                flags |= U_GUEST;
+            }
+            if people.user_names.get(person).is_empty() {
+                warnings.users_without_user_name += 1;
+            }
+            let mut mask = 0u16;
+            for &code in &cols.methods[first_method..] {
+                if (code as usize) < CANONICAL_COUNT {
+                    mask |= 1 << code;
+                }
+            }
+            cols.person.push(person);
+            cols.id.push(batch.user_id(user));
+            cols.flags.push(flags);
+            cols.method_start.push(cols.methods.len() as u32);
+            cols.method_mask.push(mask);
+            cols.last_updated
+                .push(user.last_updated.unwrap_or(i64::MIN));
+            let mfa = batch.user_mfa_of(i as usize);
+            cols.mfa.push(mfa, batch.mfa_system_codes(&mfa), |c| {
+                method_map.get(c as usize).copied().unwrap_or(NO_METHOD)
+            });
+            if let Some(t) = user.last_updated {
+                last_updated = Some(last_updated.map_or(t, |m: Millis| m.max(t)));
+            }
+            person_user[person as usize] = u as u32;
+        }
+        drop(slots);
+        drop(batches);
+
+        // Who each person is, for the population control.
+        let person_class: Vec<u8> = (0..people.len())
+            .map(|p| match person_user[p] {
+                u32::MAX => match UserType::infer(people.user_names.get(p as u32)) {
+                    UserType::Guest => P_GUEST,
+                    UserType::Member => P_MEMBER,
+                },
+                u => user_class(cols.flags[u as usize]),
+            })
+            .collect();
+
+        let mut search_text = StrTable::with_capacity(people.len(), people.names.heap_bytes() * 2);
+        let mut buffer = String::new();
+        for p in 0..people.len() as u32 {
+            buffer.clear();
+            push_lowercase(&mut buffer, people.names.get(p));
+            buffer.push('\n');
+            push_lowercase(&mut buffer, people.user_names.get(p));
+            search_text.push(&buffer);
+        }
+
+        // Unknown methods and missing user names among events.
+        let mut unknown_counts = vec![0usize; methods.len()];
+        for &code in &cols.methods {
+            if let Some(c) = unknown_counts.get_mut(code as usize) {
+                *c += 1;
+            }
+        }
+        for (i, &code) in events.method.iter().enumerate() {
+            if let Some(c) = unknown_counts.get_mut(code as usize) {
+                *c += 1;
+            }
+            if people.user_names.get(events.person[i]).is_empty() {
+                warnings.events_without_user_name += 1;
+            }
+        }
+        let mut unknown: Vec<(String, usize)> = methods
+            .other_names()
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (name.to_string(), unknown_counts[CANONICAL_COUNT + i]))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        unknown.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        warnings.unknown_methods = unknown;
+
+        let mut used = [vec![false; methods.len()], vec![false; methods.len()]];
+        for (i, &code) in events.method.iter().enumerate() {
+            if let Some(slot) = used[(events.flags[i] & EV_RESET) as usize].get_mut(code as usize) {
+                *slot = true;
+            }
+        }
+        let feature_methods = used.map(|flags| {
+            flags
+                .iter()
+                .enumerate()
+                .filter(|(_, &u)| u)
+                .map(|(c, _)| c as MethodCode)
+                .collect::<Vec<_>>()
+        });
+
+        let (as_of, last_updated) = as_of_time(
+            as_of,
+            &events.time,
+            &cols.last_updated,
+            last_updated,
+            audit.span().map(|(_, newest)| newest),
+            &mut warnings,
+        );
+
+        people.names.shrink_to_fit();
+        people.user_names.shrink_to_fit();
+        let People {
+            names, user_names, ..
+        } = people;
+        cols.id.shrink_to_fit();
+        cols.methods.shrink_to_fit();
+        cols.mfa.shrink_to_fit();
+
+        Dataset {
+            source,
+            as_of,
+            last_updated,
+            names,
+            user_names,
+            search_text,
+            person_user,
+            person_class,
+            users: cols,
+            events,
+            reasons,
+            methods,
+            feature_methods,
+            warnings,
+            sources,
+            audit,
+        }
+    }
+}
+
+/// Event ids looked up together by `Dataset::build`.
+pub(super) const ID_CHUNK: usize = 512;
+
+/// The event ids seen so far (their hashes, never 0): open addressing, at most half full.
+pub(super) struct IdSet {
+    slots: Vec<u64>,
+    used: usize,
+}
+
+impl IdSet {
+    fn with_capacity(n: usize) -> Self {
+        IdSet {
+            slots: vec![0; (n * 2).next_power_of_two().max(16)],
+            used: 0,
+        }
+    }
+
+    /// Loads the slots of `ids` back to back, so that their cache misses overlap instead of
+    /// following one another when they are inserted.
+    fn preload(&self, ids: &[u64]) {
+        let mask = self.slots.len() - 1;
+        let loaded = ids
+            .iter()
+            .fold(0u64, |acc, &id| acc ^ self.slots[id as usize & mask]);
+        std::hint::black_box(loaded);
+    }
+
+    /// Adds the (non-zero) ids in order; which of them were new (`None` when all were: the
+    /// usual case, with nothing to leave out).
+    fn first_seen(&mut self, ids: &[u64]) -> Option<Vec<bool>> {
+        let mut kept: Option<Vec<bool>> = None;
+        for (start, chunk) in (0..ids.len())
+            .step_by(ID_CHUNK)
+            .map(|s| (s, &ids[s..(s + ID_CHUNK).min(ids.len())]))
+        {
+            self.preload(chunk);
+            for (j, &id) in chunk.iter().enumerate() {
+                if id != 0 && !self.insert(id) {
+                    kept.get_or_insert_with(|| vec![true; ids.len()])[start + j] = false;
+                }
+            }
+        }
+        kept
+    }
+
+    /// Adds a (non-zero) id; false when it was there already.
+    fn insert(&mut self, id: u64) -> bool {
+        if (self.used + 1) * 2 > self.slots.len() {
+            let size = self.slots.len() * 2;
+            let old = std::mem::replace(&mut self.slots, vec![0; size]);
+            self.used = 0;
+            for id in old.into_iter().filter(|&id| id != 0) {
+                self.insert(id);
+            }
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = id as usize & mask;
+        loop {
+            match self.slots[i] {
+                0 => {
+                    self.slots[i] = id;
+                    self.used += 1;
+                    return true;
+                }
+                seen if seen == id => return false,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+}
+
+/// The dataset's as-of time and its newest user update time (spec §3.4), counting what lies
+/// after them in `warnings`; the audit log's newest row counts as an event time. `event_times` are sorted; users without an update time hold
+/// `i64::MIN`.
+pub(super) fn as_of_time(
+    as_of: AsOf,
+    event_times: &[Millis],
+    user_times: &[Millis],
+    last_updated: Option<Millis>,
+    audit_newest: Option<Millis>,
+    warnings: &mut Warnings,
+) -> (Millis, Option<Millis>) {
+    let newest = |events: Option<Millis>, users: Option<Millis>| match (events, users) {
+        (Some(a), Some(b)) => a.max(b),
+        (Some(a), None) | (None, Some(a)) => a,
+        (None, None) => 0,
+    };
+    match as_of {
+        AsOf::At(t) => {
+            warnings.events_after_as_of =
+                event_times.len() - event_times.partition_point(|&e| e <= t);
+            (t, last_updated)
+        }
+        AsOf::Newest => (
+            newest(event_times.last().copied(), last_updated).max(audit_newest.unwrap_or(i64::MIN)),
+            last_updated,
+        ),
+        AsOf::Loaded(now) => {
+            let limit = now.saturating_add(crate::model::time::DAY);
+            let kept = event_times.partition_point(|&e| e <= limit);
+            let users_before = user_times
+                .iter()
+                .copied()
+                .filter(|&t| t != i64::MIN && t <= limit);
+            let newest_user = users_before.max();
+            let late_users = user_times
+                .iter()
+                .filter(|&&t| t != i64::MIN && t > limit)
+                .count();
+            warnings.times_after_load = event_times.len() - kept + late_users;
+            let events_before = kept.checked_sub(1).map(|i| event_times[i]);
+            let audit = audit_newest.filter(|&t| t <= limit).unwrap_or(i64::MIN);
+            (newest(events_before, newest_user).max(audit), newest_user)
+        }
+    }
+}
+
+/// Whether a code map changes nothing (`map[i] == i` throughout).
+pub(super) fn is_identity<T: Copy + TryInto<usize>>(map: &[T]) -> bool {
+    map.iter()
+        .enumerate()
+        .all(|(i, &c)| c.try_into().ok() == Some(i))
+}
+
+/// Appends `text.to_lowercase()` (without allocating for ASCII text).
+pub(super) fn push_lowercase(buffer: &mut String, text: &str) {
+    if text.is_ascii() {
+        let start = buffer.len();
+        buffer.push_str(text);
+        buffer[start..].make_ascii_lowercase();
+    } else {
+        buffer.push_str(&text.to_lowercase());
+    }
+}
+
+/// Sorts events by time (stable: equal times keep load order) and trims spare capacity.
+pub(super) fn sort_by_time(events: EventColumns) -> EventColumns {
+    if events.time.windows(2).all(|w| w[0] <= w[1]) {
+        let mut events = events;
+        shrink(&mut events);
+        return events;
+    }
+    let order = time_order(&events.time);
+    let gather = |column: &Vec<_>| {
+        order
+            .iter()
+            .map(|&i| column[i as usize])
+            .collect::<Vec<_>>()
+    };
+    EventColumns {
+        time: order.iter().map(|&i| events.time[i as usize]).collect(),
+        person: gather(&events.person),
+        method: order.iter().map(|&i| events.method[i as usize]).collect(),
+        flags: order.iter().map(|&i| events.flags[i as usize]).collect(),
+        reason: gather(&events.reason),
+        id: order.iter().map(|&i| events.id[i as usize]).collect(),
+    }
+}
+
+/// The stable order of `times`: each time packed with its index into one integer when the span
+/// of times allows (it does for any real data), else an indirect stable sort.
+pub(super) fn time_order(times: &[Millis]) -> Vec<u32> {
+    let n = times.len();
+    let (Some(&min), Some(&max)) = (times.iter().min(), times.iter().max()) else {
+        return Vec::new();
+    };
+    let index_bits = usize::BITS - n.leading_zeros();
+    let span = (max as i128 - min as i128) as u128;
+    if index_bits < 64 && span < 1u128 << (64 - index_bits) {
+        let mut keys: Vec<u64> = times
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| (((t as i128 - min as i128) as u64) << index_bits) | i as u64)
+            .collect();
+        keys.sort_unstable();
+        let index_mask = (1u64 << index_bits) - 1;
+        return keys.into_iter().map(|k| (k & index_mask) as u32).collect();
+    }
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_by_key(|&i| times[i as usize]);
+    order
+}
+
+pub(super) fn shrink(events: &mut EventColumns) {
+    events.time.shrink_to_fit();
+    events.person.shrink_to_fit();
+    events.method.shrink_to_fit();
+    events.flags.shrink_to_fit();
+    events.reason.shrink_to_fit();
+    events.id.shrink_to_fit();
+}
