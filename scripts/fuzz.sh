@@ -40,9 +40,12 @@ cargo afl build --release --quiet --manifest-path fuzz/Cargo.toml --target-dir "
 # whole Graph page; the app's CSV downloads of it for the CSV importer). AFL++ wants small seeds.
 seeds=$work/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds/import_json" "$seeds/import_csv"
+mkdir -p "$seeds/import_json" "$seeds/import_csv" "$seeds/import_audit"
 cp tests/fixtures/*.json tests/fixtures/*.ndjson "$seeds/import_json/"
 cp tests/fixtures/*.csv "$seeds/import_csv/"
+# The audit log's three shapes: Graph directoryAudits, the portal's CSV, Log Analytics.
+cp tests/fixtures/graph_directory_audits.json tests/fixtures/portal_audit_log.csv \
+  tests/fixtures/log_analytics_audit_logs.json tests/fixtures/log_analytics_audit_logs.csv "$seeds/import_audit/"
 for file in public/sample/*.json; do
   { head -n 7 "$file" | sed '$ s/,$//'; printf ']}\n'; } >"$seeds/import_json/sample-$(basename "$file")"
 done
@@ -58,10 +61,12 @@ for target in "${targets[@]}"; do
   rm -rf "$out"
   mkdir -p "$out"
   dict=fuzz/dict/${target#import_}.dict
+  dict_args=()
+  [ -f "$dict" ] && dict_args=(-x "$dict")
   say "$target: ${seconds}s from $(ls "$seeds/$target" | wc -l) seeds (log: $out/afl.log)"
   started=$(date -u +%FT%TZ)
   if ! AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 \
-    cargo afl fuzz -i "$seeds/$target" -o "$out" -x "$dict" -t 1000 -V "$seconds" \
+    cargo afl fuzz -i "$seeds/$target" -o "$out" "${dict_args[@]}" -t 1000 -V "$seconds" \
     "$work/release/$target" >"$out/afl.log" 2>&1; then
     tail -n 30 "$out/afl.log" >&2
     say "$target: AFL++ failed (see above)"
