@@ -121,7 +121,11 @@ pub fn method_list_cell<S: AsRef<str>>(labels: impl IntoIterator<Item = S>) -> S
     cell
 }
 
-fn push_method_list<S: AsRef<str>>(cell: &mut String, labels: impl IntoIterator<Item = S>) {
+/// Appends method labels to `cell` the way [`method_list_cell`] writes them.
+pub(crate) fn push_method_list<S: AsRef<str>>(
+    cell: &mut String,
+    labels: impl IntoIterator<Item = S>,
+) {
     for (i, label) in labels.into_iter().enumerate() {
         if i > 0 {
             cell.push_str(", ");

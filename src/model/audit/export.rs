@@ -2,7 +2,7 @@
 //! the one CSV writer (UTF-8 with BOM, RFC 4180, ISO 8601 UTC times, the formula guard).
 
 use crate::model::dataset::Dataset;
-use crate::model::export::{finish, guard, method_list_cell, writer};
+use crate::model::export::{finish, guard, push_method_list, writer};
 use crate::model::time::format_utc;
 
 /// Columns of the attempts download, in order.
@@ -31,9 +31,12 @@ pub const ATTEMPT_COLUMNS: [&str; 10] = [
 pub fn attempts_csv(ds: &Dataset, rows: &[u32]) -> Vec<u8> {
     let mut w = writer();
     let _ = w.write_record(ATTEMPT_COLUMNS);
+    // One buffer for every row's methods cell, as the registrations download does.
+    let mut methods = String::new();
     for &i in rows {
         let a = ds.attempt(i);
-        let methods: Vec<String> = a.methods_tried().iter().map(|m| m.label()).collect();
+        methods.clear();
+        push_method_list(&mut methods, a.methods_tried().iter().map(|m| m.label()));
         let correlation = a
             .steps()
             .next()
@@ -44,7 +47,7 @@ pub fn attempts_csv(ds: &Dataset, rows: &[u32]) -> Vec<u8> {
             guard(a.name()).as_ref(),
             guard(a.user_name()).as_ref(),
             a.outcome().label(),
-            guard(&method_list_cell(&methods)).as_ref(),
+            guard(&methods).as_ref(),
             a.step_count().to_string().as_str(),
             guard(a.ip()).as_ref(),
             guard(a.reason()).as_ref(),
