@@ -140,6 +140,9 @@ const memory = () =>
     workers: ssprDiagnostics.workerMemoryPeakBytes() / 1e6,
   }));
 
+/** The latest load's named moments, on the page and in its workers (`data::worker::timeline`). */
+const timeline = () => page.evaluate(() => ssprDiagnostics.ingestTimeline());
+
 /**
  * Time from an input (`act`, run in the page) to the first change of the DOM under `selector`
  * after it, in the page's own clock.
@@ -183,6 +186,7 @@ for (let run = 0; run < RUNS; run++) {
   results.baseline.push((await baseline()).ms);
   results.memory = await memory();
   process.stderr.write(`run ${run + 1}: ours ${ours.ms.toFixed(0)} ms, baseline ${results.baseline.at(-1).toFixed(0)} ms\n`);
+  if (run === RUNS - 1) process.stderr.write(`the last run's timeline (ms):\n${await timeline()}`);
 }
 
 // Interactions at 1,000,000 events (the last upload is loaded).
@@ -229,6 +233,8 @@ for (let run = 0; run < RUNS; run++) {
 for (let run = 0; run < RUNS; run++) {
   await openData();
   results.users.push((await upload(files.users, 'users', count(200_000))).ms);
+  process.stderr.write(`users run ${run + 1}: ${results.users.at(-1).toFixed(0)} ms\n`);
+  if (run === RUNS - 1) process.stderr.write(`the last run's timeline (ms):\n${await timeline()}`);
 }
 
 await browser.close();

@@ -11,6 +11,8 @@ try {
   globalThis.ssprDiagnostics = {
     wasmMemoryBytes: bindings.wasm_memory_bytes,
     workerMemoryPeakBytes: bindings.worker_memory_peak_bytes,
+    // The latest load's named moments, page and workers (`data::worker::timeline`).
+    ingestTimeline: bindings.ingest_timeline,
   };
   status?.remove();
 } catch (error) {

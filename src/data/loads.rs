@@ -17,6 +17,7 @@ use super::pause::spawn;
 use super::report_api::{normalise_token, prepare, GRAPH_BETA};
 use super::upload::{self, file_too_large, unreadable_file, FilePhase, UploadRow};
 use super::worker::pool::{plan_parts, worker_count, Built, FileToRead, Ingest, WORKER_LOADER};
+use super::worker::timeline;
 use crate::model::import::Part;
 use crate::model::policy::PolicyInputs;
 use crate::model::{FileImport, SourceKind};
@@ -196,6 +197,8 @@ impl DataLoads {
     fn begin(&self, kind: Option<LoadKind>) -> u64 {
         let ticket = self.generation.get_value() + 1;
         self.generation.set_value(ticket);
+        timeline::clear();
+        timeline::note("load begins");
         if let Some((stopped, ingest)) = self.running.try_update_value(Option::take).flatten() {
             // Its workers stop now, even while its task still holds them.
             ingest.stop();
@@ -423,6 +426,7 @@ impl DataLoads {
                     parts,
                 });
             }
+            timeline::note("parts planned");
             if !loads.is_current(ticket) {
                 return;
             }

@@ -18,6 +18,7 @@ use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::js_wire::{dataset_buffer, JsIn};
 use super::protocol::*;
+use super::timeline;
 use crate::data::live_fetch::{FetchEnd, FetchProgress};
 use crate::model::import::part::{plan, probe_offsets, PROBE_SIZE};
 use crate::model::import::Part;
@@ -53,6 +54,7 @@ struct Mailbox {
 impl Mailbox {
     fn deliver(&self, worker: usize, message: JsValue) {
         note_worker_memory(&message);
+        timeline::add_from(worker, &field(&message, MOMENTS));
         self.queue.borrow_mut().push_back((worker, message));
         if let Some(waker) = self.waker.borrow_mut().take() {
             waker.wake();
@@ -149,11 +151,15 @@ impl Ingest {
             ingest._listeners.push(listener);
             ingest._error_listeners.push(on_error);
         }
+        timeline::note("workers asked to start");
         let mut ready = 0;
         while ready < ingest.workers.len() {
             let (_, reply) = ingest.next().await;
             match text_field(&reply, OP).as_str() {
-                READY => ready += 1,
+                READY => {
+                    ready += 1;
+                    timeline::note("a worker is ready");
+                }
                 FAILED => return Err(text_field(&reply, "message")),
                 _ => {}
             }
@@ -350,6 +356,7 @@ impl Ingest {
             ],
         );
         self.send(0, &request, &transfer);
+        timeline::note("build asked");
         let mut summaries = None;
         loop {
             let (worker, reply) = self.next().await;
@@ -476,7 +483,9 @@ impl Ingest {
             .map_err(|_| "the dataset was lost on its way.".to_string())?;
         // Let the progress reach the screen before the columns are copied.
         crate::data::pause::yield_to_browser().await;
+        timeline::note("dataset arrived");
         let dataset = decode_dataset(&mut JsIn::new(buffer)).map_err(|e| e.to_string())?;
+        timeline::note("dataset decoded");
         let notes = array_field(reply, "notes")
             .into_iter()
             .filter_map(|n| n.as_string())

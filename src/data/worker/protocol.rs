@@ -16,6 +16,9 @@
 //! | worker | `fetch-progress` | `collection`, `pages`, `records`, `waiting` (`[status, afterMs, retry]` or null) |
 //! | page | `stop` | (Cancel during a fetch: abort the request in flight, then close) |
 //! | worker | `failed` | `message`, `aboutToken` |
+//!
+//! Every message from a worker also has `memory` (its wasm memory in bytes) and `moments` (the
+//! moments of its timeline noted since its last message, see `timeline`).
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -39,6 +42,8 @@ pub const FETCH_PROGRESS: &str = "fetch-progress";
 pub const STOP: &str = "stop";
 /// The `dataset` reply's field with the what-if inputs the files held (spec §4.2).
 pub const INPUTS: &str = "inputs";
+/// The field of a worker's message with its latest timeline moments.
+pub const MOMENTS: &str = "moments";
 
 /// A message: an object with these fields.
 pub fn message(op: &str, fields: &[(&str, JsValue)]) -> Object {

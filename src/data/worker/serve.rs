@@ -13,6 +13,7 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::js_wire::{buffer_of, dataset_buffer, JsIn};
 use super::protocol::*;
+use super::timeline;
 use crate::data::live_fetch::{FetchEnd, FetchProgress};
 use crate::data::report_api::{normalise_token, prepare};
 use crate::data::transport::{fetch_live, Cancel};
@@ -85,6 +86,7 @@ fn post_transferring(message: &JsValue, transfer: &[JsValue]) {
         &"memory".into(),
         &JsValue::from_f64(crate::wasm_memory_bytes()),
     );
+    let _ = js_sys::Reflect::set(message, &MOMENTS.into(), &timeline::take_js());
     let result = if transfer.is_empty() {
         scope().post_message(message)
     } else {
@@ -120,6 +122,7 @@ async fn read(data: &JsValue) {
             "{name}: the page asked for a part this worker cannot read."
         ));
     };
+    timeline::note("read asked");
     let outcome = match source_blob(&field(data, "source")).await {
         Ok(blob) => {
             read_part(&blob, &name, part, |bytes, records| {
@@ -141,8 +144,10 @@ async fn read(data: &JsValue) {
     };
     match outcome {
         Ok(mut result) => {
+            timeline::note("part read");
             let buffer = buffer_of(&encode_part(&mut result));
             drop(result);
+            timeline::note("part encoded");
             post(
                 &message(
                     READ_DONE,
@@ -205,12 +210,14 @@ async fn read_part(
             .map_err(|e| js_text(&e))
     };
     let mut next = if at < size { Some(slice(at)?) } else { None };
+    let mut analysing = 0.0;
     while let Some(pending) = next.take() {
         let buffer: ArrayBuffer = JsFuture::from(pending)
             .await
             .map_err(|e| format!("the file could not be read from disk ({}).", js_text(&e)))?
             .unchecked_into();
         let len = buffer.byte_length() as usize;
+        timeline::note("chunk arrived");
         let end = at + len as f64;
         if end < size && len > 0 {
             // The next chunk is read from disk while this one is analysed.
@@ -222,9 +229,11 @@ async fn read_part(
         let mut from = 0;
         while from < len {
             let to = (from + SLICE).min(len);
+            let t0 = timeline::now();
             stream.feed_with(to - from, |room| {
                 view.subarray(from as u32, to as u32).copy_to(room)
             });
+            analysing += timeline::now() - t0;
             from = to;
             if stream.is_stopped() {
                 break;
@@ -233,16 +242,20 @@ async fn read_part(
                 next_turn().await;
             }
         }
+        timeline::note("chunk analysed");
         at = end;
         on_progress(at, stream.records().0);
         if stream.is_stopped() {
             break;
         }
     }
-    Ok(stream.finish_part())
+    let part = stream.finish_part();
+    timeline::note(&format!("analysed for {analysing:.0} ms"));
+    Ok(part)
 }
 
 async fn build(data: &JsValue) {
+    timeline::note("build asked");
     let kind = match text_field(data, "sourceKind").as_str() {
         "sample" => SourceKind::Sample,
         _ => SourceKind::Uploaded,
@@ -261,6 +274,7 @@ async fn build(data: &JsValue) {
         },
         Err(_) => None,
     };
+    timeline::note("parts combined");
     let summaries = array(
         files
             .iter()
@@ -420,7 +434,10 @@ fn send_dataset(
             Some(current) => current.merge(batches, as_of, kind),
             None => Dataset::build(batches, as_of, kind),
         };
-        dataset_buffer(&dataset)
+        timeline::note("dataset built");
+        let buffer = dataset_buffer(&dataset);
+        timeline::note("dataset encoded");
+        buffer
     });
     let notes = array(notes.into_iter().map(JsValue::from));
     let field = |b: &Option<ArrayBuffer>| b.clone().map_or(JsValue::NULL, JsValue::from);
