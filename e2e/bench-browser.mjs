@@ -108,7 +108,8 @@ async function upload(path, key, expected) {
     const b = window.bench;
     const during = b.longTasks.filter(([start, d]) => start + d >= b.start && start <= b.end);
     const longest = Math.max(b.maxGap, ...during.map(([, d]) => d));
-    return { ms: b.end - b.start, longest };
+    const tasks = during.map(([start, d]) => `${(start - b.start).toFixed(0)} ms: ${d.toFixed(0)} ms`);
+    return { ms: b.end - b.start, longest, tasks };
   });
 }
 
@@ -186,7 +187,10 @@ for (let run = 0; run < RUNS; run++) {
   results.baseline.push((await baseline()).ms);
   results.memory = await memory();
   process.stderr.write(`run ${run + 1}: ours ${ours.ms.toFixed(0)} ms, baseline ${results.baseline.at(-1).toFixed(0)} ms\n`);
-  if (run === RUNS - 1) process.stderr.write(`the last run's timeline (ms):\n${await timeline()}`);
+  if (run === RUNS - 1) {
+    process.stderr.write(`the last run's timeline (ms):\n${await timeline()}`);
+    process.stderr.write(`its long tasks (from the input's change): ${ours.tasks.join(', ') || 'none'}\n`);
+  }
 }
 
 // Interactions at 1,000,000 events (the last upload is loaded).

@@ -8,6 +8,7 @@ use proptest::prelude::*;
 use sspr_insights::model::import::{combine, Part, StreamImport};
 use sspr_insights::model::wire::{self, SliceIn};
 use sspr_insights::model::{import_file, AsOf, Dataset, PolicyInputs, SourceKind};
+use std::future::Future;
 
 fn sample_dataset() -> Dataset {
     let batches = ["userRegistrationDetails.json", "userEventsSummary.json"]
@@ -18,6 +19,60 @@ fn sample_dataset() -> Dataset {
         })
         .collect();
     Dataset::build(batches, AsOf::Newest, SourceKind::Sample)
+}
+
+/// A future that is pending once, then ready: what a page's "give the browser a turn" looks
+/// like to the reader.
+struct OneTurn(bool);
+
+impl std::future::Future for OneTurn {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if std::mem::replace(&mut self.0, true) {
+            std::task::Poll::Ready(())
+        } else {
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    }
+}
+
+#[test]
+fn a_dataset_read_in_steps_gives_the_browser_a_turn_after_each_and_is_the_same() {
+    let ds = sample_dataset();
+    let bytes = wire::encode_dataset(&ds);
+    let mut input = SliceIn::new(&bytes);
+    let steps = std::cell::RefCell::new(Vec::new());
+    let mut reading = std::pin::pin!(wire::decode_dataset_in_steps(&mut input, |step| {
+        steps.borrow_mut().push(step);
+        OneTurn(false)
+    }));
+    let mut turns = 0;
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    let back = loop {
+        match reading.as_mut().poll(&mut cx) {
+            std::task::Poll::Ready(result) => break result.unwrap(),
+            std::task::Poll::Pending => turns += 1,
+        }
+    };
+    assert_eq!(turns, wire::DECODE_STEPS.len());
+    assert_eq!(*steps.borrow(), wire::DECODE_STEPS);
+    assert_eq!(wire::encode_dataset(&back), bytes);
+    // A damaged message is still an error, found in whichever step reads the damage.
+    let short = &bytes[..bytes.len() * 2 / 3];
+    let mut input = SliceIn::new(short);
+    let mut reading = std::pin::pin!(wire::decode_dataset_in_steps(&mut input, |_| OneTurn(
+        false
+    )));
+    let outcome = loop {
+        if let std::task::Poll::Ready(result) = reading.as_mut().poll(&mut cx) {
+            break result;
+        }
+    };
+    assert!(outcome.is_err());
 }
 
 #[test]

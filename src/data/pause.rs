@@ -45,6 +45,23 @@ pub async fn yield_to_browser() {
     sleep(0).await;
 }
 
+/// Resolves on this thread's next turn of its event loop, the page's or a worker's: a message to
+/// itself, which no timer clamping delays (a chain of `setTimeout(0)` waits 4 ms each after a
+/// few). Between two slices of work it lets the thread handle what came meanwhile (input, a
+/// chunk of a file) without losing time.
+pub async fn next_turn() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Ok(channel) = web_sys::MessageChannel::new() {
+            let port = channel.port1();
+            port.set_onmessage(Some(resolve.unchecked_ref()));
+            let _ = channel.port2().post_message(&wasm_bindgen::JsValue::NULL);
+            // The ports live until the message is delivered.
+            std::mem::forget(channel);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
 /// Waits `ms` milliseconds in short steps, returning early (with `false`) once `cancelled` is
 /// set. `true` when the whole wait passed.
 ///

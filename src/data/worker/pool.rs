@@ -20,10 +20,11 @@ use super::js_wire::{dataset_buffer, JsIn};
 use super::protocol::*;
 use super::timeline;
 use crate::data::live_fetch::{FetchEnd, FetchProgress};
+use crate::data::pause::next_turn;
 use crate::model::import::part::{plan, probe_offsets, PROBE_SIZE};
 use crate::model::import::Part;
 use crate::model::policy::PolicyInputs;
-use crate::model::wire::{decode_dataset, decode_file_summary, decode_inputs};
+use crate::model::wire::{decode_dataset_in_steps, decode_file_summary, decode_inputs};
 use crate::model::{Dataset, FileImport, SourceKind};
 
 thread_local! {
@@ -484,7 +485,14 @@ impl Ingest {
         // Let the progress reach the screen before the columns are copied.
         crate::data::pause::yield_to_browser().await;
         timeline::note("dataset arrived");
-        let dataset = decode_dataset(&mut JsIn::new(buffer)).map_err(|e| e.to_string())?;
+        // Column by column, giving the page's thread a turn between them: a million events are
+        // 40 MB to copy, too long for one task.
+        let dataset = decode_dataset_in_steps(&mut JsIn::new(buffer), |step| {
+            timeline::note(step);
+            next_turn()
+        })
+        .await
+        .map_err(|e| e.to_string())?;
         timeline::note("dataset decoded");
         let notes = array_field(reply, "notes")
             .into_iter()

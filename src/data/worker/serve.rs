@@ -15,6 +15,7 @@ use super::js_wire::{buffer_of, dataset_buffer, JsIn};
 use super::protocol::*;
 use super::timeline;
 use crate::data::live_fetch::{FetchEnd, FetchProgress};
+use crate::data::pause::next_turn;
 use crate::data::report_api::{normalise_token, prepare};
 use crate::data::transport::{fetch_live, Cancel};
 use crate::data::upload::{self, Verdict};
@@ -29,20 +30,6 @@ use crate::model::{AsOf, Dataset, FileImport, Millis, SourceKind};
 const CHUNK: f64 = (32 << 20) as f64;
 /// Bytes analysed between two turns of the event loop.
 const SLICE: usize = 4 << 20;
-
-/// Resolves on the worker's next turn (a message to itself: no timer clamping).
-async fn next_turn() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Ok(channel) = web_sys::MessageChannel::new() {
-            let port = channel.port1();
-            port.set_onmessage(Some(resolve.unchecked_ref()));
-            let _ = channel.port2().post_message(&JsValue::NULL);
-            // The ports live until the message is delivered.
-            std::mem::forget(channel);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
-}
 
 /// What a build waits with while the page asks the user (files with problems).
 struct Pending {

@@ -1,5 +1,8 @@
 //! A whole dataset in the wire form: what the building worker sends the page.
 
+use std::future::Future;
+use std::task::{Context, Poll, Waker};
+
 use super::*;
 
 /// A dataset in its wire form.
@@ -47,6 +50,34 @@ pub fn write_dataset(out: &mut impl WireOut, ds: &Dataset) {
 /// Reads a dataset written by [`write_dataset`], checking that its parts agree (a bad message is
 /// an error, never a dataset that panics later).
 pub fn decode_dataset(input: &mut impl WireIn) -> Result<Dataset, WireError> {
+    // With nothing to wait for between its steps, the stepped reader ends in its first poll.
+    let reading = std::pin::pin!(decode_dataset_in_steps(input, |_| std::future::ready(())));
+    match reading.poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(result) => result,
+        Poll::Pending => Err(WireError("it could not be read in one go")),
+    }
+}
+
+/// The sections of a dataset's wire form after which [`decode_dataset_in_steps`] waits, in
+/// order (the rest, small, comes after the last); each is at most a few columns (at a million events, a column is at most
+/// 8 MB), so that a page reading a big dataset never holds its thread for long.
+pub const DECODE_STEPS: [&str; 7] = [
+    "people",
+    "users",
+    "MFA details",
+    "event times",
+    "event people",
+    "event methods, flags and reasons",
+    "event ids",
+];
+
+/// Reads a dataset like [`decode_dataset`], awaiting `between(step)` after each of
+/// [`DECODE_STEPS`] (the page gives the browser a turn there); the dataset is the same.
+pub async fn decode_dataset_in_steps<Wait: Future<Output = ()>>(
+    input: &mut impl WireIn,
+    mut between: impl FnMut(&'static str) -> Wait,
+) -> Result<Dataset, WireError> {
+    let [people, users_step, mfa, times, event_people, event_codes, ids] = DECODE_STEPS;
     check_magic(input)?;
     let source = get_source(input, true)?;
     let as_of = get_i64(input)?;
@@ -56,17 +87,44 @@ pub fn decode_dataset(input: &mut impl WireIn) -> Result<Dataset, WireError> {
     let search_text = get_table(input)?;
     let person_user = get_vec(input)?;
     let person_class = get_vec(input)?;
+    between(people).await;
+    let person = get_vec(input)?;
+    let id = get_table(input)?;
+    let flags = get_vec(input)?;
+    let method_start = get_vec(input)?;
+    let methods = get_vec(input)?;
+    let method_mask = get_vec(input)?;
+    let last_updated_column = get_vec(input)?;
+    between(users_step).await;
     let users = UserColumns {
-        person: get_vec(input)?,
-        id: get_table(input)?,
-        flags: get_vec(input)?,
-        method_start: get_vec(input)?,
-        methods: get_vec(input)?,
-        method_mask: get_vec(input)?,
-        last_updated: get_vec(input)?,
+        person,
+        id,
+        flags,
+        method_start,
+        methods,
+        method_mask,
+        last_updated: last_updated_column,
         mfa: get_mfa_columns(input)?,
     };
-    let events = get_events(input)?;
+    between(mfa).await;
+    let time = get_vec(input)?;
+    between(times).await;
+    let event_person = get_vec(input)?;
+    between(event_people).await;
+    let method = get_vec(input)?;
+    let event_flags = get_vec(input)?;
+    let reason = get_vec(input)?;
+    between(event_codes).await;
+    let events = EventColumns {
+        time,
+        person: event_person,
+        method,
+        flags: event_flags,
+        reason,
+        id: get_vec(input)?,
+    };
+    check_event_lengths(&events)?;
+    between(ids).await;
     let reasons = get_table(input)?;
     let methods = get_methods(input)?;
     let feature_methods = [get_vec(input)?, get_vec(input)?];

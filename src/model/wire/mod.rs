@@ -291,6 +291,11 @@ fn get_events(input: &mut impl WireIn) -> Result<EventColumns, WireError> {
         reason: get_vec(input)?,
         id: get_vec(input)?,
     };
+    check_event_lengths(&e)?;
+    Ok(e)
+}
+
+fn check_event_lengths(e: &EventColumns) -> Result<(), WireError> {
     let n = e.time.len();
     if [
         e.person.len(),
@@ -304,7 +309,7 @@ fn get_events(input: &mut impl WireIn) -> Result<EventColumns, WireError> {
     {
         return Err(WireError("the event columns differ in length"));
     }
-    Ok(e)
+    Ok(())
 }
 
 fn magic(out: &mut impl WireOut) {
