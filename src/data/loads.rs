@@ -16,7 +16,9 @@ use super::live_fetch::{FetchEnd, FetchProgress};
 use super::pause::spawn;
 use super::report_api::{normalise_token, prepare, GRAPH_BETA};
 use super::upload::{self, file_too_large, unreadable_file, FilePhase, UploadRow};
-use super::worker::pool::{plan_parts, worker_count, Built, FileToRead, Ingest, WORKER_LOADER};
+use super::worker::pool::{
+    plan_parts, worker_count, Built, FileToRead, Ingest, WORKER_LOADER, WORKER_WASM,
+};
 use super::worker::timeline;
 use crate::model::import::Part;
 use crate::model::policy::PolicyInputs;
@@ -230,8 +232,9 @@ impl DataLoads {
         kind: LoadKind,
         count: usize,
     ) -> Option<Result<Rc<Ingest>, String>> {
-        let url = state.href(&format!("/{WORKER_LOADER}"));
-        let started = Ingest::start(count, &url).await;
+        let loader = state.href(&format!("/{WORKER_LOADER}"));
+        let wasm = state.href(&format!("/{WORKER_WASM}"));
+        let started = Ingest::start(count, &loader, &wasm).await;
         if !self.is_current(ticket) {
             return None;
         }
@@ -494,6 +497,7 @@ impl DataLoads {
                 let loaded = self.files.with_untracked(Vec::len);
                 self.sample_pending.set_value(false);
                 state.set_dataset(*dataset, Vec::new());
+                timeline::note("dataset handed to the screens");
                 state.add_inputs(inputs);
                 self.upload.set(UploadStage::Loaded {
                     files: loaded,

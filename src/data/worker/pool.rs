@@ -42,8 +42,37 @@ fn note_worker_memory(reply: &JsValue) {
     WORKER_MEMORY_PEAK.with(|m| m.set(m.get().max(bytes)));
 }
 
-/// The file the build script's loader starts a worker from, beside the app's files.
-pub const WORKER_LOADER: &str = "sspr-worker_loader.js";
+/// The script a worker starts from, beside the app's files (`public/sspr-worker-loader.js`): it
+/// waits for the worker's compiled wasm from the page, then runs it.
+pub const WORKER_LOADER: &str = "sspr-worker-loader.js";
+/// The workers' wasm, beside the app's files (Trunk names it after the `sspr-worker` binary).
+pub const WORKER_WASM: &str = "sspr-worker_bg.wasm";
+
+thread_local! {
+    /// The workers' wasm, compiled (see `worker_module`).
+    static WORKER_MODULE: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+}
+
+/// The workers' wasm compiled once in the page's life: every worker of every load instantiates
+/// this one module, so none downloads or compiles it again, and the code the browser optimised
+/// while one load ran is already optimised when the next begins.
+async fn worker_module(wasm_url: &str) -> Result<JsValue, String> {
+    if let Some(module) = WORKER_MODULE.with(|m| m.borrow().clone()) {
+        return Ok(module);
+    }
+    let window = web_sys::window().ok_or("the background workers need a browser window")?;
+    let response = window.fetch_with_str(wasm_url);
+    let module = JsFuture::from(js_sys::WebAssembly::compile_streaming(&response))
+        .await
+        .map_err(|e| {
+            format!(
+                "the background workers' code could not be loaded from {wasm_url} ({})",
+                js_text(&e)
+            )
+        })?;
+    WORKER_MODULE.with(|m| *m.borrow_mut() = Some(module.clone()));
+    Ok(module)
+}
 
 /// Messages from the workers, in the order they came, each with its worker's index.
 #[derive(Default)]
@@ -110,8 +139,11 @@ pub fn worker_count(jobs: usize) -> usize {
 }
 
 impl Ingest {
-    /// Starts `count` workers from `loader_url` and waits until each is ready.
-    pub async fn start(count: usize, loader_url: &str) -> Result<Ingest, String> {
+    /// Starts `count` workers from `loader_url`, running the wasm at `wasm_url`, and waits until
+    /// each is ready.
+    pub async fn start(count: usize, loader_url: &str, wasm_url: &str) -> Result<Ingest, String> {
+        let module = worker_module(wasm_url).await?;
+        timeline::note("workers' code compiled");
         let mailbox = Rc::new(Mailbox::default());
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
@@ -148,6 +180,8 @@ impl Ingest {
                 inbox.deliver(i, failure.into());
             });
             worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            // The loader's first message: the compiled wasm to run.
+            let _ = worker.post_message(&module);
             ingest.workers.push(worker);
             ingest._listeners.push(listener);
             ingest._error_listeners.push(on_error);
@@ -494,6 +528,8 @@ impl Ingest {
         .await
         .map_err(|e| e.to_string())?;
         timeline::note("dataset decoded");
+        // Showing it is a task of its own, too.
+        next_turn().await;
         let notes = array_field(reply, "notes")
             .into_iter()
             .filter_map(|n| n.as_string())

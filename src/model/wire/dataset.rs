@@ -59,9 +59,10 @@ pub fn decode_dataset(input: &mut impl WireIn) -> Result<Dataset, WireError> {
 }
 
 /// The sections of a dataset's wire form after which [`decode_dataset_in_steps`] waits, in
-/// order (the rest, small, comes after the last); each is at most a few columns (at a million events, a column is at most
-/// 8 MB), so that a page reading a big dataset never holds its thread for long.
-pub const DECODE_STEPS: [&str; 7] = [
+/// order; each is at most a few columns (at a million events, a column is at most 8 MB), so
+/// that a page reading a big dataset never holds its thread for long. After the last, the
+/// columns are checked against each other.
+pub const DECODE_STEPS: [&str; 8] = [
     "people",
     "users",
     "MFA details",
@@ -69,6 +70,7 @@ pub const DECODE_STEPS: [&str; 7] = [
     "event people",
     "event methods, flags and reasons",
     "event ids",
+    "the rest",
 ];
 
 /// Reads a dataset like [`decode_dataset`], awaiting `between(step)` after each of
@@ -77,7 +79,7 @@ pub async fn decode_dataset_in_steps<Wait: Future<Output = ()>>(
     input: &mut impl WireIn,
     mut between: impl FnMut(&'static str) -> Wait,
 ) -> Result<Dataset, WireError> {
-    let [people, users_step, mfa, times, event_people, event_codes, ids] = DECODE_STEPS;
+    let [people, users_step, mfa, times, event_people, event_codes, ids, rest] = DECODE_STEPS;
     check_magic(input)?;
     let source = get_source(input, true)?;
     let as_of = get_i64(input)?;
@@ -139,6 +141,7 @@ pub async fn decode_dataset_in_steps<Wait: Future<Output = ()>>(
         });
     }
     let audit = read_audit(input)?;
+    between(rest).await;
     Dataset::from_parts(crate::model::dataset::DatasetParts {
         source,
         as_of,
