@@ -209,7 +209,13 @@ export async function openPage(browser, { width = DESKTOP.width, height = DESKTO
     else if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`exception: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('requestfailed', (r) => {
+    // The browser fetches the tab's icon by itself, after the page; a reload or a navigation
+    // that comes first aborts it. That is the browser's request, not the app's.
+    const browsersIcon = /\/favicon[^/]*\.svg$/.test(new URL(r.url()).pathname);
+    if (browsersIcon && r.failure()?.errorText === 'net::ERR_ABORTED') return;
+    problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
   page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
   // The binding and the listener are installed by the browser itself, outside the page's policy.
   await page.exposeBinding('ssprCspViolation', (_source, v) => violations.push(`violation: ${v}`));
