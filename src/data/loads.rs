@@ -8,7 +8,6 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
-use js_sys::ArrayBuffer;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -17,7 +16,7 @@ use super::pause::spawn;
 use super::report_api::{normalise_token, prepare, GRAPH_BETA};
 use super::upload::{self, file_too_large, unreadable_file, FilePhase, UploadRow};
 use super::worker::pool::{
-    plan_parts, worker_count, Built, FileToRead, Ingest, WORKER_LOADER, WORKER_WASM,
+    plan_parts, worker_count, Built, FileToRead, Ingest, PartRead, WORKER_LOADER, WORKER_WASM,
 };
 use super::worker::timeline;
 use crate::model::import::Part;
@@ -345,7 +344,7 @@ impl DataLoads {
         // A file that could not be read from disk is a problem of the load like a broken one.
         let mut unreadable = Vec::new();
         let mut built_files = Vec::new();
-        let mut readable: Vec<(FileToRead, Vec<ArrayBuffer>)> = Vec::new();
+        let mut readable: Vec<(FileToRead, Vec<PartRead>)> = Vec::new();
         for (i, (file, parts)) in files.into_iter().zip(read).enumerate() {
             match parts {
                 Ok(parts) => {

@@ -112,6 +112,8 @@ pub struct Ingest {
     /// A live fetch runs in the first worker (stopping it is graceful: see `stop`).
     fetching: std::cell::Cell<bool>,
     stopped: std::cell::Cell<bool>,
+    /// The worker that builds: the one that read the last part, which it keeps (see `read`).
+    builder: std::cell::Cell<usize>,
     mailbox: Rc<Mailbox>,
     _listeners: Vec<Closure<dyn FnMut(MessageEvent)>>,
     _error_listeners: Vec<Closure<dyn FnMut(web_sys::Event)>>,
@@ -151,6 +153,7 @@ impl Ingest {
             workers: Vec::new(),
             fetching: std::cell::Cell::new(false),
             stopped: std::cell::Cell::new(false),
+            builder: std::cell::Cell::new(0),
             mailbox: mailbox.clone(),
             _listeners: Vec::new(),
             _error_listeners: Vec::new(),
@@ -248,24 +251,28 @@ impl Ingest {
 
     /// Reads every part of every file, each worker taking the next part as it becomes free;
     /// `on_progress(file, bytes read, records)` after each chunk. Per file: its parts' results in
-    /// order, or why it could not be read.
+    /// order, or why it could not be read. A worker keeps what it read; while others still read,
+    /// it is asked for it at once (it writes it out while they work), and the worker that reads
+    /// the last part keeps it and builds: that part is never written out and read back.
     pub async fn read(
         &self,
         files: &[FileToRead],
         mut on_progress: impl FnMut(usize, u64, usize),
-    ) -> Vec<Result<Vec<ArrayBuffer>, String>> {
+    ) -> Vec<Result<Vec<PartRead>, String>> {
         let jobs: Vec<(usize, usize)> = files
             .iter()
             .enumerate()
             .flat_map(|(f, file)| (0..file.parts.len()).map(move |p| (f, p)))
             .collect();
-        let mut results: Vec<Vec<Option<ArrayBuffer>>> =
+        let mut results: Vec<Vec<Option<PartRead>>> =
             files.iter().map(|f| vec![None; f.parts.len()]).collect();
         let mut failures: Vec<Option<String>> = vec![None; files.len()];
         // Per job: the offset it started at and the bytes it has read.
         let mut read = vec![(0u64, 0u64, 0usize); jobs.len()];
         let mut next_job = 0;
         let mut busy = 0;
+        // Parts asked for and not yet come.
+        let mut asked = 0;
         for worker in 0..self.workers.len() {
             if next_job < jobs.len() {
                 self.send_read(worker, next_job, files, jobs[next_job]);
@@ -273,7 +280,7 @@ impl Ingest {
                 busy += 1;
             }
         }
-        while busy > 0 {
+        while busy + asked > 0 {
             let (worker, reply) = self.next().await;
             if worker == STOPPED_BY_PAGE {
                 let reason = text_field(&reply, "message");
@@ -301,8 +308,23 @@ impl Ingest {
                     on_progress(f, bytes.min(files[f].size), records);
                     continue;
                 }
+                PART => {
+                    asked -= 1;
+                    results[f][p] = field(&reply, "result")
+                        .dyn_into::<ArrayBuffer>()
+                        .ok()
+                        .map(PartRead::Sent);
+                    continue;
+                }
                 READ_DONE => {
-                    results[f][p] = field(&reply, "result").dyn_into::<ArrayBuffer>().ok();
+                    let last = busy == 1 && next_job == jobs.len();
+                    if last {
+                        results[f][p] = Some(PartRead::Kept { job });
+                        self.builder.set(worker);
+                    } else {
+                        self.send(worker, &message(SEND_PART, &[("job", job.into())]), &[]);
+                        asked += 1;
+                    }
                 }
                 FAILED => failures[f] = Some(text_field(&reply, "message")),
                 _ => continue,
@@ -341,12 +363,12 @@ impl Ingest {
         self.send(worker, &request, &[]);
     }
 
-    /// Asks the first worker to put each file's parts together and build the dataset (merged
-    /// into `current` when there is one). The files' outcomes come first; then, unless the page
+    /// Asks the building worker (see `read`) to put each file's parts together and build the
+    /// dataset (merged into `current` when there is one). The files' outcomes come first; then, unless the page
     /// must ask the user ([`Built::AskFirst`]), the dataset.
     pub async fn build(
         &self,
-        files: Vec<(FileToRead, Vec<ArrayBuffer>)>,
+        files: Vec<(FileToRead, Vec<PartRead>)>,
         current: Option<&Dataset>,
         kind: &SourceKind,
         load_readable: bool,
@@ -355,13 +377,19 @@ impl Ingest {
         let current = current.map(dataset_buffer);
         let mut transfer: Vec<JsValue> = Vec::new();
         let files = array(files.into_iter().map(|(file, parts)| {
-            transfer.extend(parts.iter().map(|b| JsValue::from(b.clone())));
+            let parts = parts.into_iter().map(|part| match part {
+                PartRead::Sent(buffer) => {
+                    transfer.push(buffer.clone().into());
+                    JsValue::from(buffer)
+                }
+                PartRead::Kept { job } => JsValue::from_f64(job as f64),
+            });
             message(
                 "file",
                 &[
                     ("name", file.name.into()),
                     ("source", file.source),
-                    ("parts", array(parts.into_iter().map(JsValue::from)).into()),
+                    ("parts", array(parts).into()),
                 ],
             )
             .into()
@@ -390,12 +418,13 @@ impl Ingest {
                 ),
             ],
         );
-        self.send(0, &request, &transfer);
+        let builder = self.builder.get();
+        self.send(builder, &request, &transfer);
         timeline::note("build asked");
         let mut summaries = None;
         loop {
             let (worker, reply) = self.next().await;
-            if worker != 0 && worker != STOPPED_BY_PAGE {
+            if worker != builder && worker != STOPPED_BY_PAGE {
                 continue;
             }
             match text_field(&reply, OP).as_str() {
@@ -426,10 +455,11 @@ impl Ingest {
 
     /// After [`Built::AskFirst`]: loads the good records of the files.
     pub async fn accept(&self) -> Result<Built, String> {
-        self.send(0, &message(ACCEPT, &[]), &[]);
+        let builder = self.builder.get();
+        self.send(builder, &message(ACCEPT, &[]), &[]);
         loop {
             let (worker, reply) = self.next().await;
-            if worker != 0 && worker != STOPPED_BY_PAGE {
+            if worker != builder && worker != STOPPED_BY_PAGE {
                 continue;
             }
             match text_field(&reply, OP).as_str() {
@@ -541,6 +571,14 @@ impl Ingest {
             inputs,
         })
     }
+}
+
+/// A part a worker read: its result as sent to the page (the wire form), or kept by the building
+/// worker (which knows it by its job number).
+#[derive(Clone)]
+pub enum PartRead {
+    Sent(ArrayBuffer),
+    Kept { job: usize },
 }
 
 /// What a build gave.

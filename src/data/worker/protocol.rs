@@ -7,8 +7,10 @@
 //! | worker | `ready` | (its wasm is running: messages sent before this one are lost) |
 //! | page | `read` | `job`, `name`, `source` (a `Blob`, or a URL to fetch), `part` |
 //! | worker | `progress` | `job`, `bytes` (the offset read up to), `records` |
-//! | worker | `read-done` | `job`, `result` (`ImportPart` wire form) |
-//! | page | `build` | `files` (`[{name, source, parts: [ArrayBuffer]}]`), `current` (a dataset's wire form, for Merge), `sourceKind`, `policy` |
+//! | worker | `read-done` | `job` (the worker keeps what it read) |
+//! | page | `send-part` | `job` (a part the worker keeps, wanted now) |
+//! | worker | `part` | `job`, `result` (`ImportPart` wire form) |
+//! | page | `build` | `files` (`[{name, source, parts: [ArrayBuffer, or the job number of a part this worker keeps]}]`), `current` (a dataset's wire form, for Merge), `sourceKind`, `policy` |
 //! | worker | `files` | `summaries` (`[ArrayBuffer]`, one `FileImport` summary a file) |
 //! | page | `accept` | (load the good records of files with problems) |
 //! | worker | `dataset` | `dataset` (wire form; `null` when the files held only what-if inputs), `notes` (`[string]`), `inputs` (the what-if inputs' wire form, or `null`) |
@@ -32,6 +34,8 @@ pub const READY: &str = "ready";
 pub const READ: &str = "read";
 pub const PROGRESS: &str = "progress";
 pub const READ_DONE: &str = "read-done";
+pub const SEND_PART: &str = "send-part";
+pub const PART: &str = "part";
 pub const BUILD: &str = "build";
 pub const FILES: &str = "files";
 pub const ACCEPT: &str = "accept";

@@ -42,6 +42,8 @@ thread_local! {
     static PENDING: RefCell<Option<Pending>> = const { RefCell::new(None) };
     /// The running fetch's cancel switch.
     static FETCHING: RefCell<Option<Cancel>> = const { RefCell::new(None) };
+    /// What this worker read, by job number, until the page asks for it or has it built here.
+    static KEPT: RefCell<Vec<(u64, ImportPart)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Starts answering messages; tells the page it is ready.
@@ -93,6 +95,7 @@ fn fail(message: String) {
 async fn handle(data: JsValue) {
     match text_field(&data, OP).as_str() {
         READ => read(&data).await,
+        SEND_PART => send_part(&data),
         BUILD => build(&data).await,
         FETCH => fetch(&data).await,
         STOP => stop(),
@@ -130,24 +133,42 @@ async fn read(data: &JsValue) {
         Err(reason) => Err(reason),
     };
     match outcome {
-        Ok(mut result) => {
+        Ok(result) => {
             timeline::note("part read");
-            let buffer = buffer_of(&encode_part(&mut result));
-            drop(result);
-            timeline::note("part encoded");
-            post(
-                &message(
-                    READ_DONE,
-                    &[("job", job), ("result", buffer.clone().into())],
-                ),
-                Some(&buffer),
-            );
+            let number = job.as_f64().unwrap_or(f64::NAN) as u64;
+            KEPT.with(|k| k.borrow_mut().push((number, result)));
+            post(&message(READ_DONE, &[("job", job)]), None);
         }
         Err(reason) => post(
             &message(FAILED, &[("job", job), ("message", reason.into())]),
             None,
         ),
     }
+}
+
+/// The page wants a part this worker keeps: it goes in the wire form.
+fn send_part(data: &JsValue) {
+    let job = field(data, "job");
+    match take_kept(job.as_f64().unwrap_or(f64::NAN) as u64) {
+        Some(mut part) => {
+            let buffer = buffer_of(&encode_part(&mut part));
+            drop(part);
+            timeline::note("part sent");
+            post(
+                &message(PART, &[("job", job), ("result", buffer.clone().into())]),
+                Some(&buffer),
+            );
+        }
+        None => fail("A part of the file was lost in its worker.".to_string()),
+    }
+}
+
+fn take_kept(job: u64) -> Option<ImportPart> {
+    KEPT.with(|k| {
+        let mut kept = k.borrow_mut();
+        let at = kept.iter().position(|(j, _)| *j == job)?;
+        Some(kept.swap_remove(at).1)
+    })
 }
 
 /// The `Blob` to read: the one sent, or what a URL gives (the bundled sample).
@@ -387,11 +408,18 @@ fn accept() {
 async fn combine_file(file: &JsValue) -> Result<FileImport, String> {
     let name = text_field(file, "name");
     let mut parts = Vec::new();
-    for buffer in array_field(file, "parts") {
-        let buffer: ArrayBuffer = buffer
-            .dyn_into()
-            .map_err(|_| format!("{name}: a part was lost on its way."))?;
-        parts.push(decode_part(&mut JsIn::new(buffer)).map_err(|e| format!("{name}: {e}"))?);
+    for entry in array_field(file, "parts") {
+        // A part read elsewhere comes in the wire form; one read here, by its job number.
+        let part = match entry.dyn_into::<ArrayBuffer>() {
+            Ok(buffer) => {
+                decode_part(&mut JsIn::new(buffer)).map_err(|e| format!("{name}: {e}"))?
+            }
+            Err(entry) => entry
+                .as_f64()
+                .and_then(|job| take_kept(job as u64))
+                .ok_or_else(|| format!("{name}: a part was lost on its way."))?,
+        };
+        parts.push(part);
     }
     if part::fits_together(&parts) {
         return Ok(combine(parts));
