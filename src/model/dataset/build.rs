@@ -13,7 +13,6 @@ impl Dataset {
         let total_events: usize = batches.iter().map(|b| b.events.len()).sum();
         let total_users: usize = batches.iter().map(|b| b.users.len()).sum();
         let mut people = People::default();
-        people.reserve(batches.iter().map(|b| b.people.len()).max().unwrap_or(0));
         let mut methods = MethodTable::default();
         let mut reasons = crate::model::strings::Interner::default();
         let mut warnings = Warnings::default();
@@ -49,13 +48,23 @@ impl Dataset {
                     .push((batch.source.clone(), batch.skipped_records));
             }
             warnings.malformed_times += batch.malformed_times;
-            let batch_people: Vec<(&str, &str)> = (0..batch.people.len() as u32)
-                .map(|p| (batch.people.user_names.get(p), batch.people.names.get(p)))
-                .collect();
-            let mut person_map = Vec::with_capacity(batch_people.len());
-            people.persons(&batch_people, &mut person_map);
-            drop(batch_people);
-            batch.people.drop_index();
+            let person_map = if people.len() == 0 {
+                // The first batch's people are distinct already (a batch keys them as the
+                // dataset does): they become the dataset's, in their order, without looking
+                // each one up again.
+                people = std::mem::take(&mut batch.people);
+                (0..people.len() as u32).collect()
+            } else {
+                people.reserve(people.len().max(batch.people.len()));
+                let batch_people: Vec<(&str, &str)> = (0..batch.people.len() as u32)
+                    .map(|p| (batch.people.user_names.get(p), batch.people.names.get(p)))
+                    .collect();
+                let mut person_map = Vec::with_capacity(batch_people.len());
+                people.persons(&batch_people, &mut person_map);
+                drop(batch_people);
+                batch.people.drop_index();
+                person_map
+            };
             let method_map: Vec<MethodCode> = (0..batch.methods.len() as MethodCode)
                 .map(|c| match batch.methods.method(c) {
                     Some(m) => methods.code_of(&m),
