@@ -4,6 +4,8 @@
 //
 //   index.html   the Content-Security-Policy (scripts/csp.mjs) in its <meta>, connect-src with
 //                the report backends of REPORT_BACKENDS (default Microsoft Graph; "" for none)
+//   style-*.css  the style sheets in one file (scripts/css-bundle.mjs): the sources stay one file
+//                a screen (style/), the page downloads one
 //   404.html     a copy of index.html: GitHub Pages serves it for deep links
 //   _headers     the policy as a header, frame-ancestors included, for Netlify / Cloudflare Pages
 //   _redirects   the SPA fallback of Netlify / Cloudflare Pages: every path gets index.html
@@ -14,6 +16,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_REPORT_BACKENDS, headerPolicy, pagePolicy, pageWithPolicy, reportBackends } from './csp.mjs';
+import { bundleStyles } from './css-bundle.mjs';
 
 function fail(message) {
   console.error(`dist-hook: ${message}`);
@@ -35,7 +38,12 @@ try {
 }
 
 const indexPath = join(stage, 'index.html');
-const built = readFileSync(indexPath, 'utf8');
+let built;
+try {
+  built = bundleStyles(stage, readFileSync(indexPath, 'utf8'));
+} catch (error) {
+  fail(error.message);
+}
 // A <script> without src (Trunk's inline loader, `trunk serve`'s live-reload script) or a <style>
 // would be refused by the policy.
 const inline = built.match(/<script(?![^>]*\ssrc=)[^>]*>|<style[\s>]|\sstyle="/i);

@@ -2,7 +2,6 @@
 //! that did not succeed, admin resets and password changes, per hour (24 hours) or UTC day,
 //! drawn by plotters into an SVG string, with a "Show data" table of the same numbers.
 
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use plotters::prelude::*;
 
@@ -10,6 +9,7 @@ use super::chart_style::{ChartSize, AXIS, FAILURE, GRID, SUCCESS};
 use super::format::count;
 use crate::model::audit::views::AttemptBucket;
 use crate::model::audit::AttemptTrend;
+use crate::model::time::format_tick;
 use crate::model::{format_utc, Millis};
 use crate::state::AppState;
 
@@ -63,11 +63,7 @@ fn draw(
     let tick = |i: &i32| {
         starts
             .get(*i as usize)
-            .and_then(|ms| DateTime::<Utc>::from_timestamp_millis(*ms))
-            .map(|t| {
-                t.format(if trend.hourly { "%H:%M" } else { "%b %-d" })
-                    .to_string()
-            })
+            .map(|ms| format_tick(*ms, trend.hourly))
             .unwrap_or_default()
     };
     let mut chart = ChartBuilder::on(&root)

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Local, Offset, TimeZone, Utc};
 
+use crate::model::time::format_wall;
 use crate::model::Millis;
 
 /// `1234567` → `"1,234,567"`.
@@ -48,7 +49,7 @@ where
     Tz::Offset: std::fmt::Display,
 {
     DateTime::<Utc>::from_timestamp_millis(ms)
-        .map(|t| t.with_timezone(tz).format("%Y-%m-%d %H:%M:%S").to_string())
+        .map(|t| format_wall(&t.with_timezone(tz).naive_local()))
         .unwrap_or_default()
 }
 

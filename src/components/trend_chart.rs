@@ -1,12 +1,12 @@
 //! The trend chart: resets and registrations, successes and failures, per hour (24 hours) or per
 //! UTC day (7 and 30 days), drawn by plotters into an SVG string, with a "Show data" table.
 
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use plotters::prelude::*;
 
 use super::chart_style::{ChartSize, AXIS, FAILURE, GRID, SUCCESS};
 use super::format::count;
+use crate::model::time::format_tick;
 use crate::model::{format_utc, Millis, Trend, TrendBucket};
 use crate::state::AppState;
 
@@ -57,11 +57,7 @@ fn draw(
     let tick = |i: &i32| {
         starts
             .get(*i as usize)
-            .and_then(|ms| DateTime::<Utc>::from_timestamp_millis(*ms))
-            .map(|t| {
-                t.format(if trend.hourly { "%H:%M" } else { "%b %-d" })
-                    .to_string()
-            })
+            .map(|ms| format_tick(*ms, trend.hourly))
             .unwrap_or_default()
     };
     let mut chart = ChartBuilder::on(&root)

@@ -1,7 +1,10 @@
 //! Time as integer milliseconds since the Unix epoch (UTC): parsing every date form the exports
-//! use, and the one formatter for UTC output. No time zones other than UTC live here.
+//! use, and the one time formatter (UTC output, a wall-clock time the screens have put in a zone,
+//! chart ticks). No time zones other than UTC live here. The formats are fixed, so they are
+//! written field by field: chrono's strftime machinery (reading a format string at run time)
+//! would cost the page's download for nothing.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
 
 /// Milliseconds since 1970-01-01T00:00:00Z.
 pub type Millis = i64;
@@ -156,11 +159,64 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 /// assert_eq!(format_utc(1500), "1970-01-01T00:00:01.500Z");
 /// ```
 pub fn format_utc(ms: Millis) -> String {
-    match Utc.timestamp_millis_opt(ms).single() {
-        Some(t) if ms.rem_euclid(1000) == 0 => t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        Some(t) => t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-        None => String::new(),
+    let Some(t) = Utc.timestamp_millis_opt(ms).single() else {
+        return String::new();
+    };
+    let t = t.naive_utc();
+    match ms.rem_euclid(1000) {
+        0 => format!("{}T{}Z", date_text(&t), clock_text(&t)),
+        milli => format!("{}T{}.{milli:03}Z", date_text(&t), clock_text(&t)),
     }
+}
+
+/// A wall-clock time as `2026-11-20 13:05:09` (the screens put it in the browser's zone first).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use sspr_insights::model::time::format_wall;
+/// let t = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap().and_hms_opt(13, 5, 9).unwrap();
+/// assert_eq!(format_wall(&t), "2026-11-20 13:05:09");
+/// ```
+pub fn format_wall(t: &NaiveDateTime) -> String {
+    format!("{} {}", date_text(t), clock_text(t))
+}
+
+/// A chart's tick under the UTC moment `ms`: `13:00` for hourly buckets, `Nov 20` for daily ones
+/// (`""` out of range).
+///
+/// ```
+/// use sspr_insights::model::time::format_tick;
+/// assert_eq!(format_tick(3_600_000, true), "01:00");
+/// assert_eq!(format_tick(0, false), "Jan 1");
+/// ```
+pub fn format_tick(ms: Millis, hourly: bool) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let Some(t) = DateTime::<Utc>::from_timestamp_millis(ms) else {
+        return String::new();
+    };
+    if hourly {
+        format!("{:02}:{:02}", t.hour(), t.minute())
+    } else {
+        format!("{} {}", MONTHS[t.month0() as usize], t.day())
+    }
+}
+
+/// `YYYY-MM-DD`; a year outside 0..=9999 with its sign (`+10000`, `-0001`), as ISO 8601's
+/// expanded form (and chrono's `%Y`) writes it.
+fn date_text(t: &NaiveDateTime) -> String {
+    let year = t.year();
+    if (0..10_000).contains(&year) {
+        format!("{year:04}-{:02}-{:02}", t.month(), t.day())
+    } else {
+        format!("{year:+05}-{:02}-{:02}", t.month(), t.day())
+    }
+}
+
+/// `HH:MM:SS`.
+fn clock_text(t: &NaiveDateTime) -> String {
+    format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
 }
 
 /// The start of the UTC hour holding `ms`.
@@ -176,6 +232,49 @@ pub fn floor_day(ms: Millis) -> Millis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fixed formatters write what chrono's strftime wrote with the formats they replace.
+    #[test]
+    fn formats_agree_with_chrono_strftime() {
+        let moments = [
+            0,
+            1500,
+            -1,
+            1_795_000_000_123,
+            1_795_000_000_000,
+            951_782_400_000,     // 2000-02-29
+            -62_135_596_800_001, // the last millisecond of 1 BCE
+            253_402_300_800_000, // 10000-01-01
+            8_210_266_876_799_999,
+            -8_334_601_228_800_000,
+        ];
+        for ms in moments {
+            let Some(t) = Utc.timestamp_millis_opt(ms).single() else {
+                assert_eq!(format_utc(ms), "", "{ms}");
+                continue;
+            };
+            let chrono = if ms.rem_euclid(1000) == 0 {
+                t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+            } else {
+                t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+            };
+            assert_eq!(format_utc(ms), chrono, "{ms}");
+            let naive = t.naive_utc();
+            assert_eq!(
+                format_wall(&naive),
+                naive.format("%Y-%m-%d %H:%M:%S").to_string()
+            );
+            assert_eq!(format_tick(ms, true), t.format("%H:%M").to_string());
+            assert_eq!(format_tick(ms, false), t.format("%b %-d").to_string());
+        }
+        for month in 0..12 {
+            let ms = month * 31 * DAY;
+            let t = Utc.timestamp_millis_opt(ms).single().unwrap();
+            assert_eq!(format_tick(ms, false), t.format("%b %-d").to_string());
+        }
+        assert_eq!(format_utc(Millis::MAX), "");
+        assert_eq!(format_tick(Millis::MAX, false), "");
+    }
 
     #[test]
     fn fast_path_agrees_with_chrono() {

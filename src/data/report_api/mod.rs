@@ -3,7 +3,8 @@
 //! Nothing here fetches, sleeps or touches the browser: the client asks these rules what to do.
 //!
 //! One concern per file: `address` (URLs, origins, the base, next links), `collection` (the two
-//! lists and their paths), `token` (cleaning, headers, claims, the role check, redaction),
+//! lists and their paths), `token` (cleaning, headers, claims, the role check, redaction; the
+//! JSON of a JWT read by `claims`),
 //! `error` (every message), `retry` (waits and what each status means) and `walk` (the page walk,
 //! with [`read_page`] as its one hand-over to the importer). Everything is re-exported here.
 //!
@@ -31,6 +32,7 @@
 use std::fmt;
 
 mod address;
+mod claims;
 mod collection;
 mod error;
 mod retry;

@@ -2,12 +2,7 @@
 //! check made before any request, and removing the token from any text. No signature is checked
 //! here, and nothing here sends the token anywhere.
 
-use std::borrow::Cow;
-use std::fmt;
-
-use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
-use serde::Deserialize;
-
+use super::claims::{read_object, Claim};
 use crate::model::time::Millis;
 
 /// The value of the `Prefer` header sent with every request.
@@ -155,10 +150,9 @@ pub fn read_jwt(token: &str) -> Option<TokenClaims> {
     if parts.next().is_some() {
         return None;
     }
-    // Both must be JSON objects; of the payload only a few claims matter (read without building
-    // a `serde_json::Value` tree, which would add its whole machinery to the wasm).
-    serde_json::from_slice::<Claims>(&base64url_decode(header)?).ok()?;
-    let claims: Claims = serde_json::from_slice(&base64url_decode(payload)?).ok()?;
+    // Both must be JSON objects; of the payload only a few claims matter.
+    read_object(&base64url_decode(header)?)?;
+    let claims = Claims::of(read_object(&base64url_decode(payload)?)?);
     let expires_at = match claims.exp {
         Some(Claim::Number(seconds)) => Some((seconds * 1000.0) as Millis),
         _ => None,
@@ -184,97 +178,21 @@ struct Claims {
     scp: Option<Claim>,
 }
 
-/// One claim's value, as far as the role check cares.
-enum Claim {
-    /// A list: its strings (other items are skipped).
-    Strings(Vec<String>),
-    Number(f64),
-    Text(String),
-    /// An object, a boolean or `null`.
-    Other,
-}
-
-impl Claim {
-    fn into_strings(self) -> Vec<String> {
-        match self {
-            Claim::Strings(list) => list,
-            _ => Vec::new(),
+impl Claims {
+    fn of(members: Vec<(String, Claim)>) -> Claims {
+        let mut claims = Claims::default();
+        for (name, value) in members {
+            let slot = match name.as_str() {
+                "wids" => &mut claims.wids,
+                "exp" => &mut claims.exp,
+                "idtyp" => &mut claims.idtyp,
+                "roles" => &mut claims.roles,
+                "scp" => &mut claims.scp,
+                _ => continue,
+            };
+            *slot = Some(value);
         }
-    }
-}
-
-impl<'de> Deserialize<'de> for Claims {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct ClaimsVisitor;
-        impl<'de> Visitor<'de> for ClaimsVisitor {
-            type Value = Claims;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Claims, A::Error> {
-                let mut claims = Claims::default();
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    let slot = match key.as_ref() {
-                        "wids" => &mut claims.wids,
-                        "exp" => &mut claims.exp,
-                        "idtyp" => &mut claims.idtyp,
-                        "roles" => &mut claims.roles,
-                        "scp" => &mut claims.scp,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                            continue;
-                        }
-                    };
-                    *slot = Some(map.next_value()?);
-                }
-                Ok(claims)
-            }
-        }
-        d.deserialize_map(ClaimsVisitor)
-    }
-}
-
-impl<'de> Deserialize<'de> for Claim {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct ClaimVisitor;
-        impl<'de> Visitor<'de> for ClaimVisitor {
-            type Value = Claim;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a claim")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Claim, A::Error> {
-                let mut strings = Vec::new();
-                while let Some(item) = seq.next_element::<Claim>()? {
-                    if let Claim::Text(text) = item {
-                        strings.push(text);
-                    }
-                }
-                Ok(Claim::Strings(strings))
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Claim, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Claim::Other)
-            }
-            fn visit_str<E>(self, text: &str) -> Result<Claim, E> {
-                Ok(Claim::Text(text.to_string()))
-            }
-            fn visit_f64<E>(self, n: f64) -> Result<Claim, E> {
-                Ok(Claim::Number(n))
-            }
-            fn visit_i64<E>(self, n: i64) -> Result<Claim, E> {
-                Ok(Claim::Number(n as f64))
-            }
-            fn visit_u64<E>(self, n: u64) -> Result<Claim, E> {
-                Ok(Claim::Number(n as f64))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Claim, E> {
-                Ok(Claim::Other)
-            }
-            fn visit_unit<E>(self) -> Result<Claim, E> {
-                Ok(Claim::Other)
-            }
-        }
-        d.deserialize_any(ClaimVisitor)
+        claims
     }
 }
 

@@ -2,7 +2,7 @@
 //! the one CSV writer (UTF-8 with BOM, RFC 4180, ISO 8601 UTC times, the formula guard).
 
 use crate::model::dataset::Dataset;
-use crate::model::export::{finish, guard, push_method_list, writer};
+use crate::model::export::{guard, push_method_list, CsvWriter};
 use crate::model::time::format_utc;
 
 /// Columns of the attempts download, in order.
@@ -29,8 +29,8 @@ pub const ATTEMPT_COLUMNS: [&str; 10] = [
 /// assert!(text.starts_with("\u{feff}\"Date\",\"Name\",\"User name\",\"Outcome\""));
 /// ```
 pub fn attempts_csv(ds: &Dataset, rows: &[u32]) -> Vec<u8> {
-    let mut w = writer();
-    let _ = w.write_record(ATTEMPT_COLUMNS);
+    let mut w = CsvWriter::new();
+    w.record(&ATTEMPT_COLUMNS);
     // One buffer for every row's methods cell, as the registrations download does.
     let mut methods = String::new();
     for &i in rows {
@@ -42,7 +42,7 @@ pub fn attempts_csv(ds: &Dataset, rows: &[u32]) -> Vec<u8> {
             .next()
             .map(|s| s.correlation_id())
             .unwrap_or_default();
-        let _ = w.write_record([
+        w.record(&[
             format_utc(a.time()).as_str(),
             guard(a.name()).as_ref(),
             guard(a.user_name()).as_ref(),
@@ -55,5 +55,5 @@ pub fn attempts_csv(ds: &Dataset, rows: &[u32]) -> Vec<u8> {
             guard(correlation).as_ref(),
         ]);
     }
-    finish(w)
+    w.finish()
 }
