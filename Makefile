@@ -17,9 +17,9 @@ SHELL := bash
 export PATH := $(CURDIR)/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 WASM_TARGET := wasm32-unknown-unknown
-SIZE_BUDGET_KB := 500
+SIZE_BUDGET_KB := 450
 # The page and its ingest worker together (the worker loads on the first load of data).
-TOTAL_SIZE_BUDGET_KB := 800
+TOTAL_SIZE_BUDGET_KB := 750
 SAMPLE := public/sample/userRegistrationDetails.json public/sample/userEventsSummary.json public/sample/directoryAudits.json
 
 .PHONY: setup serve build test fmt-check lint test-host test-browser size e2e screenshots bench bench-browser stats sample serve-backend fuzz

@@ -4,11 +4,11 @@
 # load of data (everything but the ingest worker's files, `sspr-worker*`), and the page and the
 # worker together.
 #
-#   scripts/size-check.sh [DIST=dist] [PAGE_BUDGET_KB=500] [TOTAL_BUDGET_KB=800]   (1 KB = 1000 bytes)
+#   scripts/size-check.sh [DIST=dist] [PAGE_BUDGET_KB=450] [TOTAL_BUDGET_KB=750]   (1 KB = 1000 bytes)
 set -euo pipefail
 dist=${1:-dist}
-page_budget_kb=${2:-500}
-total_budget_kb=${3:-800}
+page_budget_kb=${2:-450}
+total_budget_kb=${3:-750}
 
 shopt -s nullglob
 files=("$dist"/*.wasm "$dist"/*.js "$dist"/*.css)

@@ -66,9 +66,14 @@ pub fn ingest_timeline() -> String {
         let mut moments = m.borrow().clone();
         moments.sort_by(|a, b| a.1.total_cmp(&b.1));
         let first = moments.first().map_or(0.0, |(_, at)| *at);
+        // Tenths of a millisecond, written as integers (float formatting would add its code to
+        // the page for this alone).
         moments
             .iter()
-            .map(|(what, at)| format!("{:8.1}  {what}\n", at - first))
+            .map(|(what, at)| {
+                let tenths = ((at - first) * 10.0).round() as u64;
+                format!("{:6}.{}  {what}\n", tenths / 10, tenths % 10)
+            })
             .collect()
     })
 }
