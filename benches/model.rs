@@ -12,9 +12,8 @@ use std::time::{Duration, Instant};
 use sspr_insights::model::sample::{generate, SampleSpec};
 use sspr_insights::model::{
     event_order, filter_events, filter_events_in, filter_users_in, import_file, insights,
-    method_counts, trend, user_order, AsOf, Dataset, EventColumn, EventFilter, Feature, ImportJob,
-    Method, Period, Population, RoleKind, Sort, SourceKind, Status, UserColumn, UserFilter,
-    UserKind,
+    method_counts, trend, user_order, AsOf, Dataset, EventColumn, EventFilter, Feature, Method,
+    Period, Population, RoleKind, Sort, SourceKind, Status, UserColumn, UserFilter, UserKind,
 };
 
 /// Median and minimum of the repetitions.
@@ -172,6 +171,83 @@ fn build(file: &str, bytes: &[u8]) -> Dataset {
 }
 
 /// Times import and build separately and together.
+/// The ingest workers' way with a 1M-event page (two workers): the file planned into two parts,
+/// each read by `StreamImport` in 4 MB feeds; the first part goes through the wire form (written
+/// by its worker, read by the building one), the last is kept; then `part::combine`,
+/// `Dataset::build` and the dataset written for the page. One thread does it all here, so the
+/// reading is the sum of both parts (in the browser they overlap).
+fn bench_workers_way(table: &mut Table, bytes: &[u8]) {
+    use sspr_insights::model::import::part::{combine, plan, probe_offsets, PROBE_SIZE};
+    use sspr_insights::model::import::{ImportPart, StreamImport};
+    use sspr_insights::model::wire::{decode_part, encode_dataset, encode_part, SliceIn};
+    let size = bytes.len();
+    let probes: Vec<(usize, &[u8])> = probe_offsets(size, 2)
+        .into_iter()
+        .map(|o| (o, &bytes[o..(o + PROBE_SIZE).min(size)]))
+        .collect();
+    let parts = plan(&bytes[..PROBE_SIZE.min(size)], &probes);
+    assert_eq!(parts.len(), 2, "the benchmark page splits in two");
+    let read_part = |i: usize| -> ImportPart {
+        let part = parts[i];
+        let from = if part.start.is_file() {
+            0
+        } else {
+            part.start.offset()
+        };
+        let mut stream = StreamImport::new("events.json", part);
+        let mut at = from;
+        while at < size && !stream.is_stopped() {
+            let end = (at + (4 << 20)).min(size);
+            stream.feed(&bytes[at..end]);
+            at = end;
+        }
+        stream.finish_part()
+    };
+    let (mut reading, mut building, mut total) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..5 {
+        let start = Instant::now();
+        let first = encode_part(&mut read_part(0));
+        let last = read_part(1);
+        let read = start.elapsed();
+        let first = decode_part(&mut SliceIn::new(&first)).expect("the part comes back");
+        let file = combine(vec![first, last]);
+        assert!(file.is_clean());
+        let ds = Dataset::build(vec![file.batch], AsOf::Newest, SourceKind::Uploaded);
+        black_box(encode_dataset(&ds));
+        let all = start.elapsed();
+        reading.push(read);
+        building.push(all - read);
+        total.push(all);
+    }
+    let stats = |mut v: Vec<Duration>| {
+        v.sort();
+        Stats {
+            median: v[v.len() / 2],
+            min: v[0],
+            reps: v.len(),
+        }
+    };
+    table.add(
+        "1M events, the workers' way (2 parts, 4 MB feeds, wire form): read + combine + build + encode".to_string(),
+        stats(total),
+        String::new(),
+        Some(1000.0),
+    );
+    table.add(
+        "1M events, the workers' way:   of which reading both parts (one after the other here)"
+            .to_string(),
+        stats(reading),
+        String::new(),
+        None,
+    );
+    table.add(
+        "1M events, the workers' way:   of which the building worker (part in, combine, build, dataset out)".to_string(),
+        stats(building),
+        String::new(),
+        None,
+    );
+}
+
 fn bench_import(
     table: &mut Table,
     label: &str,
@@ -480,25 +556,7 @@ fn main() {
         7,
         Some(1000.0),
     );
-    // How the browser read before the ingest workers: slices of 5,000 records, yielding between
-    // them (the workers now read chunk by chunk with `StreamImport`).
-    let stepped = measure(5, || {
-        let mut job = ImportJob::new("events.json", &events_json[..]);
-        let mut steps = 0usize;
-        while !job.step(5_000) {
-            steps += 1;
-        }
-        let import = job.finish();
-        assert!(import.is_clean());
-        black_box(steps);
-        Dataset::build(vec![import.batch], AsOf::Newest, SourceKind::Sample)
-    });
-    table.add(
-        "1M events, Graph JSON page, in 5,000-record steps (the browser's way) + build".to_string(),
-        stepped,
-        String::new(),
-        Some(1000.0),
-    );
+    bench_workers_way(&mut table, &events_json);
     bench_import(
         &mut table,
         "200k users, Graph JSON page",
