@@ -26,10 +26,12 @@ use crate::model::wire::{
 };
 use crate::model::{AsOf, Dataset, FileImport, Millis, SourceKind};
 
-/// Bytes read from a `Blob` at a time.
+/// Bytes read from a `Blob` at a time, at most.
 const CHUNK: f64 = (32 << 20) as f64;
 /// Bytes analysed between two turns of the event loop.
-const SLICE: usize = 4 << 20;
+const SLICE: usize = 1 << 20;
+/// The first read of a part: small, so that analysing starts early.
+const FIRST_CHUNK: f64 = (4 << 20) as f64;
 
 /// What a build waits with while the page asks the user (files with problems).
 struct Pending {
@@ -211,13 +213,20 @@ async fn read_part(
     } else {
         part.start.offset() as f64
     };
-    let slice = |from: f64| -> Result<js_sys::Promise, String> {
-        let to = (from + CHUNK).min(size);
+    let slice = |from: f64, len: f64| -> Result<js_sys::Promise, String> {
+        let to = (from + len).min(size);
         blob.slice_with_f64_and_f64(from, to)
             .map(|s| s.array_buffer())
             .map_err(|e| js_text(&e))
     };
-    let mut next = if at < size { Some(slice(at)?) } else { None };
+    // A small first read, so that analysing begins early; each next read twice as big, up to
+    // `CHUNK`, so that each arrives while the one before is analysed.
+    let mut read_len = FIRST_CHUNK;
+    let mut next = if at < size {
+        Some(slice(at, read_len)?)
+    } else {
+        None
+    };
     let mut analysing = 0.0;
     while let Some(pending) = next.take() {
         let buffer: ArrayBuffer = JsFuture::from(pending)
@@ -229,7 +238,8 @@ async fn read_part(
         let end = at + len as f64;
         if end < size && len > 0 {
             // The next chunk is read from disk while this one is analysed.
-            next = Some(slice(end)?);
+            read_len = (read_len * 2.0).min(CHUNK);
+            next = Some(slice(end, read_len)?);
         }
         // In slices, giving the worker's event loop a turn between them: the browser moves the
         // next chunk in from disk only on this thread's turns, so reading and analysing overlap.
