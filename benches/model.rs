@@ -25,18 +25,24 @@ struct Stats {
 }
 
 fn measure<T>(reps: usize, mut f: impl FnMut() -> T) -> Stats {
-    let mut times: Vec<Duration> = (0..reps)
-        .map(|_| {
-            let start = Instant::now();
-            black_box(f());
-            start.elapsed()
-        })
-        .collect();
+    stats_of(
+        (0..reps)
+            .map(|_| {
+                let start = Instant::now();
+                black_box(f());
+                start.elapsed()
+            })
+            .collect(),
+    )
+}
+
+/// The median and minimum of some repetitions' times.
+fn stats_of(mut times: Vec<Duration>) -> Stats {
     times.sort();
     Stats {
         median: times[times.len() / 2],
         min: times[0],
-        reps,
+        reps: times.len(),
     }
 }
 
@@ -219,30 +225,22 @@ fn bench_workers_way(table: &mut Table, bytes: &[u8]) {
         building.push(all - read);
         total.push(all);
     }
-    let stats = |mut v: Vec<Duration>| {
-        v.sort();
-        Stats {
-            median: v[v.len() / 2],
-            min: v[0],
-            reps: v.len(),
-        }
-    };
     table.add(
         "1M events, the workers' way (2 parts, 4 MB feeds, wire form): read + combine + build + encode".to_string(),
-        stats(total),
+        stats_of(total),
         String::new(),
         Some(1000.0),
     );
     table.add(
         "1M events, the workers' way:   of which reading both parts (one after the other here)"
             .to_string(),
-        stats(reading),
+        stats_of(reading),
         String::new(),
         None,
     );
     table.add(
         "1M events, the workers' way:   of which the building worker (part in, combine, build, dataset out)".to_string(),
-        stats(building),
+        stats_of(building),
         String::new(),
         None,
     );
@@ -274,15 +272,7 @@ fn bench_import(
         build_t.push(total - imported);
         total_t.push(total);
     }
-    let stats = |mut v: Vec<Duration>| {
-        v.sort();
-        Stats {
-            median: v[v.len() / 2],
-            min: v[0],
-            reps,
-        }
-    };
-    let total = stats(total_t);
+    let total = stats_of(total_t);
     let secs = total.median.as_secs_f64();
     table.add(
         format!("{label}: import_file + Dataset::build"),
@@ -294,7 +284,7 @@ fn bench_import(
         ),
         budget_ms,
     );
-    let import = stats(import_t);
+    let import = stats_of(import_t);
     table.add(
         format!("{label}:   of which import_file"),
         import,
@@ -306,7 +296,7 @@ fn bench_import(
     );
     table.add(
         format!("{label}:   of which Dataset::build"),
-        stats(build_t),
+        stats_of(build_t),
         String::new(),
         None,
     );
