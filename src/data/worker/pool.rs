@@ -654,11 +654,3 @@ async fn read_bytes(blob: &web_sys::Blob, from: usize, to: usize) -> Result<Vec<
     let buffer = JsFuture::from(slice.array_buffer()).await?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
-
-fn js_text(error: &JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| "the browser gave no reason".to_string())
-}

@@ -189,3 +189,13 @@ pub fn fetch_progress_from_js(m: &JsValue) -> FetchProgress {
         waiting,
     }
 }
+
+/// What a browser error says, for a message a person reads (both sides of the protocol report
+/// the browser's failures this way).
+pub fn js_text(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "the browser gave no reason".to_string())
+}

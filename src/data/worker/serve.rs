@@ -45,7 +45,7 @@ thread_local! {
     /// The running fetch's cancel switch.
     static FETCHING: RefCell<Option<Cancel>> = const { RefCell::new(None) };
     /// What this worker read, by job number, until the page asks for it or has it built here.
-    static KEPT: RefCell<Vec<(u64, ImportPart)>> = const { RefCell::new(Vec::new()) };
+    static KEPT: RefCell<Vec<(f64, ImportPart)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Starts answering messages; tells the page it is ready.
@@ -137,7 +137,7 @@ async fn read(data: &JsValue) {
     match outcome {
         Ok(result) => {
             timeline::note("part read");
-            let number = job.as_f64().unwrap_or(f64::NAN) as u64;
+            let number = job.as_f64().unwrap_or(f64::NAN);
             KEPT.with(|k| k.borrow_mut().push((number, result)));
             post(&message(READ_DONE, &[("job", job)]), None);
         }
@@ -151,7 +151,7 @@ async fn read(data: &JsValue) {
 /// The page wants a part this worker keeps: it goes in the wire form.
 fn send_part(data: &JsValue) {
     let job = field(data, "job");
-    match take_kept(job.as_f64().unwrap_or(f64::NAN) as u64) {
+    match job.as_f64().and_then(take_kept) {
         Some(mut part) => {
             let buffer = buffer_of(&encode_part(&mut part));
             drop(part);
@@ -165,7 +165,9 @@ fn send_part(data: &JsValue) {
     }
 }
 
-fn take_kept(job: u64) -> Option<ImportPart> {
+/// The kept part of job `job` (a job number the page gave; one that is not a number, NaN,
+/// equals none).
+fn take_kept(job: f64) -> Option<ImportPart> {
     KEPT.with(|k| {
         let mut kept = k.borrow_mut();
         let at = kept.iter().position(|(j, _)| *j == job)?;
@@ -427,7 +429,7 @@ async fn combine_file(file: &JsValue) -> Result<FileImport, String> {
             }
             Err(entry) => entry
                 .as_f64()
-                .and_then(|job| take_kept(job as u64))
+                .and_then(take_kept)
                 .ok_or_else(|| format!("{name}: a part was lost on its way."))?,
         };
         parts.push(part);
@@ -481,12 +483,4 @@ fn send_dataset(
         .map(JsValue::from)
         .collect();
     post_transferring(&reply, &transfer);
-}
-
-fn js_text(error: &JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| "the browser gave no reason".to_string())
 }
