@@ -108,6 +108,59 @@ pub(super) enum Key {
     PolicyMigrationState,
 }
 
+/// Every key, in the order of declaration: `KEYS[key as usize] == key`.
+const KEYS: [Key; 45] = [
+    Key::Value,
+    Key::Context,
+    Key::ODataType,
+    Key::Id,
+    Key::UserName,
+    Key::Name,
+    Key::UserType,
+    Key::IsAdmin,
+    Key::IsSsprRegistered,
+    Key::IsSsprEnabled,
+    Key::IsSsprCapable,
+    Key::IsRegistered,
+    Key::IsEnabled,
+    Key::IsCapable,
+    Key::MethodsRegistered,
+    Key::AuthMethods,
+    Key::LastUpdated,
+    Key::Feature,
+    Key::IsSuccess,
+    Key::AuthMethod,
+    Key::FailureReason,
+    Key::EventDateTime,
+    Key::IsMfaRegistered,
+    Key::IsMfaCapable,
+    Key::IsPasswordlessCapable,
+    Key::IsSystemPreferredEnabled,
+    Key::SystemPreferredMethods,
+    Key::DefaultMfaMethod,
+    Key::PreferredMethod,
+    Key::Other,
+    Key::ActivityDisplayName,
+    Key::ActivityDateTime,
+    Key::CorrelationId,
+    Key::LoggedByService,
+    Key::Result,
+    Key::ResultReason,
+    Key::ResultDescription,
+    Key::OperationName,
+    Key::TimeGenerated,
+    Key::InitiatedBy,
+    Key::TargetResources,
+    Key::AdditionalDetails,
+    Key::DisplayName,
+    Key::MethodConfigurations,
+    Key::PolicyMigrationState,
+];
+
+/// The bit of [`Fields::written`] that stands for the nested members.
+const NESTED_BIT: u32 = 63;
+const _: () = assert!(KEYS.len() <= NESTED_BIT as usize);
+
 /// The key a member name stands for (exact, case-sensitive: Graph's own spelling).
 pub(super) fn key_of(name: &[u8]) -> Key {
     match name {
@@ -208,6 +261,10 @@ pub(super) struct Fields<'de> {
     pub system_preferred_methods: Val<'de>,
     pub default_mfa_method: Val<'de>,
     pub preferred_method: Val<'de>,
+    /// The fields given a value since the last [`Fields::clear`], one bit a key (and
+    /// [`NESTED_BIT`] for `nested`): a record writes a few of the many fields, and resetting
+    /// only those is what makes one `Fields` cheap to reuse from record to record.
+    written: u64,
 }
 
 /// What an audit record's nested objects hold that is read (spec §4.3): the initiating user,
@@ -248,8 +305,36 @@ impl Nested<'_> {
 }
 
 impl<'de> Fields<'de> {
-    /// The slot of a record field (`None` for the keys that are not record fields).
+    /// The slot of a record field (`None` for the keys that are not record fields), marked as
+    /// written.
     pub(super) fn slot(&mut self, key: Key) -> Option<&mut Val<'de>> {
+        self.written |= 1 << key as u32;
+        self.unmarked_slot(key)
+    }
+
+    /// What the nested members give, marked as written.
+    pub(super) fn nested_mut(&mut self) -> &mut Nested<'de> {
+        self.written |= 1 << NESTED_BIT;
+        &mut self.nested
+    }
+
+    /// Makes the fields as fresh as [`Fields::default`] again, resetting only the written ones.
+    pub(super) fn clear(&mut self) {
+        let mut written = std::mem::take(&mut self.written);
+        if written & (1 << NESTED_BIT) != 0 {
+            self.nested = Nested::default();
+            written &= !(1 << NESTED_BIT);
+        }
+        while written != 0 {
+            let key = KEYS[written.trailing_zeros() as usize];
+            written &= written - 1;
+            if let Some(slot) = self.unmarked_slot(key) {
+                *slot = Val::Absent;
+            }
+        }
+    }
+
+    fn unmarked_slot(&mut self, key: Key) -> Option<&mut Val<'de>> {
         Some(match key {
             Key::ODataType => &mut self.odata_type,
             Key::Id => &mut self.id,
@@ -594,4 +679,39 @@ fn optional_bool(key: &str, v: &Val<'_>) -> Result<Option<bool>, String> {
 fn required_bool(key: &str, v: &Val<'_>) -> Result<bool, String> {
     optional_bool(key, v)?
         .ok_or_else(|| format!("{key} is {}, expected true or false.", v.describe()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_table_is_in_the_order_of_declaration() {
+        for (i, &key) in KEYS.iter().enumerate() {
+            assert_eq!(key as usize, i, "{key:?}");
+        }
+    }
+
+    #[test]
+    fn clearing_resets_every_field_that_was_written() {
+        let mut fields = Fields::default();
+        for &key in &KEYS {
+            if let Some(slot) = fields.slot(key) {
+                *slot = Val::Str(Cow::Owned(format!("{key:?}")));
+            }
+        }
+        fields.nested_mut().actor_id = Val::Bool(true);
+        fields.nested_mut().agent = Val::Null;
+        fields.clear();
+        for &key in &KEYS {
+            if let Some(slot) = fields.unmarked_slot(key) {
+                assert!(!slot.is_present(), "{key:?} kept {slot:?}");
+            }
+        }
+        assert_eq!(
+            format!("{:?}", fields.nested),
+            format!("{:?}", Nested::default())
+        );
+        assert_eq!(fields.written, 0);
+    }
 }

@@ -13,7 +13,7 @@ mod serde_read;
 
 pub(super) use audit::parties_from_text;
 use fields::{Fields, Sink};
-use record::{parse_record, Parsed};
+use record::{parse_record, Parsed, Shape};
 use serde_read::{describe_json_error, read_value};
 
 use super::part::{ImportPart, KindCounts, Part, PartEnd, PartStart};
@@ -119,6 +119,8 @@ pub(super) struct JsonReader {
     top_is_object: bool,
     /// The top-level value fitted on its line.
     top_single_line: bool,
+    /// The member names the records have had so far (see [`Shape`]).
+    shape: Shape,
 }
 
 impl JsonReader {
@@ -149,6 +151,7 @@ impl JsonReader {
             top_line: None,
             top_is_object: false,
             top_single_line: false,
+            shape: Shape::default(),
         }
     }
 
@@ -292,18 +295,20 @@ impl JsonReader {
     /// window ends inside a record (unless it is the end of the file).
     pub(super) fn read(&mut self, w: Window<'_>, budget: usize) {
         let target = (self.sink.good + self.sink.bad).saturating_add(budget.max(1));
+        // One set of fields for every record of the window, cleared before each.
+        let mut fields = Fields::default();
         while self.sink.good + self.sink.bad < target {
             let next = match self.stage {
                 Stage::Start => self.start(w),
-                Stage::TopObject { open } => self.top_object(w, open),
+                Stage::TopObject { open } => self.top_object(w, open, &mut fields),
                 Stage::PageKeys { pos, open, first } => self.page_key(w, pos, open, first),
                 Stage::Elements {
                     pos,
                     in_page,
                     first,
-                } => self.element(w, pos, in_page, first),
+                } => self.element(w, &mut fields, pos, in_page, first),
                 Stage::AfterTop { pos } => self.after_top(w, pos),
-                Stage::Ndjson { pos } => self.ndjson_line(w, pos),
+                Stage::Ndjson { pos } => self.ndjson_line(w, &mut fields, pos),
                 Stage::Stopped | Stage::Done => return,
             };
             match next {
@@ -340,9 +345,14 @@ impl JsonReader {
         }
     }
 
-    fn top_object(&mut self, w: Window<'_>, open: usize) -> Option<Stage> {
-        let mut fields = Fields::default();
-        match parse_record(w.bytes, open - w.base, &mut fields) {
+    fn top_object<'b>(
+        &mut self,
+        w: Window<'b>,
+        open: usize,
+        fields: &mut Fields<'b>,
+    ) -> Option<Stage> {
+        fields.clear();
+        match parse_record(w.bytes, open - w.base, fields, &mut self.shape) {
             Parsed::Record { context, end } => {
                 let end = w.base + end;
                 self.top_single_line = memchr::memchr(b'\n', w.slice(open, end)).is_none();
@@ -353,7 +363,7 @@ impl JsonReader {
                 self.sink.line = self
                     .top_single_line
                     .then(|| self.lines.at(w.bytes, w.base, open).0);
-                self.sink.record(&fields);
+                self.sink.record(fields);
                 self.sink.line = None;
                 Some(Stage::AfterTop { pos: end })
             }
@@ -458,7 +468,14 @@ impl JsonReader {
         }
     }
 
-    fn element(&mut self, w: Window<'_>, pos: usize, in_page: bool, first: bool) -> Option<Stage> {
+    fn element<'b>(
+        &mut self,
+        w: Window<'b>,
+        fields: &mut Fields<'b>,
+        pos: usize,
+        in_page: bool,
+        first: bool,
+    ) -> Option<Stage> {
         let mut p = w.skip_ws(pos);
         match w.get(p) {
             None => return self.need_more_or_fail(w, p, ""),
@@ -496,13 +513,13 @@ impl JsonReader {
             first: false,
         };
         if w.get(p) == Some(b'{') {
-            let mut fields = Fields::default();
-            match parse_record(w.bytes, p - w.base, &mut fields) {
+            fields.clear();
+            match parse_record(w.bytes, p - w.base, fields, &mut self.shape) {
                 Parsed::Record { context, end } => {
                     if let Some(context) = context {
                         self.sink.note_context(&context);
                     }
-                    self.sink.record(&fields);
+                    self.sink.record(fields);
                     if self.sink.record == Self::RECORDS_BEFORE_SIZING {
                         self.size_columns(w.base + end);
                     }
@@ -600,7 +617,12 @@ impl JsonReader {
         }
     }
 
-    fn ndjson_line(&mut self, w: Window<'_>, pos: usize) -> Option<Stage> {
+    fn ndjson_line<'b>(
+        &mut self,
+        w: Window<'b>,
+        fields: &mut Fields<'b>,
+        pos: usize,
+    ) -> Option<Stage> {
         if pos >= w.end() {
             return if w.eof { Some(Stage::Done) } else { None };
         }
@@ -619,7 +641,7 @@ impl JsonReader {
         }
         if !text.iter().all(|c| c.is_ascii_whitespace()) {
             self.sink.line = Some(line);
-            if !self.fast_line(text) {
+            if !self.fast_line(text, fields) {
                 if let Err(e) = read_value(&mut self.sink, text, true) {
                     self.sink.record += 1;
                     self.sink.bad += 1;
@@ -636,18 +658,18 @@ impl JsonReader {
     }
 
     /// Reads a line that holds one plain record; false when it holds anything else.
-    fn fast_line(&mut self, text: &[u8]) -> bool {
+    fn fast_line<'b>(&mut self, text: &'b [u8], fields: &mut Fields<'b>) -> bool {
         let start = scan::skip_ws(text, 0);
         if text.get(start) != Some(&b'{') {
             return false;
         }
-        let mut fields = Fields::default();
-        match parse_record(text, start, &mut fields) {
+        fields.clear();
+        match parse_record(text, start, fields, &mut self.shape) {
             Parsed::Record { context, end } if scan::skip_ws(text, end) == text.len() => {
                 if let Some(context) = context {
                     self.sink.note_context(&context);
                 }
-                self.sink.record(&fields);
+                self.sink.record(fields);
                 true
             }
             _ => false,

@@ -3,6 +3,10 @@
 //! hold escapes, nothing built for the members it skips). It takes only what it is sure of: any
 //! shape it does not handle, and any JSON that is not valid, it leaves to the serde reader
 //! ([`Parsed::Fallback`]), which gives serde's own result and words. It never reports errors.
+//!
+//! Records of one export name their members alike and in the same order, so the parser keeps the
+//! names of the last record ([`Shape`]) and first checks a member's bytes against the name
+//! expected at its place: one comparison instead of scanning the name and looking it up.
 
 mod nested;
 
@@ -66,13 +70,109 @@ fn has_byte(v: u64, c: u8) -> u64 {
     has_less(v ^ (LOW_BITS * c as u64), 1)
 }
 
+/// The member names of the records being read, in order, each as the bytes `"name":` with the
+/// key it stands for: learned from the last record whose names were not the expected ones.
+/// What it holds only makes reading faster; a record named otherwise is read all the same.
+#[derive(Default)]
+pub(super) struct Shape {
+    /// Every name as `"name":`, one after another.
+    names: Vec<u8>,
+    /// Where each name ends in `names`, and its key.
+    members: Vec<(usize, Key)>,
+    /// The record being read: where each of its names (`"name":`) starts and ends in its bytes.
+    seen: Vec<(usize, usize, Key)>,
+    /// Whether the record being read can be learned: no white space inside a `"name":`, and no
+    /// more than [`MAX_SHAPE`] members.
+    learnable: bool,
+}
+
+/// Records with more members than this are read but not learned (no export has so many).
+const MAX_SHAPE: usize = 64;
+
+impl Shape {
+    /// The key of member number `n` when the bytes start with the name expected there, and the
+    /// length of its `"name":`.
+    fn expected(&self, n: usize, bytes: &[u8]) -> Option<(Key, usize)> {
+        let &(end, key) = self.members.get(n)?;
+        let start = if n == 0 { 0 } else { self.members[n - 1].0 };
+        let name = &self.names[start..end];
+        same_start(bytes, name).then_some((key, name.len()))
+    }
+
+    /// Starts a record.
+    fn begin(&mut self) {
+        self.seen.clear();
+        self.learnable = true;
+    }
+
+    /// The name of the member being read spans `start..end` in the bytes (`end` just after its
+    /// colon), or (`None`) it had white space before its colon.
+    fn saw(&mut self, span: Option<(usize, usize)>, key: Key) {
+        match span {
+            Some((start, end)) if self.seen.len() < MAX_SHAPE => self.seen.push((start, end, key)),
+            _ => self.learnable = false,
+        }
+    }
+
+    /// A record read whole: when its names were not the ones expected, they are from now on (an
+    /// empty record teaches nothing).
+    fn learn(&mut self, b: &[u8], all_expected: bool) {
+        let same = all_expected && self.seen.len() == self.members.len();
+        if same || !self.learnable || self.seen.is_empty() {
+            return;
+        }
+        self.names.clear();
+        self.members.clear();
+        for &(start, end, key) in &self.seen {
+            self.names.extend_from_slice(&b[start..end]);
+            self.members.push((self.names.len(), key));
+        }
+    }
+}
+
+/// Whether `bytes` start with `name` (compared eight bytes at a time: names are short, and a
+/// call to `memcmp` costs more than the comparison).
+fn same_start(bytes: &[u8], name: &[u8]) -> bool {
+    let n = name.len();
+    if bytes.len() < n {
+        return false;
+    }
+    let word = |b: &[u8], at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    if n < 8 {
+        return &bytes[..n] == name;
+    }
+    let mut at = 0;
+    while at + 8 < n {
+        if word(bytes, at) != word(name, at) {
+            return false;
+        }
+        at += 8;
+    }
+    // The last eight bytes (overlapping the ones compared when the length is no multiple of 8).
+    word(bytes, n - 8) == word(name, n - 8)
+}
+
 /// Reads the object that opens at `pos` (`b[pos] == b'{'`) into `fields` (fresh ones: what it
-/// holds is unspecified unless the outcome is [`Parsed::Record`]).
-pub(super) fn parse_record<'b>(b: &'b [u8], pos: usize, fields: &mut Fields<'b>) -> Parsed<'b> {
+/// holds is unspecified unless the outcome is [`Parsed::Record`]), its member names checked
+/// against `shape` first.
+pub(super) fn parse_record<'b>(
+    b: &'b [u8],
+    pos: usize,
+    fields: &mut Fields<'b>,
+    shape: &mut Shape,
+) -> Parsed<'b> {
     let mut p = Parser { b, i: pos + 1 };
     let mut context = None;
-    match p.members(fields, &mut context) {
-        Ok(()) => Parsed::Record { context, end: p.i },
+    shape.begin();
+    match p.members(fields, &mut context, shape) {
+        Ok(all_expected) => {
+            shape.learn(b, all_expected);
+            Parsed::Record { context, end: p.i }
+        }
         Err(Stop::NeedMore) => Parsed::NeedMore,
         Err(Stop::Fallback) => Parsed::Fallback,
         Err(Stop::Page) => Parsed::Page,
@@ -108,19 +208,43 @@ impl<'b> Parser<'b> {
         }
     }
 
-    /// The members of the object whose `{` was just read, up to and including its `}`.
-    fn members(&mut self, fields: &mut Fields<'b>, context: &mut Option<Cow<'b, str>>) -> Step<()> {
+    /// The members of the object whose `{` was just read, up to and including its `}`; true
+    /// when every member had the name `shape` expected at its place.
+    fn members(
+        &mut self,
+        fields: &mut Fields<'b>,
+        context: &mut Option<Cow<'b, str>>,
+        shape: &mut Shape,
+    ) -> Step<bool> {
         self.ws();
         if self.peek()? == b'}' {
             self.i += 1;
-            return Ok(());
+            return Ok(true);
         }
+        let mut all_expected = true;
+        let mut n = 0;
         loop {
-            let key = self.key()?;
+            let start = self.i;
+            let key = match shape.expected(n, &self.b[start..]) {
+                Some((key, len)) => {
+                    self.i += len;
+                    shape.saw(Some((start, self.i)), key);
+                    key
+                }
+                None => {
+                    all_expected = false;
+                    let key = key_of(self.key()?);
+                    let name_end = self.i;
+                    self.ws();
+                    self.expect(b':')?;
+                    let plain = self.i == name_end + 1;
+                    shape.saw(plain.then_some((start, self.i)), key);
+                    key
+                }
+            };
+            n += 1;
             self.ws();
-            self.expect(b':')?;
-            self.ws();
-            match key_of(key) {
+            match key {
                 Key::Value => return Err(Stop::Page),
                 Key::Context => {
                     let mut value = Val::Absent;
@@ -134,7 +258,7 @@ impl<'b> Parser<'b> {
                 nested @ (Key::InitiatedBy | Key::TargetResources | Key::AdditionalDetails)
                     if matches!(self.peek()?, b'{' | b'[') =>
                 {
-                    self.nested(nested, &mut fields.nested)?;
+                    self.nested(nested, fields.nested_mut())?;
                     if let Some(slot) = fields.slot(nested) {
                         *slot = Val::Object;
                     }
@@ -154,7 +278,7 @@ impl<'b> Parser<'b> {
                 }
                 b'}' => {
                     self.i += 1;
-                    return Ok(());
+                    return Ok(all_expected);
                 }
                 _ => return Err(Stop::Fallback),
             }
@@ -518,7 +642,7 @@ mod tests {
 
     fn read(text: &str) -> (Parsed<'_>, Fields<'_>) {
         let mut fields = Fields::default();
-        let parsed = parse_record(text.as_bytes(), 0, &mut fields);
+        let parsed = parse_record(text.as_bytes(), 0, &mut fields, &mut Shape::default());
         (parsed, fields)
     }
 
@@ -570,6 +694,93 @@ mod tests {
         }
     }
 
+    /// What a record gave, to compare two readings of it.
+    fn outcome(parsed: &Parsed<'_>, f: &Fields<'_>) -> String {
+        let end = match parsed {
+            Parsed::Record { end, .. } => format!("record to {end}"),
+            Parsed::Page => "page".to_string(),
+            Parsed::NeedMore => "more".to_string(),
+            Parsed::Fallback => "serde".to_string(),
+        };
+        format!(
+            "{end} {:?} {:?} {:?} {:?} {:?} {:?}",
+            f.id, f.feature, f.user_name, f.is_success, f.event_time, f.methods_registered
+        )
+    }
+
+    #[test]
+    fn records_named_otherwise_than_the_last_are_read_as_if_alone() {
+        let records = [
+            r#"{"id":"a","feature":"reset","isSuccess":true,"eventDateTime":"t"}"#,
+            r#"{"id":"b","feature":"reset","isSuccess":false,"eventDateTime":"u"}"#,
+            // Another order, fewer and more members, a longer and a shorter name.
+            r#"{"feature":"registration","id":"c"}"#,
+            r#"{"feature":"x","id":"d","isSuccess":true,"userPrincipalName":"e"}"#,
+            r#"{"idx":"e","feature":"y"}"#,
+            r#"{"i":"f","feature":"z"}"#,
+            r#"{"id":"g","feature":"reset","isSuccess":true,"eventDateTime":"t"}"#,
+            // White space around the colons, then none again.
+            r#"{ "id" : "h", "feature" :"reset","isSuccess": true }"#,
+            r#"{"id":"i","feature":"reset","isSuccess":true}"#,
+            r#"{"id":"j","feature":"reset","isSuccess":true,"value":[]}"#,
+            r#"{"id":"k","feature":"reset","isSuccess":1}"#,
+            r#"{"id":"l","feature":"reset","isSucc"#,
+            r#"{}"#,
+            r#"{"id":"m","methodsRegistered":["sms"]}"#,
+            r#"{"id":"n","feature":"reset","isSuccess":true,"eventDateTime":"t"}"#,
+            r#"{"id":"o","id":"p"}"#,
+        ];
+        let mut shape = Shape::default();
+        let mut fields = Fields::default();
+        for text in records {
+            fields.clear();
+            let shared = parse_record(text.as_bytes(), 0, &mut fields, &mut shape);
+            let shared = outcome(&shared, &fields);
+            let (alone, alone_fields) = read(text);
+            assert_eq!(shared, outcome(&alone, &alone_fields), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_names_of_a_record_are_learned_and_expected_of_the_next() {
+        let mut shape = Shape::default();
+        let first = br#"{"id":"a","feature":"reset"}"#;
+        parse_record(first, 0, &mut Fields::default(), &mut shape);
+        assert_eq!(shape.names, br#""id":"feature":"#);
+        assert!(shape.expected(0, br#""id":"b""#).is_some());
+        assert!(shape.expected(0, br#""idx":"b""#).is_none());
+        assert!(shape.expected(1, br#""feature":"#).is_some());
+        assert!(shape.expected(2, br#""feature":"#).is_none());
+        // A record with white space before a colon is read but not learned.
+        parse_record(
+            br#"{"feature" :"x"}"#,
+            0,
+            &mut Fields::default(),
+            &mut shape,
+        );
+        assert_eq!(shape.names, br#""id":"feature":"#);
+    }
+
+    #[test]
+    fn the_eight_byte_comparison_agrees_with_a_plain_one() {
+        let name = b"\"userPrincipalName\":";
+        for len in 0..name.len() {
+            for cut in 0..=name.len() + 2 {
+                let mut bytes = name[..len].to_vec();
+                bytes.extend_from_slice(b"xyzxyzxyzxyz");
+                bytes.truncate(cut);
+                assert_eq!(
+                    same_start(&bytes, &name[..len]),
+                    bytes.starts_with(&name[..len]),
+                    "{len} {cut}"
+                );
+            }
+            let mut other = name.to_vec();
+            other[len] ^= 1;
+            assert!(!same_start(&other, name), "{len}");
+        }
+    }
+
     #[test]
     fn a_page_is_recognised_by_its_value_member() {
         assert!(matches!(
@@ -616,13 +827,13 @@ mod tests {
         let mut bad = br#"{"id":"a"#.to_vec();
         bad.extend_from_slice(b"\xff\"}");
         assert!(matches!(
-            parse_record(&bad, 0, &mut Fields::default()),
+            parse_record(&bad, 0, &mut Fields::default(), &mut Shape::default()),
             Parsed::Fallback
         ));
         let mut skipped = br#"{"other":"a"#.to_vec();
         skipped.extend_from_slice(b"\xff\"}");
         assert!(matches!(
-            parse_record(&skipped, 0, &mut Fields::default()),
+            parse_record(&skipped, 0, &mut Fields::default(), &mut Shape::default()),
             Parsed::Record { .. }
         ));
     }
