@@ -9,6 +9,7 @@
 //! expected at its place: one comparison instead of scanning the name and looking it up.
 
 mod nested;
+mod plain;
 
 use std::borrow::Cow;
 
@@ -42,33 +43,6 @@ enum Stop {
 }
 
 type Step<T> = Result<T, Stop>;
-
-/// Bytes that end or interrupt a plain run inside a string: the quote, the backslash, and the
-/// control characters JSON forbids there.
-const STRING_SPECIAL: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut c = 0;
-    while c < 0x20 {
-        table[c] = true;
-        c += 1;
-    }
-    table[b'"' as usize] = true;
-    table[b'\\' as usize] = true;
-    table
-};
-
-const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `v` that is below `n` (`n` ≤ 128; exact for the lowest such byte).
-fn has_less(v: u64, n: u8) -> u64 {
-    v.wrapping_sub(LOW_BITS * n as u64) & !v & HIGH_BITS
-}
-
-/// The high bit of each byte of `v` that equals `c` (exact for the lowest such byte).
-fn has_byte(v: u64, c: u8) -> u64 {
-    has_less(v ^ (LOW_BITS * c as u64), 1)
-}
 
 /// The member names of the records being read, in order, each as the bytes `"name":` with the
 /// key it stands for: learned from the last record whose names were not the expected ones.
@@ -302,41 +276,10 @@ impl<'b> Parser<'b> {
         Ok(key)
     }
 
-    /// The index of the first special byte at or after `from` (see [`STRING_SPECIAL`]), and
-    /// whether every byte before it is ASCII.
+    /// The index of the first byte at or after `from` that ends or interrupts a plain run of a
+    /// string (see [`plain::run_end`]), and whether every byte before it is ASCII.
     fn plain_run(&self, from: usize) -> Step<(usize, bool)> {
-        let b = self.b;
-        let mut j = from;
-        let mut high = 0u64;
-        // Eight bytes at a time: a word with no quote, backslash or control character in it is
-        // skipped whole (the "has less / has value" bit tricks: the lowest flagged byte of each
-        // test is a true match, so the lowest of all is the first special byte).
-        while j + 8 <= b.len() {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(&b[j..j + 8]);
-            let v = u64::from_le_bytes(word);
-            let special = has_less(v, 0x20) | has_byte(v, b'"') | has_byte(v, b'\\');
-            if special != 0 {
-                let at = (special.trailing_zeros() / 8) as usize;
-                let before = if at == 0 {
-                    0
-                } else {
-                    v & (u64::MAX >> (64 - 8 * at))
-                };
-                high |= before;
-                return Ok((j + at, high & HIGH_BITS == 0));
-            }
-            high |= v;
-            j += 8;
-        }
-        loop {
-            let c = *b.get(j).ok_or(Stop::NeedMore)?;
-            if STRING_SPECIAL[c as usize] {
-                return Ok((j, high & HIGH_BITS == 0));
-            }
-            high |= (c as u64) & 0x80;
-            j += 1;
-        }
+        plain::run_end(self.b, from).ok_or(Stop::NeedMore)
     }
 
     /// The value of a field we read: text, true/false, null, or a list of texts.
@@ -666,32 +609,6 @@ mod tests {
         };
         let expected: String = serde_json::from_str(r#""A\"b\\c\/\u00e9\ud83d\ude00\n""#).unwrap();
         assert!(matches!(fields.name, Val::Str(ref s) if *s == expected));
-    }
-
-    #[test]
-    fn the_word_at_a_time_scan_finds_what_a_byte_at_a_time_scan_finds() {
-        let bytes: Vec<u8> = (0..4000u32)
-            .map(|i| {
-                [b'a', b'"', b'\\', 0x1f, 0x20, 0x7f, 0x80, 0xe9, b'z'][(i * 7919 % 9) as usize]
-            })
-            .collect();
-        for from in 0..200 {
-            for len in [0, 1, 7, 8, 9, 15, 16, 17, 40] {
-                let end = (from + len).min(bytes.len());
-                let p = Parser {
-                    b: &bytes[..end],
-                    i: 0,
-                };
-                let naive = bytes[from..end]
-                    .iter()
-                    .position(|&c| STRING_SPECIAL[c as usize])
-                    .map(|i| (from + i, bytes[from..from + i].is_ascii()));
-                match p.plain_run(from) {
-                    Ok(found) => assert_eq!(Some(found), naive, "{from} {len}"),
-                    Err(_) => assert_eq!(naive, None, "{from} {len}"),
-                }
-            }
-        }
     }
 
     /// What a record gave, to compare two readings of it.
