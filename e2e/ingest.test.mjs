@@ -99,4 +99,25 @@ describe('a big upload through the ingest workers', () => {
     await expect(summary('events')).toHaveText(count(expected.events));
     await closePage(page);
   });
+
+  test('the next load’s workers wait ready: an upload after the sample, and one after that, start from spare workers', async () => {
+    const [, events] = writeTenant(join(folder.path, 'spares'), { users: 300, events: 3_000 });
+    const expected = modelStats([events], { profile: 'bench' });
+    const page = await app.open('data');
+    const summary = (key) => page.locator(`[data-summary=${key}]`);
+    await expect(summary('events')).toHaveText(count(app.stats.events));
+    const ready = () => page.evaluate(() => ssprDiagnostics.spareWorkersReady());
+    const moments = () => page.evaluate(() => ssprDiagnostics.ingestTimeline());
+    for (const round of [1, 2]) {
+      // The load before (the sample, then the first upload) started them when it was over.
+      await expect.poll(ready, `spare workers before upload ${round}`).toBeGreaterThanOrEqual(2);
+      await page.locator('#upload-input').setInputFiles(events);
+      await expect(page.locator('[data-notice=upload-loaded]')).toBeVisible();
+      await expect(summary('events')).toHaveText(count(expected.events));
+      const timeline = await moments();
+      assert.match(timeline, /spare workers were ready/, `upload ${round} took the spare workers`);
+      assert.doesNotMatch(timeline, /a worker is ready/, `upload ${round} waited for no worker to start`);
+    }
+    await closePage(page);
+  });
 });

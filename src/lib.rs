@@ -35,3 +35,17 @@ pub fn wasm_memory_bytes() -> f64 {
 pub fn worker_memory_peak_bytes() -> f64 {
     data::worker::pool::worker_memory_peak()
 }
+
+/// How many spare workers are ready for the next load.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn spare_workers_ready() -> usize {
+    data::worker::pool::spares_ready()
+}
+
+/// The wasm memory of the spare workers that wait for the next load (fresh instances).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn spare_worker_memory_bytes() -> f64 {
+    data::worker::pool::spare_memory()
+}

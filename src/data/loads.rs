@@ -16,7 +16,8 @@ use super::pause::spawn;
 use super::report_api::{normalise_token, prepare, GRAPH_BETA};
 use super::upload::{self, file_too_large, unreadable_file, FilePhase, UploadRow};
 use super::worker::pool::{
-    plan_parts, worker_count, Built, FileToRead, Ingest, PartRead, WORKER_LOADER, WORKER_WASM,
+    plan_parts, prepare_spares, worker_count, Built, FileToRead, Ingest, PartRead, WORKER_LOADER,
+    WORKER_WASM,
 };
 use super::worker::timeline;
 use crate::model::import::Part;
@@ -244,12 +245,13 @@ impl DataLoads {
         }))
     }
 
-    /// The load `ticket` is over: its workers go.
+    /// The load `ticket` is over: its workers go, and fresh ones are started for the next load.
     fn finish(&self, ticket: u64) {
         if self.is_current(ticket) {
             if let Some((_, ingest)) = self.running.try_update_value(Option::take).flatten() {
                 ingest.stop();
             }
+            prepare_spares();
         }
     }
 

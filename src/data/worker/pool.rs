@@ -140,57 +140,154 @@ pub fn worker_count(jobs: usize) -> usize {
     cores.clamp(2, 8).min(jobs.max(1))
 }
 
+/// A worker started before a load asked for it: it instantiates the wasm while the page is idle,
+/// so that the next load's workers are ready when the user picks the files.
+struct Spare {
+    worker: Worker,
+    /// What its first message said: ready, or failed.
+    state: Rc<std::cell::Cell<SpareState>>,
+    /// The wasm memory it said it holds when ready, in bytes.
+    memory: Rc<std::cell::Cell<f64>>,
+    /// Until a load takes it: its listeners.
+    _listener: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum SpareState {
+    Starting,
+    Ready,
+    Failed,
+}
+
+thread_local! {
+    /// The spare workers (see [`prepare_spares`]), and where workers start from (the URLs the
+    /// last load used).
+    static SPARES: RefCell<Vec<Spare>> = const { RefCell::new(Vec::new()) };
+    static WORKER_URLS: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
+}
+
+/// Starts, in the background, as many workers as a load can use, unless they are there: called
+/// when a load is over (its own workers are terminated, with all the memory they used), so the
+/// next load starts at once. A spare costs a fresh instance of the workers' wasm (its initial
+/// memory, about 1 MB; see `spare_memory`). Does nothing before a first load gave the URLs.
+pub fn prepare_spares() {
+    let Some((loader_url, wasm_url)) = WORKER_URLS.with(|u| u.borrow().clone()) else {
+        return;
+    };
+    crate::data::pause::spawn(async move {
+        let Ok(module) = worker_module(&wasm_url).await else {
+            return;
+        };
+        let wanted = worker_count(usize::MAX);
+        SPARES.with(|spares| {
+            let mut spares = spares.borrow_mut();
+            spares.retain(|spare| spare.state.get() != SpareState::Failed);
+            while spares.len() < wanted {
+                let Ok(worker) = start_worker(&loader_url, &module) else {
+                    break;
+                };
+                let state = Rc::new(std::cell::Cell::new(SpareState::Starting));
+                let memory = Rc::new(std::cell::Cell::new(0.0));
+                let (told, size) = (state.clone(), memory.clone());
+                let listener = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+                    let reply = e.data();
+                    size.set(number_field(&reply, "memory"));
+                    told.set(if text_field(&reply, OP) == READY {
+                        SpareState::Ready
+                    } else {
+                        SpareState::Failed
+                    });
+                });
+                worker.set_onmessage(Some(listener.as_ref().unchecked_ref()));
+                let told = state.clone();
+                let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+                    told.set(SpareState::Failed)
+                });
+                worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+                spares.push(Spare {
+                    worker,
+                    state,
+                    memory,
+                    _listener: listener,
+                    _on_error: on_error,
+                });
+            }
+        });
+    });
+}
+
+/// How many spare workers said they are ready (for the journeys).
+pub fn spares_ready() -> usize {
+    SPARES.with(|s| {
+        s.borrow()
+            .iter()
+            .filter(|spare| spare.state.get() == SpareState::Ready)
+            .count()
+    })
+}
+
+/// The wasm memory the spare workers hold together, in bytes (for the browser benchmark).
+pub fn spare_memory() -> f64 {
+    SPARES.with(|s| s.borrow().iter().map(|spare| spare.memory.get()).sum())
+}
+
+/// A worker started from `loader_url`, given the compiled wasm to run.
+fn start_worker(loader_url: &str, module: &JsValue) -> Result<Worker, String> {
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Module);
+    let worker = Worker::new_with_options(loader_url, &options)
+        .map_err(|e| format!("a background worker could not be started ({})", js_text(&e)))?;
+    // The loader's first message: the compiled wasm to run.
+    let _ = worker.post_message(module);
+    Ok(worker)
+}
+
 impl Ingest {
-    /// Starts `count` workers from `loader_url`, running the wasm at `wasm_url`, and waits until
-    /// each is ready.
+    /// Takes `count` workers (spare ones first, then new ones started from `loader_url`, running
+    /// the wasm at `wasm_url`), and waits until each is ready.
     pub async fn start(count: usize, loader_url: &str, wasm_url: &str) -> Result<Ingest, String> {
+        WORKER_URLS
+            .with(|u| *u.borrow_mut() = Some((loader_url.to_string(), wasm_url.to_string())));
         let module = worker_module(wasm_url).await?;
         timeline::note("workers' code compiled");
-        let mailbox = Rc::new(Mailbox::default());
-        let options = WorkerOptions::new();
-        options.set_type(WorkerType::Module);
         let mut ingest = Ingest {
             workers: Vec::new(),
             fetching: std::cell::Cell::new(false),
             stopped: std::cell::Cell::new(false),
             builder: std::cell::Cell::new(0),
-            mailbox: mailbox.clone(),
+            mailbox: Rc::new(Mailbox::default()),
             _listeners: Vec::new(),
             _error_listeners: Vec::new(),
         };
-        for i in 0..count.max(1) {
-            let worker = Worker::new_with_options(loader_url, &options).map_err(|e| {
-                format!("a background worker could not be started ({})", js_text(&e))
-            })?;
-            let inbox = mailbox.clone();
-            let listener = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-                inbox.deliver(i, e.data())
+        let count = count.max(1);
+        let spares: Vec<Spare> = SPARES.with(|s| {
+            let mut s = s.borrow_mut();
+            s.retain(|spare| {
+                let failed = spare.state.get() == SpareState::Failed;
+                if failed {
+                    spare.worker.terminate();
+                }
+                !failed
             });
-            worker.set_onmessage(Some(listener.as_ref().unchecked_ref()));
-            let inbox = mailbox.clone();
-            let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
-                let text = e
-                    .dyn_ref::<web_sys::ErrorEvent>()
-                    .map(|e| e.message())
-                    .unwrap_or_else(|| "it stopped".to_string());
-                let failure = message(
-                    FAILED,
-                    &[(
-                        "message",
-                        format!("A background worker failed: {text}.").into(),
-                    )],
-                );
-                inbox.deliver(i, failure.into());
-            });
-            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-            // The loader's first message: the compiled wasm to run.
-            let _ = worker.post_message(&module);
-            ingest.workers.push(worker);
-            ingest._listeners.push(listener);
-            ingest._error_listeners.push(on_error);
+            let n = count.min(s.len());
+            s.drain(..n).collect()
+        });
+        let mut ready = 0;
+        for spare in spares {
+            // Its own listener goes with it; a message not yet delivered reaches the load's.
+            if spare.state.get() == SpareState::Ready {
+                ready += 1;
+            }
+            ingest.adopt(spare.worker);
+        }
+        if ready > 0 {
+            timeline::note("spare workers were ready");
+        }
+        while ingest.workers.len() < count {
+            ingest.adopt(start_worker(loader_url, &module)?);
         }
         timeline::note("workers asked to start");
-        let mut ready = 0;
         while ready < ingest.workers.len() {
             let (_, reply) = ingest.next().await;
             match text_field(&reply, OP).as_str() {
@@ -203,6 +300,35 @@ impl Ingest {
             }
         }
         Ok(ingest)
+    }
+
+    /// Makes `worker` one of this load's: its messages and errors go to the load's mailbox.
+    fn adopt(&mut self, worker: Worker) {
+        let i = self.workers.len();
+        let inbox = self.mailbox.clone();
+        let listener = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            inbox.deliver(i, e.data())
+        });
+        worker.set_onmessage(Some(listener.as_ref().unchecked_ref()));
+        let inbox = self.mailbox.clone();
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            let text = e
+                .dyn_ref::<web_sys::ErrorEvent>()
+                .map(|e| e.message())
+                .unwrap_or_else(|| "it stopped".to_string());
+            let failure = message(
+                FAILED,
+                &[(
+                    "message",
+                    format!("A background worker failed: {text}.").into(),
+                )],
+            );
+            inbox.deliver(i, failure.into());
+        });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        self.workers.push(worker);
+        self._listeners.push(listener);
+        self._error_listeners.push(on_error);
     }
 
     fn next(&self) -> NextMessage {
