@@ -9,7 +9,7 @@ use super::audit::rows::AuditRows;
 use super::audit::AuditInput;
 use super::method::{MethodCode, MethodTable, NO_METHOD};
 use super::policy::{MemberList, MemberRow, MethodsPolicy, PolicyInputs};
-use super::strings::{Interner, StrTable};
+use super::strings::{append_ascii_lowercase, append_bytes, same_bytes, Interner, StrTable};
 use super::time::Millis;
 
 /// What an event is about.
@@ -229,9 +229,7 @@ fn push_key(out: &mut Vec<u8>, user_name: &str, name: &str) {
     };
     out.push(mark);
     if text.is_ascii() {
-        let start = out.len();
-        out.extend_from_slice(text.as_bytes());
-        out[start..].make_ascii_lowercase();
+        append_ascii_lowercase(out, text.as_bytes());
     } else {
         out.extend_from_slice(text.to_lowercase().as_bytes());
     }
@@ -344,7 +342,7 @@ impl People {
             if slot.tag == 0 {
                 return Err(i);
             }
-            if slot.tag == tag && slot.len as usize == key.len() && self.key_of(slot) == key {
+            if slot.tag == tag && same_bytes(self.key_of(slot), key) {
                 return Ok(slot.person);
             }
             i = (i + 1) & mask;
@@ -551,9 +549,11 @@ impl Batch {
     /// Adds an event record.
     pub fn push_event(&mut self, event: &EventInput<'_>) {
         // The person is looked up later, with those of the next events (see `resolve_people`).
-        self.pending_text.push_str(event.user_name);
-        let user_name_end = self.pending_text.len() as u32;
-        self.pending_text.push_str(event.name);
+        // SAFETY: what is appended is the bytes of whole `&str`s, so the text stays UTF-8.
+        let pending = unsafe { self.pending_text.as_mut_vec() };
+        append_bytes(pending, event.user_name.as_bytes());
+        let user_name_end = pending.len() as u32;
+        append_bytes(pending, event.name.as_bytes());
         self.pending.push((
             self.events.len() as u32,
             user_name_end,

@@ -1,7 +1,72 @@
 //! Compact string storage for big datasets: one text arena with end offsets, and an interner
-//! that hands out small indexes. Holds bytes only; knows nothing about users or events.
+//! that hands out small indexes; and the comparing and copying of the short byte strings the
+//! importer handles by the million. Holds bytes only; knows nothing about users or events.
 
 use rustc_hash::FxHashMap;
+
+/// One machine word of `b` from `at` (eight bytes there).
+fn word(b: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// Whether two byte strings are equal, compared eight bytes at a time. The importer compares
+/// names and keys of a few dozen bytes by the million; in the browser's wasm `==` on slices is a
+/// call to a `memcmp` that goes byte by byte.
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n < 8 {
+        return a == b;
+    }
+    let mut at = 0;
+    while at + 8 < n {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    // The last eight bytes (overlapping the ones compared when the length is no multiple of 8).
+    word(a, n - 8) == word(b, n - 8)
+}
+
+/// Appends `bytes` to `out` eight at a time: in the browser's wasm a copy of a variable length
+/// is a `memory.copy`, a call out of the wasm that costs more than copying a short name.
+pub(crate) fn append_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.reserve(bytes.len());
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        out.extend_from_slice(&word(chunk, 0).to_le_bytes());
+    }
+    for &b in chunks.remainder() {
+        out.push(b);
+    }
+}
+
+/// Appends ASCII `bytes` to `out` in lower case, eight at a time (see [`append_bytes`]); bytes
+/// beyond ASCII are copied as they are.
+pub(crate) fn append_ascii_lowercase(out: &mut Vec<u8>, bytes: &[u8]) {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    out.reserve(bytes.len());
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let w = word(chunk, 0);
+        // Per byte, with its high bit: at least 'A', above 'Z', ASCII (no carry crosses bytes:
+        // each heptet plus at most 0x3f stays below 0x100).
+        let heptets = w & !HIGH;
+        let from_a = heptets.wrapping_add(LOW * (0x80 - b'A') as u64);
+        let past_z = heptets.wrapping_add(LOW * (0x7f - b'Z') as u64);
+        let upper = (from_a ^ past_z) & !w & HIGH;
+        out.extend_from_slice(&(w | (upper >> 2)).to_le_bytes());
+    }
+    for &b in chunks.remainder() {
+        out.push(b.to_ascii_lowercase());
+    }
+}
 
 /// Many strings in one `String`: string `i` is `text[ends[i-1]..ends[i]]`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -151,5 +216,35 @@ impl Interner {
         self.table.heap_bytes()
             + self.index.capacity() * 24
             + self.index.keys().map(|k| k.len()).sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_at_a_time_comparing_and_copying_agree_with_the_plain_ones() {
+        let text: Vec<u8> = (0..200u32)
+            .map(|i| b"Az@[`{ZaMq\x80\xe9\xff09"[(i * 7 % 15) as usize])
+            .collect();
+        for start in 0..20 {
+            for len in 0..60 {
+                let a = &text[start..start + len];
+                let mut copied = vec![b'x'];
+                append_bytes(&mut copied, a);
+                assert_eq!(&copied[1..], a);
+                let mut lower = Vec::new();
+                append_ascii_lowercase(&mut lower, a);
+                assert_eq!(lower, a.to_ascii_lowercase(), "{a:?}");
+                assert!(same_bytes(a, a));
+                for flip in 0..len {
+                    let mut b = a.to_vec();
+                    b[flip] ^= 0x20;
+                    assert!(!same_bytes(a, &b), "{a:?} {flip}");
+                }
+                assert!(!same_bytes(a, &text[start..start + len + 1]));
+            }
+        }
     }
 }

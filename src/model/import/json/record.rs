@@ -14,6 +14,7 @@ mod plain;
 use std::borrow::Cow;
 
 use super::fields::{key_of, Fields, Key, Val};
+use crate::model::strings::same_bytes;
 pub(super) use nested::read_nested;
 
 /// What reading an object gave.
@@ -104,30 +105,9 @@ impl Shape {
     }
 }
 
-/// Whether `bytes` start with `name` (compared eight bytes at a time: names are short, and a
-/// call to `memcmp` costs more than the comparison).
+/// Whether `bytes` start with `name`.
 fn same_start(bytes: &[u8], name: &[u8]) -> bool {
-    let n = name.len();
-    if bytes.len() < n {
-        return false;
-    }
-    let word = |b: &[u8], at: usize| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&b[at..at + 8]);
-        u64::from_le_bytes(w)
-    };
-    if n < 8 {
-        return &bytes[..n] == name;
-    }
-    let mut at = 0;
-    while at + 8 < n {
-        if word(bytes, at) != word(name, at) {
-            return false;
-        }
-        at += 8;
-    }
-    // The last eight bytes (overlapping the ones compared when the length is no multiple of 8).
-    word(bytes, n - 8) == word(name, n - 8)
+    bytes.len() >= name.len() && same_bytes(&bytes[..name.len()], name)
 }
 
 /// Reads the object that opens at `pos` (`b[pos] == b'{'`) into `fields` (fresh ones: what it
