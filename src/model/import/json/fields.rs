@@ -320,14 +320,33 @@ impl<'de> Fields<'de> {
 
     /// Makes the fields as fresh as [`Fields::default`] again, resetting only the written ones.
     pub(super) fn clear(&mut self) {
-        let mut written = std::mem::take(&mut self.written);
-        if written & (1 << NESTED_BIT) != 0 {
+        let before = self.begin_record();
+        self.reset(before);
+    }
+
+    /// Begins reading a record into fields that may hold the last one's; what it returns goes to
+    /// [`Fields::end_record`]. The nested members are reset now (a record writes some of them
+    /// only); the other fields are left for `end_record`, as the next record is likely to write
+    /// the same ones again.
+    pub(super) fn begin_record(&mut self) -> u64 {
+        if self.written & (1 << NESTED_BIT) != 0 {
             self.nested = Nested::default();
-            written &= !(1 << NESTED_BIT);
         }
-        while written != 0 {
-            let key = KEYS[written.trailing_zeros() as usize];
-            written &= written - 1;
+        std::mem::take(&mut self.written) & !(1 << NESTED_BIT)
+    }
+
+    /// Ends a record begun with [`Fields::begin_record`], however its reading ended: the fields
+    /// that held values before and that it did not write are reset, so that the fields hold what
+    /// fresh ones would after reading it alone.
+    pub(super) fn end_record(&mut self, before: u64) {
+        self.reset(before & !self.written);
+    }
+
+    /// Resets the fields of the bits of `keys` (no nested one).
+    fn reset(&mut self, mut keys: u64) {
+        while keys != 0 {
+            let key = KEYS[keys.trailing_zeros() as usize];
+            keys &= keys - 1;
             if let Some(slot) = self.unmarked_slot(key) {
                 *slot = Val::Absent;
             }
@@ -713,5 +732,28 @@ mod tests {
             format!("{:?}", Nested::default())
         );
         assert_eq!(fields.written, 0);
+    }
+
+    #[test]
+    fn a_record_read_over_the_last_keeps_only_what_it_wrote() {
+        let mut fields = Fields::default();
+        for &key in &KEYS {
+            if let Some(slot) = fields.slot(key) {
+                *slot = Val::Bool(true);
+            }
+        }
+        fields.nested_mut().target_id = Val::Null;
+        let before = fields.begin_record();
+        assert_eq!(
+            format!("{:?}", fields.nested),
+            format!("{:?}", Nested::default())
+        );
+        *fields.slot(Key::Id).unwrap() = Val::Null;
+        fields.end_record(before);
+        for &key in &KEYS {
+            if let Some(slot) = fields.unmarked_slot(key) {
+                assert_eq!(slot.is_present(), key == Key::Id, "{key:?}");
+            }
+        }
     }
 }

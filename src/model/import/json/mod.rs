@@ -295,7 +295,7 @@ impl JsonReader {
     /// window ends inside a record (unless it is the end of the file).
     pub(super) fn read(&mut self, w: Window<'_>, budget: usize) {
         let target = (self.sink.good + self.sink.bad).saturating_add(budget.max(1));
-        // One set of fields for every record of the window, cleared before each.
+        // One set of fields for every record of the window (see `Fields::begin_record`).
         let mut fields = Fields::default();
         while self.sink.good + self.sink.bad < target {
             let next = match self.stage {
@@ -351,7 +351,6 @@ impl JsonReader {
         open: usize,
         fields: &mut Fields<'b>,
     ) -> Option<Stage> {
-        fields.clear();
         match parse_record(w.bytes, open - w.base, fields, &mut self.shape) {
             Parsed::Record { context, end } => {
                 let end = w.base + end;
@@ -513,7 +512,6 @@ impl JsonReader {
             first: false,
         };
         if w.get(p) == Some(b'{') {
-            fields.clear();
             match parse_record(w.bytes, p - w.base, fields, &mut self.shape) {
                 Parsed::Record { context, end } => {
                     if let Some(context) = context {
@@ -663,7 +661,6 @@ impl JsonReader {
         if text.get(start) != Some(&b'{') {
             return false;
         }
-        fields.clear();
         match parse_record(text, start, fields, &mut self.shape) {
             Parsed::Record { context, end } if scan::skip_ws(text, end) == text.len() => {
                 if let Some(context) = context {

@@ -110,9 +110,9 @@ fn same_start(bytes: &[u8], name: &[u8]) -> bool {
     bytes.len() >= name.len() && same_bytes(&bytes[..name.len()], name)
 }
 
-/// Reads the object that opens at `pos` (`b[pos] == b'{'`) into `fields` (fresh ones: what it
-/// holds is unspecified unless the outcome is [`Parsed::Record`]), its member names checked
-/// against `shape` first.
+/// Reads the object that opens at `pos` (`b[pos] == b'{'`) into `fields`, which may hold what
+/// the last record read into them (after a [`Parsed::Record`] they hold what fresh ones would:
+/// see [`Fields::begin_record`]), its member names checked against `shape` first.
 pub(super) fn parse_record<'b>(
     b: &'b [u8],
     pos: usize,
@@ -122,7 +122,10 @@ pub(super) fn parse_record<'b>(
     let mut p = Parser { b, i: pos + 1 };
     let mut context = None;
     shape.begin();
-    match p.members(fields, &mut context, shape) {
+    let before = fields.begin_record();
+    let members = p.members(fields, &mut context, shape);
+    fields.end_record(before);
+    match members {
         Ok(all_expected) => {
             shape.learn(b, all_expected);
             Parsed::Record { context, end: p.i }
@@ -591,13 +594,14 @@ mod tests {
         assert!(matches!(fields.name, Val::Str(ref s) if *s == expected));
     }
 
-    /// What a record gave, to compare two readings of it.
+    /// What a record gave, to compare two readings of it (the fields only when it was read:
+    /// otherwise what they hold is unspecified).
     fn outcome(parsed: &Parsed<'_>, f: &Fields<'_>) -> String {
         let end = match parsed {
             Parsed::Record { end, .. } => format!("record to {end}"),
-            Parsed::Page => "page".to_string(),
-            Parsed::NeedMore => "more".to_string(),
-            Parsed::Fallback => "serde".to_string(),
+            Parsed::Page => return "page".to_string(),
+            Parsed::NeedMore => return "more".to_string(),
+            Parsed::Fallback => return "serde".to_string(),
         };
         format!(
             "{end} {:?} {:?} {:?} {:?} {:?} {:?}",
@@ -630,7 +634,6 @@ mod tests {
         let mut shape = Shape::default();
         let mut fields = Fields::default();
         for text in records {
-            fields.clear();
             let shared = parse_record(text.as_bytes(), 0, &mut fields, &mut shape);
             let shared = outcome(&shared, &fields);
             let (alone, alone_fields) = read(text);
