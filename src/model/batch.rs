@@ -9,7 +9,9 @@ use super::audit::rows::AuditRows;
 use super::audit::AuditInput;
 use super::method::{MethodCode, MethodTable, NO_METHOD};
 use super::policy::{MemberList, MemberRow, MethodsPolicy, PolicyInputs};
-use super::strings::{append_ascii_lowercase, append_bytes, same_bytes, Interner, StrTable};
+use super::strings::{
+    append_ascii_lowercase, append_bytes, same_bytes, trimmed, Interner, StrTable,
+};
 use super::time::Millis;
 
 /// What an event is about.
@@ -560,7 +562,7 @@ impl Batch {
             self.pending_text.len() as u32,
         ));
         let method = self.methods.code(event.method);
-        let reason = self.reasons.intern(event.failure_reason.trim());
+        let reason = self.reasons.intern(trimmed(event.failure_reason));
         let mut flags = 0;
         if event.feature == Feature::Reset {
             flags |= EV_RESET;

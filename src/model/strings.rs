@@ -68,6 +68,19 @@ pub(crate) fn append_ascii_lowercase(out: &mut Vec<u8>, bytes: &[u8]) {
     }
 }
 
+/// `text` without white space at either end, as `str::trim` gives it; checking the two ends
+/// first, as the values of an export rarely have any (`trim` decodes a character at each end,
+/// which the importer would do for millions of values).
+pub(crate) fn trimmed(text: &str) -> &str {
+    let b = text.as_bytes();
+    let bare = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_graphic());
+    if bare(b.first()) && bare(b.last()) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
 /// Many strings in one `String`: string `i` is `text[ends[i-1]..ends[i]]`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StrTable {
@@ -222,6 +235,27 @@ impl Interner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trimming_checks_the_ends_first_and_agrees_with_trim() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{a0}a",
+            "a\u{2003}",
+            "\ta\n",
+            "é",
+            "éa",
+            "a b",
+            "-",
+            "x\u{85}",
+        ] {
+            assert_eq!(trimmed(text), text.trim(), "{text:?}");
+        }
+    }
 
     #[test]
     fn word_at_a_time_comparing_and_copying_agree_with_the_plain_ones() {

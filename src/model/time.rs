@@ -6,6 +6,8 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
 
+use super::strings::trimmed;
+
 /// Milliseconds since 1970-01-01T00:00:00Z.
 pub type Millis = i64;
 
@@ -23,16 +25,32 @@ pub const DAY: Millis = 24 * HOUR;
 /// assert_eq!(parse_time("not a date"), None);
 /// ```
 pub fn parse_time(text: &str) -> Option<Millis> {
-    let text = text.trim();
+    let text = trimmed(text);
     parse_iso_fast(text.as_bytes()).or_else(|| parse_time_slow(text))
 }
 
-/// The fast path for `YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)`: no allocation, no chrono.
+/// The fast path for `YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)`: no allocation, no chrono; the
+/// fixed part read at fixed places (no bounds checks past the first).
 fn parse_iso_fast(b: &[u8]) -> Option<Millis> {
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b't') {
+    let head: &[u8; 19] = b.get(..19)?.try_into().ok()?;
+    if b.len() < 20 || head[4] != b'-' || head[7] != b'-' || !matches!(head[10], b'T' | b't') {
         return None;
     }
-    if b[13] != b':' || b[16] != b':' {
+    if head[13] != b':' || head[16] != b':' {
+        return None;
+    }
+    const DIGITS: [usize; 14] = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+    if DIGITS.iter().any(|&i| head[i].wrapping_sub(b'0') > 9) {
+        return None;
+    }
+    let d = |i: usize| (head[i] - b'0') as i64;
+    let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+    let (month, day) = (d(5) * 10 + d(6), d(8) * 10 + d(9));
+    let (hour, minute, second) = (d(11) * 10 + d(12), d(14) * 10 + d(15), d(17) * 10 + d(18));
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    if hour > 23 || minute > 59 || second > 60 {
         return None;
     }
     let num = |range: std::ops::Range<usize>| -> Option<i64> {
@@ -45,14 +63,6 @@ fn parse_iso_fast(b: &[u8]) -> Option<Millis> {
         }
         Some(v)
     };
-    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-        return None;
-    }
-    if hour > 23 || minute > 59 || second > 60 {
-        return None;
-    }
     let mut i = 19;
     let mut millis = 0i64;
     if b[i] == b'.' || b[i] == b',' {
@@ -284,6 +294,9 @@ mod tests {
             "2024-02-29T23:59:59.999+02:00",
             "1999-12-31T00:00:00-05:30",
             "2026-11-27T13:55:00.1Z",
+            "2000-01-01t00:00:00z",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.5Z",
         ] {
             let chrono = DateTime::parse_from_rfc3339(text)
                 .unwrap()
@@ -298,6 +311,12 @@ mod tests {
             "2023-02-29T00:00:00Z",
             "2023-13-01T00:00:00Z",
             "2023-01-01T24:00:00Z",
+            "2023-01-01T00:60:00Z",
+            "2023-00-10T00:00:00Z",
+            "2023-01-00T00:00:00Z",
+            "2023-01-01T00:00:0xZ",
+            "2O23-01-01T00:00:00Z",
+            "2023-01-01X00:00:00Z",
         ] {
             assert_eq!(parse_time(text), None, "{text}");
         }
