@@ -444,3 +444,55 @@ fn pages_of_one_list_are_one_source() {
     assert_eq!(ds.sources().len(), 1);
     assert_eq!(ds.sources()[0].events, 2);
 }
+
+#[test]
+fn users_and_events_mixed_in_one_file_keep_their_own_names_across_many_lookups() {
+    // Users and events interleaved, more of them than the importer looks up at once, with user
+    // names spelt in other cases by the events: every user and event keeps its own names, and an
+    // event's person is its user's.
+    let user = |i: usize| {
+        format!(
+            r#"{{"id":"u{i}","userPrincipalName":"User{i}@X","userDisplayName":"User {i}","isSsprRegistered":true,"isSsprEnabled":true,"methodsRegistered":["sms"]}}"#
+        )
+    };
+    let mut records = Vec::new();
+    for i in 0..700 {
+        records.push(event(
+            &format!("e{i}"),
+            "2026-11-19T12:00:00Z",
+            "reset",
+            true,
+            "sms",
+            &format!("user{}@x", (i * 7) % 1000),
+        ));
+        if i % 3 != 0 {
+            records.push(user(i));
+        }
+    }
+    let ds = Dataset::build(
+        vec![batch_of("mixed.json", &page(&records))],
+        AsOf::At(ms(AS_OF)),
+        SourceKind::Sample,
+    );
+    assert_eq!(ds.event_count(), 700);
+    for u in ds.users() {
+        let i: usize = u.id()[1..].parse().unwrap();
+        // The first spelling met is kept: an event's when one came first.
+        let seen_first_in_event = (0..=i).any(|e| (e * 7) % 1000 == i);
+        let expected = if seen_first_in_event {
+            format!("user{i}@x")
+        } else {
+            format!("User{i}@X")
+        };
+        assert_eq!(u.user_name(), expected, "user {i}");
+    }
+    let users: std::collections::HashMap<String, &str> = ds
+        .users()
+        .map(|u| (u.user_name().to_ascii_lowercase(), u.user_name()))
+        .collect();
+    for e in ds.events() {
+        if let Some(&user_name) = users.get(&e.user_name().to_ascii_lowercase()) {
+            assert_eq!(e.user_name(), user_name, "event {}", e.index());
+        }
+    }
+}

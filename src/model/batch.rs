@@ -461,15 +461,22 @@ pub(crate) fn event_id_hash(id: &str) -> u64 {
     hasher.finish().max(1)
 }
 
+/// A record whose person is to be looked up (see `Batch::pending`).
+#[derive(Clone, Copy, Debug)]
+enum Pending {
+    Event(u32),
+    User(u32),
+}
+
 /// What one source contributed, ready to merge.
 #[derive(Clone, Debug, Default)]
 pub struct Batch {
     pub(crate) source: String,
     pub(crate) people: People,
     pub(crate) users: Vec<BatchUser>,
-    /// Events whose person is not looked up yet: (event, end of its user name and of its name
-    /// in `pending_text`). Looked up together, in order, by [`Batch::resolve_people`].
-    pending: Vec<(u32, u32, u32)>,
+    /// Events and users whose person is not looked up yet: (whose, end of its user name and of
+    /// its name in `pending_text`). Looked up together, in order, by [`Batch::resolve_people`].
+    pending: Vec<(Pending, u32, u32)>,
     pending_text: String,
     /// The ids of `users`.
     pub(crate) user_ids: StrTable,
@@ -514,8 +521,12 @@ impl Batch {
         user: &UserInput<'_>,
         methods: impl IntoIterator<Item = S>,
     ) {
-        self.resolve_people();
-        let person = self.people.person(user.user_name, user.name);
+        // The person is looked up later, with those of the next records (see `resolve_people`).
+        self.defer_person(
+            Pending::User(self.users.len() as u32),
+            user.user_name,
+            user.name,
+        );
         let start = self.user_methods.len();
         for raw in methods {
             let code = self.methods.code(raw.as_ref());
@@ -525,7 +536,7 @@ impl Batch {
         }
         self.users.push(BatchUser {
             id: self.user_ids.push(user.id),
-            person,
+            person: u32::MAX,
             user_type: user
                 .user_type
                 .unwrap_or_else(|| UserType::infer(user.user_name)),
@@ -536,6 +547,20 @@ impl Batch {
             methods: (start as u32, self.user_methods.len() as u32),
             last_updated: user.last_updated,
         });
+        if self.pending.len() >= CHUNK {
+            self.resolve_people();
+        }
+    }
+
+    /// Notes a record's names for [`Batch::resolve_people`].
+    fn defer_person(&mut self, whose: Pending, user_name: &str, name: &str) {
+        // SAFETY: what is appended is the bytes of whole `&str`s, so the text stays UTF-8.
+        let text = unsafe { self.pending_text.as_mut_vec() };
+        append_bytes(text, user_name.as_bytes());
+        let user_name_end = text.len() as u32;
+        append_bytes(text, name.as_bytes());
+        let name_end = text.len() as u32;
+        self.pending.push((whose, user_name_end, name_end));
     }
 
     /// The id of a user of this batch.
@@ -550,17 +575,12 @@ impl Batch {
 
     /// Adds an event record.
     pub fn push_event(&mut self, event: &EventInput<'_>) {
-        // The person is looked up later, with those of the next events (see `resolve_people`).
-        // SAFETY: what is appended is the bytes of whole `&str`s, so the text stays UTF-8.
-        let pending = unsafe { self.pending_text.as_mut_vec() };
-        append_bytes(pending, event.user_name.as_bytes());
-        let user_name_end = pending.len() as u32;
-        append_bytes(pending, event.name.as_bytes());
-        self.pending.push((
-            self.events.len() as u32,
-            user_name_end,
-            self.pending_text.len() as u32,
-        ));
+        // The person is looked up later, with those of the next records (see `resolve_people`).
+        self.defer_person(
+            Pending::Event(self.events.len() as u32),
+            event.user_name,
+            event.name,
+        );
         let method = self.methods.code(event.method);
         let reason = self.reasons.intern(trimmed(event.failure_reason));
         let mut flags = 0;
@@ -582,7 +602,7 @@ impl Batch {
         }
     }
 
-    /// Looks up the people of the events pushed since the last call, in order (as if each had
+    /// Looks up the people of the events and users pushed since the last call, in order (as if each had
     /// been looked up when pushed).
     pub(crate) fn resolve_people(&mut self) {
         if self.pending.is_empty() {
@@ -602,8 +622,11 @@ impl Batch {
             .collect();
         let mut persons = Vec::with_capacity(keys.len());
         self.people.persons(&keys, &mut persons);
-        for (&(event, _, _), person) in self.pending.iter().zip(persons) {
-            self.events.person[event as usize] = person;
+        for (&(whose, _, _), person) in self.pending.iter().zip(persons) {
+            match whose {
+                Pending::Event(event) => self.events.person[event as usize] = person,
+                Pending::User(user) => self.users[user as usize].person = person,
+            }
         }
         self.pending.clear();
         self.pending_text.clear();
@@ -747,6 +770,9 @@ impl Batch {
     /// Reserves room for about `n` more users.
     pub fn reserve_users(&mut self, n: usize) {
         self.users.reserve(n);
+        // A user is a person (mostly one not seen before): the index is made big enough now
+        // instead of doubling its way there, moving every key each time.
+        self.people.reserve(self.people.len() + n);
         self.user_methods.reserve(n * 3);
     }
 
