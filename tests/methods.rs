@@ -128,3 +128,48 @@ fn display_labels_are_the_tables() {
     assert_eq!(Method::Fido2.label(), "FIDO2 / passkey");
     assert_eq!(Method::Sms.to_string(), "SMS");
 }
+
+#[test]
+fn a_table_that_remembers_recent_spellings_gives_the_codes_a_fresh_one_gives() {
+    use sspr_insights::model::method::MethodTable;
+    // Canonical names in several spellings, unknown names, names alike in length and in the
+    // bytes the table places its recent spellings by ("xa1y", "xb1y"), over and over in a
+    // changing order.
+    let names = [
+        "sms",
+        "SMS",
+        "email",
+        "mobilePhone",
+        "mobilephone",
+        "officePhone",
+        "passKeyDeviceBound",
+        "microsoftAuthenticatorPush",
+        "softwareOneTimePasscode",
+        "securityQuestion",
+        "",
+        " sms ",
+        "xa1y",
+        "xb1y",
+        "xa2y",
+        "zzz-unknown",
+        "ZZZ-unknown",
+        "windowsHelloForBusiness",
+        "fido2",
+    ];
+    let mut table = MethodTable::default();
+    for round in 0..50 {
+        for i in 0..names.len() {
+            let name = names[(i * 7 + round * 3) % names.len()];
+            let code = table.code(name);
+            let got = table.method(code);
+            match Method::parse(name) {
+                // An unknown name keeps the spelling met first.
+                Some(Method::Other(expected)) => assert!(
+                    matches!(&got, Some(Method::Other(n)) if n.eq_ignore_ascii_case(&expected)),
+                    "{name:?}: {got:?}"
+                ),
+                expected => assert_eq!(got, expected, "{name:?} in round {round}"),
+            }
+        }
+    }
+}

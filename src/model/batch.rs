@@ -26,7 +26,7 @@ impl Feature {
 
     /// Reads `registration` / `reset` (any case, also the labels).
     pub fn parse(text: &str) -> Option<Feature> {
-        let text = text.trim();
+        let text = trimmed(text);
         Feature::ALL
             .into_iter()
             .find(|f| f.id().eq_ignore_ascii_case(text))
@@ -58,7 +58,7 @@ impl Status {
     pub const ALL: [Status; 2] = [Status::Success, Status::Failure];
 
     pub fn parse(text: &str) -> Option<Status> {
-        let text = text.trim();
+        let text = trimmed(text);
         let any = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(text));
         if any(&["success", "succeeded", "true", "yes"]) {
             Some(Status::Success)
@@ -94,7 +94,7 @@ pub enum UserType {
 impl UserType {
     /// Reads Graph's value or a label; `None` for `unknownFutureValue`, empty or anything else.
     pub fn parse(text: &str) -> Option<UserType> {
-        let text = text.trim();
+        let text = trimmed(text);
         if text.eq_ignore_ascii_case("member") {
             Some(UserType::Member)
         } else if text.eq_ignore_ascii_case("guest") {

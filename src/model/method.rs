@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::strings::same_bytes;
+
 /// A canonical authentication method. Unknown names are kept as [`Method::Other`] with the name as
 /// it arrived, so nothing is lost and the data-quality warnings can count them.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -239,6 +241,24 @@ pub struct MethodTable {
     overflow: Option<u16>,
     /// Raw spelling (exact) → code: a cache so each distinct raw string is normalised once.
     raw: rustc_hash::FxHashMap<Box<str>, MethodCode>,
+    /// The last raw spellings met, by [`recent_slot`]: a file names a few methods over and over,
+    /// and comparing one spelling costs less than hashing it (the importer looks up a method
+    /// for every event and several for every user).
+    recent: Vec<(Box<str>, MethodCode)>,
+}
+
+/// Spellings [`MethodTable::recent`] holds.
+const RECENT: usize = 32;
+
+/// Where a raw spelling goes in [`MethodTable::recent`]: from its length and three of its bytes,
+/// which tell the method names apart.
+fn recent_slot(raw: &[u8]) -> usize {
+    let n = raw.len();
+    if n == 0 {
+        return 0;
+    }
+    let mix = n ^ (raw[0] as usize) << 1 ^ (raw[n / 2] as usize) << 2 ^ (raw[n - 1] as usize) << 3;
+    (mix ^ mix >> 5) % RECENT
 }
 
 /// Distinct unknown method names a dataset keeps apart; later ones are counted together.
@@ -250,6 +270,21 @@ pub const OTHER_UNKNOWN_NAMES: &str = "Other unknown names";
 impl MethodTable {
     /// The code of a raw name from the data (`NO_METHOD` for an empty one).
     pub fn code(&mut self, raw: &str) -> MethodCode {
+        let slot = recent_slot(raw.as_bytes());
+        if let Some((spelling, code)) = self.recent.get(slot) {
+            if same_bytes(spelling.as_bytes(), raw.as_bytes()) {
+                return *code;
+            }
+        }
+        let code = self.code_uncached(raw);
+        if self.recent.is_empty() {
+            self.recent = vec![(Box::from(""), NO_METHOD); RECENT];
+        }
+        self.recent[slot] = (raw.into(), code);
+        code
+    }
+
+    fn code_uncached(&mut self, raw: &str) -> MethodCode {
         if let Some(&code) = self.raw.get(raw) {
             return code;
         }
