@@ -1,0 +1,257 @@
+//! The people of a batch: each distinct person (by lower-case user name, or name when there is
+//! none) once, numbered in the order first met, with an index that finds a person in about one
+//! memory access. Knows nothing of users or events beyond their two names.
+
+use std::hash::Hasher;
+
+use rustc_hash::FxHasher;
+
+use crate::model::strings::{append_ascii_lowercase, same_bytes, StrTable};
+
+/// People seen in a batch: display name and user name, keyed by the lower-case user name
+/// (or the lower-case name when there is no user name). The first spelling is kept.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct People {
+    pub names: StrTable,
+    pub user_names: StrTable,
+    /// Open-addressing index of the keys (linear probing, at most 4/5 full), one cache line a
+    /// key, so that finding a person costs about one memory access and no allocation.
+    slots: Vec<Slot>,
+    used: usize,
+    /// Keys longer than a slot holds.
+    long_keys: Vec<u8>,
+    /// The names are there but not the index (people read from the wire form): it is built the
+    /// first time a person is looked up, so a part that is only appended never builds one.
+    unindexed: bool,
+    /// Room for keys being built.
+    scratch: Vec<u8>,
+}
+
+/// Bytes of a key held in its slot.
+const INLINE: usize = 52;
+
+/// One slot of the people index: a whole cache line.
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(64))]
+struct Slot {
+    /// High bits of the key's hash, never 0 in a used slot (0: empty).
+    tag: u32,
+    person: u32,
+    len: u32,
+    /// The key when it fits, else its offset in `long_keys` (first 4 bytes, little-endian).
+    key: [u8; INLINE],
+}
+
+const EMPTY: Slot = Slot {
+    tag: 0,
+    person: 0,
+    len: 0,
+    key: [0; INLINE],
+};
+
+fn hash_key(key: &[u8]) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(key);
+    hasher.finish()
+}
+
+/// Appends a person's key: a mark (user name or name) and the lower-case text.
+fn push_key(out: &mut Vec<u8>, user_name: &str, name: &str) {
+    let (mark, text) = if user_name.is_empty() {
+        (1u8, name)
+    } else {
+        (0u8, user_name)
+    };
+    out.push(mark);
+    if text.is_ascii() {
+        append_ascii_lowercase(out, text.as_bytes());
+    } else {
+        out.extend_from_slice(text.to_lowercase().as_bytes());
+    }
+}
+
+/// People looked up together by [`People::persons`] (and events and users whose people are,
+/// by `Batch::resolve_people`).
+pub(crate) const CHUNK: usize = 256;
+
+impl People {
+    /// People read back with their names only (see `unindexed`).
+    pub fn from_tables(names: StrTable, user_names: StrTable) -> People {
+        People {
+            names,
+            user_names,
+            unindexed: true,
+            ..People::default()
+        }
+    }
+
+    /// Builds the index of people read back with their names only (every entry keeps its
+    /// number; were a key written twice, the first would be the one found).
+    fn ensure_index(&mut self) {
+        if !self.unindexed {
+            return;
+        }
+        self.unindexed = false;
+        self.reserve(self.names.len());
+        let mut key = Vec::new();
+        for p in 0..self.names.len() as u32 {
+            key.clear();
+            push_key(&mut key, self.user_names.get(p), self.names.get(p));
+            let hash = hash_key(&key);
+            if let Err(i) = self.find_slot(&key, hash) {
+                self.fill_slot(i, &key, hash, p);
+            }
+        }
+    }
+
+    /// The index of the person, adding them when new.
+    pub fn person(&mut self, user_name: &str, name: &str) -> u32 {
+        self.ensure_index();
+        let mut key = std::mem::take(&mut self.scratch);
+        key.clear();
+        push_key(&mut key, user_name, name);
+        let person = self.find_or_add(&key, hash_key(&key), user_name, name);
+        self.scratch = key;
+        person
+    }
+
+    /// The same as [`People::person`] for each (user name, name) in order, appended to `out`;
+    /// faster at scale: the index lines of a chunk are loaded back to back first, so that their
+    /// cache misses overlap instead of following one another.
+    pub fn persons(&mut self, keys: &[(&str, &str)], out: &mut Vec<u32>) {
+        self.ensure_index();
+        let mut bytes = std::mem::take(&mut self.scratch);
+        let mut ends: Vec<usize> = Vec::with_capacity(CHUNK);
+        let mut hashes: Vec<u64> = Vec::with_capacity(CHUNK);
+        for chunk in keys.chunks(CHUNK) {
+            bytes.clear();
+            ends.clear();
+            hashes.clear();
+            for &(user_name, name) in chunk {
+                let start = bytes.len();
+                push_key(&mut bytes, user_name, name);
+                hashes.push(hash_key(&bytes[start..]));
+                ends.push(bytes.len());
+            }
+            if !self.slots.is_empty() {
+                let mask = self.slots.len() - 1;
+                // A key is often one slot further (linear probing): load that line too.
+                let touched = hashes.iter().fold(0u32, |acc, &h| {
+                    let i = h as usize & mask;
+                    acc ^ self.slots[i].tag ^ self.slots[(i + 1) & mask].tag
+                });
+                std::hint::black_box(touched);
+            }
+            let mut start = 0;
+            for (i, &(user_name, name)) in chunk.iter().enumerate() {
+                let key = &bytes[start..ends[i]];
+                start = ends[i];
+                out.push(self.find_or_add(key, hashes[i], user_name, name));
+            }
+        }
+        self.scratch = bytes;
+    }
+
+    /// The person with this key (and hash), adding them with these names when new.
+    fn find_or_add(&mut self, key: &[u8], hash: u64, user_name: &str, name: &str) -> u32 {
+        match self.find_slot(key, hash) {
+            Ok(person) => person,
+            Err(i) => {
+                let person = self.user_names.push(user_name);
+                self.names.push(name);
+                self.fill_slot(i, key, hash, person);
+                person
+            }
+        }
+    }
+
+    /// The person with this key, or the free slot where it belongs.
+    fn find_slot(&mut self, key: &[u8], hash: u64) -> Result<u32, usize> {
+        let tag = (hash >> 32) as u32 | 1;
+        if (self.used + 1) * 5 > self.slots.len() * 4 {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = &self.slots[i];
+            if slot.tag == 0 {
+                return Err(i);
+            }
+            if slot.tag == tag && same_bytes(self.key_of(slot), key) {
+                return Ok(slot.person);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn fill_slot(&mut self, i: usize, key: &[u8], hash: u64, person: u32) {
+        let mut slot = Slot {
+            tag: (hash >> 32) as u32 | 1,
+            person,
+            len: key.len() as u32,
+            key: [0; INLINE],
+        };
+        if key.len() <= INLINE {
+            slot.key[..key.len()].copy_from_slice(key);
+        } else {
+            slot.key[..4].copy_from_slice(&(self.long_keys.len() as u32).to_le_bytes());
+            self.long_keys.extend_from_slice(key);
+        }
+        self.slots[i] = slot;
+        self.used += 1;
+    }
+
+    fn key_of<'a>(&'a self, slot: &'a Slot) -> &'a [u8] {
+        let len = slot.len as usize;
+        if len <= INLINE {
+            &slot.key[..len]
+        } else {
+            let mut offset = [0u8; 4];
+            offset.copy_from_slice(&slot.key[..4]);
+            let start = u32::from_le_bytes(offset) as usize;
+            &self.long_keys[start..start + len]
+        }
+    }
+
+    /// Doubles the index (at least 16 slots), keeping every key.
+    fn grow(&mut self) {
+        self.resize((self.slots.len() * 2).max(16));
+    }
+
+    /// Moves every key into a new index of `size` slots (a power of two).
+    fn resize(&mut self, size: usize) {
+        let old = std::mem::replace(&mut self.slots, vec![EMPTY; size]);
+        let mask = size - 1;
+        for slot in old.iter().filter(|s| s.tag != 0) {
+            let mut i = hash_key(self.key_of(slot)) as usize & mask;
+            while self.slots[i].tag != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = *slot;
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Room for `n` people in all without growing the index.
+    pub fn reserve(&mut self, n: usize) {
+        let mut size = self.slots.len().max(16);
+        while n * 5 > size * 4 {
+            size *= 2;
+        }
+        if size > self.slots.len() {
+            self.resize(size);
+        }
+    }
+
+    /// Frees the index once no more people will be added (the names stay).
+    pub fn drop_index(&mut self) {
+        self.slots = Vec::new();
+        self.long_keys = Vec::new();
+        self.scratch = Vec::new();
+        self.used = 0;
+    }
+}
