@@ -11,18 +11,21 @@ use sspr_insights::model::import::{combine, FileImport, ImportPart, Part, Stream
 use sspr_insights::model::import_file;
 use sspr_insights::model::wire::{self, SliceIn};
 
-/// Where the parts are put together: in the thread that read them, or (as in the browser) by
-/// another worker that receives them in the wire form.
+/// Where the parts are put together: in the thread that read them, by another worker that
+/// receives them all in the wire form, or (as in the browser) by the worker that read the last
+/// part, which keeps it and receives the others in the wire form.
 #[derive(Clone, Copy, Debug)]
 enum Combined {
     Here,
     AfterTheWire,
+    LastKept,
 }
 
-fn delivered(mut part: ImportPart, route: Combined) -> ImportPart {
+fn delivered(mut part: ImportPart, route: Combined, last: bool) -> ImportPart {
     match route {
         Combined::Here => part,
-        Combined::AfterTheWire => {
+        Combined::LastKept if last => part,
+        Combined::AfterTheWire | Combined::LastKept => {
             let message = wire::encode_part(&mut part);
             wire::decode_part(&mut SliceIn::new(&message)).unwrap()
         }
@@ -73,8 +76,13 @@ fn in_parts(
     let (mut first, mut first_fed) = streams.remove(0);
     let rest: Vec<_> = streams.into_iter().map(|(s, _)| s.finish_part()).collect();
     if first.fits(&rest) {
-        let mut all = vec![delivered(first.finish_part(), route)];
-        all.extend(rest.into_iter().map(|p| delivered(p, route)));
+        let last = rest.len();
+        let mut all = vec![delivered(first.finish_part(), route, last == 0)];
+        all.extend(
+            rest.into_iter()
+                .enumerate()
+                .map(|(i, p)| delivered(p, route, i + 1 == last)),
+        );
         combine(all)
     } else {
         first.read_on();
@@ -134,7 +142,11 @@ fn every_fixture_reads_the_same_in_parts() {
         let whole = import_file(&name, &bytes);
         for parts in [2, 3, 5] {
             let offsets: Vec<usize> = (1..parts).map(|k| k * bytes.len() / parts).collect();
-            for (chunk, route) in [(13, Combined::Here), (4096, Combined::AfterTheWire)] {
+            for (chunk, route) in [
+                (13, Combined::Here),
+                (4096, Combined::AfterTheWire),
+                (777, Combined::LastKept),
+            ] {
                 let what = format!("{name} in {parts} parts, chunks of {chunk}, {route:?}");
                 let read = in_parts(&name, &bytes, &offsets, chunk, route);
                 assert_same(&read, &whole, &what);
@@ -247,9 +259,9 @@ proptest! {
         bytes in json_file(),
         cuts in prop::collection::vec(any::<prop::sample::Index>(), 1..4),
         chunk in 1usize..200,
-        by_wire in any::<bool>(),
+        route in 0..3u8,
     ) {
-        let route = if by_wire { Combined::AfterTheWire } else { Combined::Here };
+        let route = [Combined::Here, Combined::AfterTheWire, Combined::LastKept][route as usize];
         let mut offsets: Vec<usize> = cuts.iter().map(|c| c.index(bytes.len().max(1))).collect();
         offsets.sort_unstable();
         let whole = import_file("f.json", &bytes);

@@ -390,12 +390,7 @@ impl Batch {
     pub fn append(&mut self, mut next: Batch) {
         self.resolve_people();
         next.resolve_people();
-        let keys: Vec<(&str, &str)> = (0..next.people.len() as u32)
-            .map(|p| (next.people.user_names.get(p), next.people.names.get(p)))
-            .collect();
-        let mut person_map = Vec::with_capacity(keys.len());
-        self.people.persons(&keys, &mut person_map);
-        drop(keys);
+        let person_map = self.people.numbers_of(&mut next.people);
         let method_map: Vec<MethodCode> = (0..next.methods.len() as MethodCode)
             .map(|c| match next.methods.method(c) {
                 Some(method) => self.methods.code_of(&method),

@@ -104,6 +104,42 @@ impl People {
         }
     }
 
+    /// The numbers here of `next`'s people, in `next`'s order, adding those not here after the
+    /// others (as looking each up with [`People::persons`] would). When this side has no index
+    /// and `next` has one (combining parts, the earlier one read back from its wire form, the
+    /// later one kept by the worker that built), each person here is looked up in `next`'s index
+    /// instead of indexing every one of them first; this side stays without an index.
+    pub fn numbers_of(&mut self, next: &mut People) -> Vec<u32> {
+        let mut map = Vec::with_capacity(next.len());
+        if !self.unindexed || next.unindexed {
+            let keys: Vec<(&str, &str)> = (0..next.len() as u32)
+                .map(|p| (next.user_names.get(p), next.names.get(p)))
+                .collect();
+            self.persons(&keys, &mut map);
+            return map;
+        }
+        map.resize(next.len(), u32::MAX);
+        let mut key = Vec::new();
+        for p in 0..self.len() as u32 {
+            key.clear();
+            push_key(&mut key, self.user_names.get(p), self.names.get(p));
+            if let Ok(q) = next.find_slot(&key, hash_key(&key)) {
+                // Were a key here twice, the first is the one found (see `ensure_index`).
+                let found = &mut map[q as usize];
+                if *found == u32::MAX {
+                    *found = p;
+                }
+            }
+        }
+        for (q, number) in map.iter_mut().enumerate() {
+            if *number == u32::MAX {
+                *number = self.user_names.push(next.user_names.get(q as u32));
+                self.names.push(next.names.get(q as u32));
+            }
+        }
+        map
+    }
+
     /// The index of the person, adding them when new.
     pub fn person(&mut self, user_name: &str, name: &str) -> u32 {
         self.ensure_index();
