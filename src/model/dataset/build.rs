@@ -2,338 +2,65 @@
 //! time order, the as-of time and the data-quality warnings (spec §3.4, §3.6).
 
 use super::*;
+use crate::model::batch::BatchUser;
 
 impl Dataset {
     /// Merges batches into a dataset: users keyed by id (user name when there is no id; the last
-    /// record wins), events de-duplicated by id (the first wins), events sorted by time.
+    /// record wins), events de-duplicated by id (the first wins), events sorted by time. The
+    /// phases: the batches gathered (people, methods, reasons, events, audit rows), the attempts
+    /// and the events they give, the users' rows and columns, who each person is, the search
+    /// texts, the warnings about methods and names, the as-of time.
     pub fn build(mut batches: Vec<Batch>, as_of: AsOf, source: SourceKind) -> Dataset {
         for batch in batches.iter_mut() {
             batch.resolve_people();
         }
-        let total_events: usize = batches.iter().map(|b| b.events.len()).sum();
-        let total_users: usize = batches.iter().map(|b| b.users.len()).sum();
-        let mut people = People::default();
-        let mut methods = MethodTable::default();
-        let mut reasons = crate::model::strings::Interner::default();
-        let mut warnings = Warnings::default();
-        let mut sources: Vec<SourceSummary> = Vec::with_capacity(batches.len());
-
-        let mut events = EventColumns::with_capacity(total_events);
-        let mut seen_events = IdSet::with_capacity(total_events);
-        let mut person_maps: Vec<Vec<u32>> = Vec::with_capacity(batches.len());
-        let mut audit = AuditGather::default();
-        let mut method_maps: Vec<Vec<MethodCode>> = Vec::with_capacity(batches.len());
-
-        // People, methods, reasons and events, batch by batch (each batch's events are freed
-        // as soon as they are copied).
-        for batch in batches.iter_mut() {
-            match sources.last_mut() {
-                // Pages of one list arrive as batches of the same name: one source.
-                Some(last) if last.name == batch.source => {
-                    last.users += batch.users.len();
-                    last.events += batch.events.len();
-                }
-                _ => sources.push(SourceSummary {
-                    name: batch.source.clone(),
-                    users: batch.users.len(),
-                    events: batch.events.len(),
-                }),
-            }
-            if batch.cut_off {
-                warnings.cut_off_sources.push(batch.source.clone());
-            }
-            if batch.skipped_records > 0 {
-                warnings
-                    .skipped_records
-                    .push((batch.source.clone(), batch.skipped_records));
-            }
-            warnings.malformed_times += batch.malformed_times;
-            let person_map = if people.len() == 0 {
-                // The first batch's people are distinct already (a batch keys them as the
-                // dataset does): they become the dataset's, in their order, without looking
-                // each one up again.
-                people = std::mem::take(&mut batch.people);
-                (0..people.len() as u32).collect()
-            } else {
-                people.reserve(people.len().max(batch.people.len()));
-                let batch_people: Vec<(&str, &str)> = (0..batch.people.len() as u32)
-                    .map(|p| (batch.people.user_names.get(p), batch.people.names.get(p)))
-                    .collect();
-                let mut person_map = Vec::with_capacity(batch_people.len());
-                people.persons(&batch_people, &mut person_map);
-                drop(batch_people);
-                batch.people.drop_index();
-                person_map
-            };
-            let method_map: Vec<MethodCode> = (0..batch.methods.len() as MethodCode)
-                .map(|c| match batch.methods.method(c) {
-                    Some(m) => methods.code_of(&m),
-                    None => NO_METHOD,
-                })
-                .collect();
-            let map_method = |c: MethodCode| -> MethodCode {
-                method_map.get(c as usize).copied().unwrap_or(NO_METHOD)
-            };
-            let reason_map: Vec<u32> = (0..batch.reasons.len() as u32)
-                .map(|r| reasons.intern(batch.reasons.get(r)))
-                .collect();
-
-            let e = std::mem::take(&mut batch.events);
-            let kept = seen_events.first_seen(&e.id);
-            warnings.duplicate_events += kept
-                .as_ref()
-                .map_or(0, |k| k.iter().filter(|&&keep| !keep).count());
-            let as_is = events.len() == 0
-                && kept.is_none()
-                && is_identity(&person_map)
-                && is_identity(&method_map)
-                && is_identity(&reason_map);
-            if as_is {
-                // The first batch, with nothing to renumber or leave out: its columns are taken
-                // whole (a big upload is usually one batch).
-                events = e;
-            } else {
-                for i in 0..e.len() {
-                    if kept.as_ref().is_some_and(|k| !k[i]) {
-                        continue;
-                    }
-                    events.time.push(e.time[i]);
-                    events.person.push(person_map[e.person[i] as usize]);
-                    events.method.push(map_method(e.method[i]));
-                    events.flags.push(e.flags[i]);
-                    events.reason.push(reason_map[e.reason[i] as usize]);
-                    events.id.push(e.id[i]);
-                }
-            }
-            audit.add(
-                &batch.audit,
-                &batch.audit_texts,
-                &person_map,
-                batch.audit_other_services,
-            );
-            batch.audit = Default::default();
-            person_maps.push(person_map);
-            method_maps.push(method_map);
-        }
-        drop(seen_events);
-        // Attempts span files: they are rebuilt from every batch's rows at once, and the events
-        // they give join the others (outside the report's own time range, spec §4.3).
-        warnings.audit_other_services = audit.other_services;
-        warnings.duplicate_audit_rows = audit.duplicates;
-        let report_span = events
-            .time
-            .iter()
-            .min()
-            .zip(events.time.iter().max())
-            .map(|(&a, &b)| (a, b));
-        let named =
-            |p: u32| !people.user_names.get(p).is_empty() || !people.names.get(p).is_empty();
-        let (audit, derived) = audit.finish(named, report_span, &mut reasons, &mut methods);
-        events.time.extend_from_slice(&derived.time);
-        events.person.extend_from_slice(&derived.person);
-        events.method.extend_from_slice(&derived.method);
-        events.flags.extend_from_slice(&derived.flags);
-        events.reason.extend_from_slice(&derived.reason);
-        events.id.extend_from_slice(&derived.id);
-        drop(derived);
-
-        // Users keyed by id, else by person: the last record wins, in the first one's place.
-        // `slots` holds (batch, user) of each row.
-        let mut slots: Vec<(u32, u32)> = Vec::with_capacity(total_users);
-        let mut by_id: FxHashMap<&str, u32> = FxHashMap::default();
-        by_id.reserve(total_users);
-        let mut by_person = vec![u32::MAX; people.len()];
-        for (b, batch) in batches.iter().enumerate() {
-            for (u, user) in batch.users.iter().enumerate() {
-                let here = (b as u32, u as u32);
-                let id = batch.user_id(user);
-                let slot = if id.is_empty() {
-                    let person = person_maps[b][user.person as usize] as usize;
-                    match by_person[person] {
-                        u32::MAX => {
-                            by_person[person] = slots.len() as u32;
-                            None
-                        }
-                        slot => Some(slot),
-                    }
-                } else {
-                    match by_id.entry(id) {
-                        std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
-                        std::collections::hash_map::Entry::Vacant(e) => {
-                            e.insert(slots.len() as u32);
-                            None
-                        }
-                    }
-                };
-                match slot {
-                    Some(slot) => {
-                        warnings.duplicate_users += 1;
-                        slots[slot as usize] = here;
-                    }
-                    None => slots.push(here),
-                }
-            }
-        }
-        drop(by_id);
-        drop(by_person);
-
-        let events = sort_by_time(events);
+        let mut g = Gathered::from_batches(&mut batches);
+        let audit = g.add_attempts();
+        let rows = user_rows(&batches, &g.person_maps, g.people.len(), &mut g.warnings);
+        let events = sort_by_time(std::mem::take(&mut g.events));
         let reasons = {
             let mut table = StrTable::default();
-            for r in 0..reasons.len() as u32 {
-                table.push(reasons.get(r));
+            for r in 0..g.reasons.len() as u32 {
+                table.push(g.reasons.get(r));
             }
             table
         };
-
-        // Users, column-wise.
-        let mut cols = UserColumns::with_capacity(slots.len());
-        let mut person_user = vec![u32::MAX; people.len()];
-        let mut last_updated = None::<Millis>;
-        cols.method_start.push(0);
-        for (u, &(b, i)) in slots.iter().enumerate() {
-            let batch = &batches[b as usize];
-            let user = &batch.users[i as usize];
-            let person = person_maps[b as usize][user.person as usize];
-            let method_map = &method_maps[b as usize];
-            let first_method = cols.methods.len();
-            cols.methods.extend(
-                batch
-                    .user_method_codes(user)
-                    .iter()
-                    .map(|&c| method_map.get(c as usize).copied().unwrap_or(NO_METHOD)),
-            );
-            let mut flags = 0;
-            if user.registered {
-                flags |= U_REGISTERED;
-            }
-            if user.enabled {
-                flags |= U_ENABLED;
-            }
-            let derived = user.registered && user.enabled;
-            let capable = user.capable.unwrap_or(derived);
-            if capable {
-                flags |= U_CAPABLE;
-            }
-            if let Some(exported) = user.capable {
-                flags |= U_CAPABLE_EXPORTED;
-                if exported != derived {
-                    warnings.contradictory_flags += 1;
-                }
-            }
-            if user.is_admin {
-                flags |= U_ADMIN;
-            }
-            if user.user_type == UserType::Guest {
-                flags |= U_GUEST;
-            }
-            if people.user_names.get(person).is_empty() {
-                warnings.users_without_user_name += 1;
-            }
-            let mut mask = 0u16;
-            for &code in &cols.methods[first_method..] {
-                if (code as usize) < CANONICAL_COUNT {
-                    mask |= 1 << code;
-                }
-            }
-            cols.person.push(person);
-            cols.id.push(batch.user_id(user));
-            cols.flags.push(flags);
-            cols.method_start.push(cols.methods.len() as u32);
-            cols.method_mask.push(mask);
-            cols.last_updated
-                .push(user.last_updated.unwrap_or(i64::MIN));
-            let mfa = batch.user_mfa_of(i as usize);
-            cols.mfa.push(mfa, batch.mfa_system_codes(&mfa), |c| {
-                method_map.get(c as usize).copied().unwrap_or(NO_METHOD)
-            });
-            if let Some(t) = user.last_updated {
-                last_updated = Some(last_updated.map_or(t, |m: Millis| m.max(t)));
-            }
-            person_user[person as usize] = u as u32;
-        }
-        drop(slots);
+        let (mut users, person_user, last_updated) = g.user_columns(&batches, &rows);
+        drop(rows);
         drop(batches);
-
-        // Who each person is, for the population control.
-        let person_class: Vec<u8> = (0..people.len())
-            .map(|p| match person_user[p] {
-                u32::MAX => match UserType::infer(people.user_names.get(p as u32)) {
-                    UserType::Guest => P_GUEST,
-                    UserType::Member => P_MEMBER,
-                },
-                u => user_class(cols.flags[u as usize]),
-            })
-            .collect();
-
-        let mut search_text = StrTable::with_capacity(people.len(), people.names.heap_bytes() * 2);
-        let mut buffer = String::new();
-        for p in 0..people.len() as u32 {
-            buffer.clear();
-            push_lowercase(&mut buffer, people.names.get(p));
-            buffer.push('\n');
-            push_lowercase(&mut buffer, people.user_names.get(p));
-            search_text.push(&buffer);
-        }
-
-        // Unknown methods and missing user names among events.
-        let mut unknown_counts = vec![0usize; methods.len()];
-        for &code in &cols.methods {
-            if let Some(c) = unknown_counts.get_mut(code as usize) {
-                *c += 1;
-            }
-        }
-        for (i, &code) in events.method.iter().enumerate() {
-            if let Some(c) = unknown_counts.get_mut(code as usize) {
-                *c += 1;
-            }
-            if people.user_names.get(events.person[i]).is_empty() {
-                warnings.events_without_user_name += 1;
-            }
-        }
-        let mut unknown: Vec<(String, usize)> = methods
-            .other_names()
-            .iter()
-            .enumerate()
-            .map(|(i, name)| (name.to_string(), unknown_counts[CANONICAL_COUNT + i]))
-            .filter(|(_, n)| *n > 0)
-            .collect();
-        unknown.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        warnings.unknown_methods = unknown;
-
-        let mut used = [vec![false; methods.len()], vec![false; methods.len()]];
-        for (i, &code) in events.method.iter().enumerate() {
-            if let Some(slot) = used[(events.flags[i] & EV_RESET) as usize].get_mut(code as usize) {
-                *slot = true;
-            }
-        }
-        let feature_methods = used.map(|flags| {
-            flags
-                .iter()
-                .enumerate()
-                .filter(|(_, &u)| u)
-                .map(|(c, _)| c as MethodCode)
-                .collect::<Vec<_>>()
-        });
-
+        let person_class = person_classes(&g.people, &person_user, &users.flags);
+        let search_text = search_texts(&g.people);
+        let mut warnings = std::mem::take(&mut g.warnings);
+        method_and_name_warnings(
+            &g.methods,
+            &g.people,
+            &users.methods,
+            &events,
+            &mut warnings,
+        );
+        let feature_methods = feature_methods(&events, g.methods.len());
         let (as_of, last_updated) = as_of_time(
             as_of,
             &events.time,
-            &cols.last_updated,
+            &users.last_updated,
             last_updated,
             audit.span().map(|(_, newest)| newest),
             &mut warnings,
         );
-
+        let Gathered {
+            mut people,
+            methods,
+            sources,
+            ..
+        } = g;
         people.names.shrink_to_fit();
         people.user_names.shrink_to_fit();
         let People {
             names, user_names, ..
         } = people;
-        cols.id.shrink_to_fit();
-        cols.methods.shrink_to_fit();
-        cols.mfa.shrink_to_fit();
-
+        users.id.shrink_to_fit();
+        users.methods.shrink_to_fit();
+        users.mfa.shrink_to_fit();
         Dataset {
             source,
             as_of,
@@ -343,7 +70,7 @@ impl Dataset {
             search_text,
             person_user,
             person_class,
-            users: cols,
+            users,
             events,
             reasons,
             methods,
@@ -353,6 +80,387 @@ impl Dataset {
             audit,
         }
     }
+}
+
+/// What [`Dataset::build`] gathers from its batches, in the dataset's numbering: people, methods
+/// and reasons; the events, de-duplicated; the audit rows; and each batch's maps from its own
+/// numbers to the dataset's.
+struct Gathered {
+    people: People,
+    methods: MethodTable,
+    reasons: crate::model::strings::Interner,
+    warnings: Warnings,
+    sources: Vec<SourceSummary>,
+    events: EventColumns,
+    audit: AuditGather,
+    person_maps: Vec<Vec<u32>>,
+    method_maps: Vec<Vec<MethodCode>>,
+}
+
+impl Gathered {
+    /// Every batch in turn (each batch's events are freed as soon as they are copied).
+    fn from_batches(batches: &mut [Batch]) -> Gathered {
+        let total_events: usize = batches.iter().map(|b| b.events.len()).sum();
+        let mut gathered = Gathered {
+            people: People::default(),
+            methods: MethodTable::default(),
+            reasons: Default::default(),
+            warnings: Warnings::default(),
+            sources: Vec::with_capacity(batches.len()),
+            events: EventColumns::with_capacity(total_events),
+            audit: AuditGather::default(),
+            person_maps: Vec::with_capacity(batches.len()),
+            method_maps: Vec::with_capacity(batches.len()),
+        };
+        let mut seen_events = IdSet::with_capacity(total_events);
+        for batch in batches.iter_mut() {
+            gathered.add_batch(batch, &mut seen_events);
+        }
+        gathered
+    }
+
+    fn add_batch(&mut self, batch: &mut Batch, seen_events: &mut IdSet) {
+        self.note_source(batch);
+        let person_map = self.people_of(batch);
+        let method_map: Vec<MethodCode> = (0..batch.methods.len() as MethodCode)
+            .map(|c| match batch.methods.method(c) {
+                Some(m) => self.methods.code_of(&m),
+                None => NO_METHOD,
+            })
+            .collect();
+        let reason_map: Vec<u32> = (0..batch.reasons.len() as u32)
+            .map(|r| self.reasons.intern(batch.reasons.get(r)))
+            .collect();
+        let events = std::mem::take(&mut batch.events);
+        self.add_events(events, seen_events, &person_map, &method_map, &reason_map);
+        self.audit.add(
+            &batch.audit,
+            &batch.audit_texts,
+            &person_map,
+            batch.audit_other_services,
+        );
+        batch.audit = Default::default();
+        self.person_maps.push(person_map);
+        self.method_maps.push(method_map);
+    }
+
+    /// The batch as a source (pages of one list arrive as batches of the same name: one
+    /// source), and what it says about its own reading.
+    fn note_source(&mut self, batch: &Batch) {
+        match self.sources.last_mut() {
+            Some(last) if last.name == batch.source => {
+                last.users += batch.users.len();
+                last.events += batch.events.len();
+            }
+            _ => self.sources.push(SourceSummary {
+                name: batch.source.clone(),
+                users: batch.users.len(),
+                events: batch.events.len(),
+            }),
+        }
+        if batch.cut_off {
+            self.warnings.cut_off_sources.push(batch.source.clone());
+        }
+        if batch.skipped_records > 0 {
+            self.warnings
+                .skipped_records
+                .push((batch.source.clone(), batch.skipped_records));
+        }
+        self.warnings.malformed_times += batch.malformed_times;
+    }
+
+    /// The dataset's numbers of the batch's people, adding those not met before.
+    fn people_of(&mut self, batch: &mut Batch) -> Vec<u32> {
+        if self.people.len() == 0 {
+            // The first batch's people are distinct already (a batch keys them as the dataset
+            // does): they become the dataset's, in their order, without looking each one up.
+            self.people = std::mem::take(&mut batch.people);
+            return (0..self.people.len() as u32).collect();
+        }
+        self.people
+            .reserve(self.people.len().max(batch.people.len()));
+        let batch_people: Vec<(&str, &str)> = (0..batch.people.len() as u32)
+            .map(|p| (batch.people.user_names.get(p), batch.people.names.get(p)))
+            .collect();
+        let mut person_map = Vec::with_capacity(batch_people.len());
+        self.people.persons(&batch_people, &mut person_map);
+        drop(batch_people);
+        batch.people.drop_index();
+        person_map
+    }
+
+    /// A batch's events in the dataset's numbers, leaving out those whose id was seen.
+    fn add_events(
+        &mut self,
+        e: EventColumns,
+        seen_events: &mut IdSet,
+        person_map: &[u32],
+        method_map: &[MethodCode],
+        reason_map: &[u32],
+    ) {
+        let kept = seen_events.first_seen(&e.id);
+        self.warnings.duplicate_events += kept
+            .as_ref()
+            .map_or(0, |k| k.iter().filter(|&&keep| !keep).count());
+        let as_is = self.events.len() == 0
+            && kept.is_none()
+            && is_identity(person_map)
+            && is_identity(method_map)
+            && is_identity(reason_map);
+        if as_is {
+            // The first batch, with nothing to renumber or leave out: its columns are taken
+            // whole (a big upload is usually one batch).
+            self.events = e;
+            return;
+        }
+        let map_method = |c: MethodCode| -> MethodCode {
+            method_map.get(c as usize).copied().unwrap_or(NO_METHOD)
+        };
+        let events = &mut self.events;
+        for i in 0..e.len() {
+            if kept.as_ref().is_some_and(|k| !k[i]) {
+                continue;
+            }
+            events.time.push(e.time[i]);
+            events.person.push(person_map[e.person[i] as usize]);
+            events.method.push(map_method(e.method[i]));
+            events.flags.push(e.flags[i]);
+            events.reason.push(reason_map[e.reason[i] as usize]);
+            events.id.push(e.id[i]);
+        }
+    }
+
+    /// The attempts, rebuilt from every batch's audit rows at once (attempts span files), and
+    /// the events they give, which join the others (outside the report's own time range, spec
+    /// §4.3).
+    fn add_attempts(&mut self) -> Audit {
+        let gathered = std::mem::take(&mut self.audit);
+        self.warnings.audit_other_services = gathered.other_services;
+        self.warnings.duplicate_audit_rows = gathered.duplicates;
+        let events = &mut self.events;
+        let report_span = events
+            .time
+            .iter()
+            .min()
+            .zip(events.time.iter().max())
+            .map(|(&a, &b)| (a, b));
+        let people = &self.people;
+        let named =
+            |p: u32| !people.user_names.get(p).is_empty() || !people.names.get(p).is_empty();
+        let (audit, derived) =
+            gathered.finish(named, report_span, &mut self.reasons, &mut self.methods);
+        events.time.extend_from_slice(&derived.time);
+        events.person.extend_from_slice(&derived.person);
+        events.method.extend_from_slice(&derived.method);
+        events.flags.extend_from_slice(&derived.flags);
+        events.reason.extend_from_slice(&derived.reason);
+        events.id.extend_from_slice(&derived.id);
+        audit
+    }
+
+    /// The users' columns from their rows (see [`user_rows`]), which user each person is
+    /// (`u32::MAX`: none), and the newest update time among them.
+    fn user_columns(
+        &mut self,
+        batches: &[Batch],
+        rows: &[(u32, u32)],
+    ) -> (UserColumns, Vec<u32>, Option<Millis>) {
+        let mut cols = UserColumns::with_capacity(rows.len());
+        let mut person_user = vec![u32::MAX; self.people.len()];
+        let mut last_updated = None::<Millis>;
+        cols.method_start.push(0);
+        for (u, &(b, i)) in rows.iter().enumerate() {
+            let batch = &batches[b as usize];
+            let user = &batch.users[i as usize];
+            let person = self.person_maps[b as usize][user.person as usize];
+            let method_map = &self.method_maps[b as usize];
+            let map_method =
+                |c: MethodCode| method_map.get(c as usize).copied().unwrap_or(NO_METHOD);
+            let first_method = cols.methods.len();
+            cols.methods
+                .extend(batch.user_method_codes(user).iter().map(|&c| map_method(c)));
+            if self.people.user_names.get(person).is_empty() {
+                self.warnings.users_without_user_name += 1;
+            }
+            cols.person.push(person);
+            cols.id.push(batch.user_id(user));
+            cols.flags.push(user_flags(user, &mut self.warnings));
+            cols.method_start.push(cols.methods.len() as u32);
+            cols.method_mask
+                .push(method_mask(&cols.methods[first_method..]));
+            cols.last_updated
+                .push(user.last_updated.unwrap_or(i64::MIN));
+            let mfa = batch.user_mfa_of(i as usize);
+            cols.mfa.push(mfa, batch.mfa_system_codes(&mfa), map_method);
+            if let Some(t) = user.last_updated {
+                last_updated = Some(last_updated.map_or(t, |m: Millis| m.max(t)));
+            }
+            person_user[person as usize] = u as u32;
+        }
+        (cols, person_user, last_updated)
+    }
+}
+
+/// Which record gives each user, as (batch, user): users keyed by id, else by person; the last
+/// record wins, in the first one's place (each later one counted as a duplicate).
+fn user_rows(
+    batches: &[Batch],
+    person_maps: &[Vec<u32>],
+    people: usize,
+    warnings: &mut Warnings,
+) -> Vec<(u32, u32)> {
+    let total_users: usize = batches.iter().map(|b| b.users.len()).sum();
+    let mut rows: Vec<(u32, u32)> = Vec::with_capacity(total_users);
+    let mut by_id: FxHashMap<&str, u32> = FxHashMap::default();
+    by_id.reserve(total_users);
+    let mut by_person = vec![u32::MAX; people];
+    for (b, batch) in batches.iter().enumerate() {
+        for (u, user) in batch.users.iter().enumerate() {
+            let here = (b as u32, u as u32);
+            let id = batch.user_id(user);
+            let row = if id.is_empty() {
+                let person = person_maps[b][user.person as usize] as usize;
+                match by_person[person] {
+                    u32::MAX => {
+                        by_person[person] = rows.len() as u32;
+                        None
+                    }
+                    row => Some(row),
+                }
+            } else {
+                match by_id.entry(id) {
+                    std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(rows.len() as u32);
+                        None
+                    }
+                }
+            };
+            match row {
+                Some(row) => {
+                    warnings.duplicate_users += 1;
+                    rows[row as usize] = here;
+                }
+                None => rows.push(here),
+            }
+        }
+    }
+    rows
+}
+
+/// A user's flags; an exported capable flag that contradicts registered and enabled is counted.
+fn user_flags(user: &BatchUser, warnings: &mut Warnings) -> u8 {
+    let mut flags = 0;
+    if user.registered {
+        flags |= U_REGISTERED;
+    }
+    if user.enabled {
+        flags |= U_ENABLED;
+    }
+    let derived = user.registered && user.enabled;
+    if user.capable.unwrap_or(derived) {
+        flags |= U_CAPABLE;
+    }
+    if let Some(exported) = user.capable {
+        flags |= U_CAPABLE_EXPORTED;
+        if exported != derived {
+            warnings.contradictory_flags += 1;
+        }
+    }
+    if user.is_admin {
+        flags |= U_ADMIN;
+    }
+    if user.user_type == UserType::Guest {
+        flags |= U_GUEST;
+    }
+    flags
+}
+
+/// One bit for each canonical method among `codes`.
+fn method_mask(codes: &[MethodCode]) -> u16 {
+    codes
+        .iter()
+        .filter(|&&code| (code as usize) < CANONICAL_COUNT)
+        .fold(0, |mask, &code| mask | 1 << code)
+}
+
+/// Who each person is, for the population control: their user's class, else a member or a
+/// guest by their user name.
+fn person_classes(people: &People, person_user: &[u32], user_flags: &[u8]) -> Vec<u8> {
+    (0..people.len())
+        .map(|p| match person_user[p] {
+            u32::MAX => match UserType::infer(people.user_names.get(p as u32)) {
+                UserType::Guest => P_GUEST,
+                UserType::Member => P_MEMBER,
+            },
+            u => user_class(user_flags[u as usize]),
+        })
+        .collect()
+}
+
+/// What a search matches for each person: the name and the user name in lower case.
+fn search_texts(people: &People) -> StrTable {
+    let mut search_text = StrTable::with_capacity(people.len(), people.names.heap_bytes() * 2);
+    let mut buffer = String::new();
+    for p in 0..people.len() as u32 {
+        buffer.clear();
+        push_lowercase(&mut buffer, people.names.get(p));
+        buffer.push('\n');
+        push_lowercase(&mut buffer, people.user_names.get(p));
+        search_text.push(&buffer);
+    }
+    search_text
+}
+
+/// Unknown methods among users and events (most used first), and events without a user name.
+fn method_and_name_warnings(
+    methods: &MethodTable,
+    people: &People,
+    user_methods: &[MethodCode],
+    events: &EventColumns,
+    warnings: &mut Warnings,
+) {
+    let mut unknown_counts = vec![0usize; methods.len()];
+    for &code in user_methods {
+        if let Some(c) = unknown_counts.get_mut(code as usize) {
+            *c += 1;
+        }
+    }
+    for (i, &code) in events.method.iter().enumerate() {
+        if let Some(c) = unknown_counts.get_mut(code as usize) {
+            *c += 1;
+        }
+        if people.user_names.get(events.person[i]).is_empty() {
+            warnings.events_without_user_name += 1;
+        }
+    }
+    let mut unknown: Vec<(String, usize)> = methods
+        .other_names()
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (name.to_string(), unknown_counts[CANONICAL_COUNT + i]))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    unknown.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    warnings.unknown_methods = unknown;
+}
+
+/// The methods events of each feature use (registration, reset), in code order.
+fn feature_methods(events: &EventColumns, methods: usize) -> [Vec<MethodCode>; 2] {
+    let mut used = [vec![false; methods], vec![false; methods]];
+    for (i, &code) in events.method.iter().enumerate() {
+        if let Some(slot) = used[(events.flags[i] & EV_RESET) as usize].get_mut(code as usize) {
+            *slot = true;
+        }
+    }
+    used.map(|flags| {
+        flags
+            .iter()
+            .enumerate()
+            .filter(|(_, &u)| u)
+            .map(|(c, _)| c as MethodCode)
+            .collect::<Vec<_>>()
+    })
 }
 
 /// Event ids looked up together by `Dataset::build`.
