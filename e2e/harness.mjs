@@ -212,8 +212,13 @@ export async function openPage(browser, { width = DESKTOP.width, height = DESKTO
   page.on('requestfailed', (r) => {
     // The browser fetches the tab's icon by itself, after the page; a reload or a navigation
     // that comes first aborts it. That is the browser's request, not the app's.
-    const browsersIcon = /\/favicon[^/]*\.svg$/.test(new URL(r.url()).pathname);
-    if (browsersIcon && r.failure()?.errorText === 'net::ERR_ABORTED') return;
+    const path = new URL(r.url()).pathname;
+    const browsersIcon = /\/favicon[^/]*\.svg$/.test(path);
+    // A worker's scripts are aborted when the worker goes before they arrived: the app
+    // terminated it (a load stopped), or the page went away (a reload) while spare workers,
+    // started for the next load, were loading.
+    const workersScript = /\/sspr-worker(-loader)?\.js$/.test(path);
+    if ((browsersIcon || workersScript) && r.failure()?.errorText === 'net::ERR_ABORTED') return;
     problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
   });
   page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
