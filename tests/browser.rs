@@ -643,3 +643,19 @@ async fn the_data_screen_summarises_the_loaded_data_and_clear_leaves_a_clear_emp
         .expect("selector")
         .is_some());
 }
+
+#[wasm_bindgen_test]
+async fn data_without_a_single_time_is_as_of_unknown_not_the_epoch() {
+    open_url("/data");
+    let users = r#"{"value":[{"id":"u1","userPrincipalName":"a@x","userDisplayName":"A","isSsprRegistered":true,"isSsprEnabled":true,"methodsRegistered":["sms"]}]}"#;
+    let import = model::import_file("u.json", users.as_bytes());
+    let ds = Dataset::build(vec![import.batch], AsOf::Loaded(0), SourceKind::Uploaded);
+    assert_eq!(ds.as_of_known(), None);
+    let (root, _unmount) = mount(ds);
+    settle().await;
+    assert_eq!(
+        text(&root, "[data-summary=as-of]"),
+        "Not known: the data has no times"
+    );
+    assert_eq!(text(&root, ".freshness .as-of"), "Data as of unknown");
+}

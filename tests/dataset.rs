@@ -496,3 +496,43 @@ fn users_and_events_mixed_in_one_file_keep_their_own_names_across_many_lookups()
         }
     }
 }
+
+#[test]
+fn data_without_a_single_time_has_no_known_as_of_time() {
+    let user = r#"{"id":"u1","userPrincipalName":"a@x","userDisplayName":"A","isSsprRegistered":true,"isSsprEnabled":true,"methodsRegistered":["sms"]}"#;
+    let now = ms("2026-11-20T12:00:00Z");
+    let timeless = Dataset::build(
+        vec![batch_of("u.json", &page(&[user.to_string()]))],
+        AsOf::Loaded(now),
+        SourceKind::Uploaded,
+    );
+    assert_eq!(timeless.as_of_known(), None);
+    // One event, an update time, or a fetch at a known moment gives it.
+    let with_event = Dataset::build(
+        vec![batch_of(
+            "e.json",
+            &page(&[event("e", AS_OF, "reset", true, "sms", "a@x")]),
+        )],
+        AsOf::Loaded(now),
+        SourceKind::Uploaded,
+    );
+    assert_eq!(with_event.as_of_known(), Some(ms(AS_OF)));
+    let updated = user.replace(
+        r#""methodsRegistered""#,
+        r#""lastUpdatedDateTime":"2026-11-19T00:00:00Z","methodsRegistered""#,
+    );
+    let with_update = Dataset::build(
+        vec![batch_of("u.json", &page(&[updated]))],
+        AsOf::Loaded(now),
+        SourceKind::Uploaded,
+    );
+    assert_eq!(with_update.as_of_known(), Some(ms("2026-11-19T00:00:00Z")));
+    let fetched = Dataset::build(
+        vec![batch_of("u.json", &page(&[user.to_string()]))],
+        AsOf::At(now),
+        SourceKind::Live {
+            host: "graph.microsoft.com".into(),
+        },
+    );
+    assert_eq!(fetched.as_of_known(), Some(now));
+}

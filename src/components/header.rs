@@ -15,8 +15,9 @@ use crate::state::{use_period, use_population, AppState};
 struct Freshness {
     source: String,
     sample: bool,
-    /// (ISO 8601 UTC for `datetime`, the same moment for people to read)
-    as_of: (String, String),
+    /// (ISO 8601 UTC for `datetime`, the same moment for people to read); `None`: the data has
+    /// no times
+    as_of: Option<(String, String)>,
     last_updated: Option<(String, String)>,
 }
 
@@ -43,7 +44,7 @@ pub fn AppHeader() -> impl IntoView {
             dataset.as_ref().map(|ds| Freshness {
                 source: ds.source().label(),
                 sample: matches!(ds.source(), crate::model::SourceKind::Sample),
-                as_of: (format_utc(ds.as_of()), moment(ds.as_of())),
+                as_of: ds.as_of_known().map(|t| (format_utc(t), moment(t))),
                 last_updated: ds.last_updated().map(|t| (format_utc(t), moment(t))),
             })
         })
@@ -86,7 +87,11 @@ pub fn AppHeader() -> impl IntoView {
                                 {f.source}
                             </span>
                             <span class="as-of">
-                                "Data as of " <time datetime=f.as_of.0.clone()>{f.as_of.1.clone()}</time>
+                                "Data as of "
+                                {match f.as_of {
+                                    Some((iso, text)) => view! { <time datetime=iso.clone()>{text.clone()}</time> }.into_any(),
+                                    None => view! { <span title="The data has no times">"unknown"</span> }.into_any(),
+                                }}
                             </span>
                             <span class="last-updated">
                                 "Last updated "

@@ -110,7 +110,12 @@ fn summary_lines(ds: &Dataset) -> Vec<(&'static str, &'static str, String)> {
         ("Source", "source", ds.source().label()),
         ("Users", "users", count(ds.user_count())),
         ("Events", "events", count(ds.event_count())),
-        ("Data as of", "as-of", moment(ds.as_of())),
+        (
+            "Data as of",
+            "as-of",
+            ds.as_of_known()
+                .map_or_else(|| "Not known: the data has no times".to_string(), moment),
+        ),
         ("Events from – to", "span", span),
     ];
     let audit = ds.audit();

@@ -465,6 +465,16 @@ impl Dataset {
     pub fn as_of(&self) -> Millis {
         self.as_of
     }
+    /// The as-of time when the data says one: `None` for data without a single time (no event,
+    /// no update time of a user, no audit-log row) that was not fetched at a known moment, whose
+    /// [`Dataset::as_of`] is the epoch only for want of any other (spec §3.4: unknown is never
+    /// shown as a value).
+    pub fn as_of_known(&self) -> Option<Millis> {
+        let timeless = self.event_span().is_none()
+            && self.last_updated.is_none()
+            && self.audit.span().is_none();
+        (!timeless || self.source.is_live()).then_some(self.as_of)
+    }
     /// The newest `lastUpdatedDateTime` of the registration details, when there is one.
     pub fn last_updated(&self) -> Option<Millis> {
         self.last_updated
