@@ -182,7 +182,7 @@ pub fn prepare_spares() {
         let wanted = worker_count(usize::MAX);
         SPARES.with(|spares| {
             let mut spares = spares.borrow_mut();
-            spares.retain(|spare| spare.state.get() != SpareState::Failed);
+            drop_failed(&mut spares);
             while spares.len() < wanted {
                 let Ok(worker) = start_worker(&loader_url, &module) else {
                     break;
@@ -214,6 +214,17 @@ pub fn prepare_spares() {
                 });
             }
         });
+    });
+}
+
+/// Terminates and forgets the spare workers that said they failed.
+fn drop_failed(spares: &mut Vec<Spare>) {
+    spares.retain(|spare| {
+        let failed = spare.state.get() == SpareState::Failed;
+        if failed {
+            spare.worker.terminate();
+        }
+        !failed
     });
 }
 
@@ -263,13 +274,7 @@ impl Ingest {
         let count = count.max(1);
         let spares: Vec<Spare> = SPARES.with(|s| {
             let mut s = s.borrow_mut();
-            s.retain(|spare| {
-                let failed = spare.state.get() == SpareState::Failed;
-                if failed {
-                    spare.worker.terminate();
-                }
-                !failed
-            });
+            drop_failed(&mut s);
             let n = count.min(s.len());
             s.drain(..n).collect()
         });
