@@ -54,8 +54,14 @@ pub(super) struct Shape {
     names: Vec<u8>,
     /// Where each name ends in `names`, and its key.
     members: Vec<(usize, Key)>,
-    /// The record being read: where each of its names (`"name":`) starts and ends in its bytes.
-    seen: Vec<(usize, usize, Key)>,
+    /// The record being read, once one of its members was not the one expected: its names so
+    /// far, in the same form (those before that member are the shape's own, copied then), so
+    /// that a record named as expected costs no bookkeeping.
+    next_names: Vec<u8>,
+    next_members: Vec<(usize, Key)>,
+    /// Members of the record being read so far, and whether one was not the one expected.
+    count: usize,
+    diverged: bool,
     /// Whether the record being read can be learned: no white space inside a `"name":`, and no
     /// more than [`MAX_SHAPE`] members.
     learnable: bool,
@@ -69,38 +75,74 @@ impl Shape {
     /// length of its `"name":`.
     fn expected(&self, n: usize, bytes: &[u8]) -> Option<(Key, usize)> {
         let &(end, key) = self.members.get(n)?;
-        let start = if n == 0 { 0 } else { self.members[n - 1].0 };
-        let name = &self.names[start..end];
+        let name = &self.names[self.name_start(n)..end];
         same_start(bytes, name).then_some((key, name.len()))
+    }
+
+    fn name_start(&self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            self.members[n - 1].0
+        }
     }
 
     /// Starts a record.
     fn begin(&mut self) {
-        self.seen.clear();
+        self.count = 0;
+        self.diverged = false;
         self.learnable = true;
     }
 
-    /// The name of the member being read spans `start..end` in the bytes (`end` just after its
-    /// colon), or (`None`) it had white space before its colon.
-    fn saw(&mut self, span: Option<(usize, usize)>, key: Key) {
-        match span {
-            Some((start, end)) if self.seen.len() < MAX_SHAPE => self.seen.push((start, end, key)),
-            _ => self.learnable = false,
+    /// The next member had the name expected at its place (`name`: its `"name":`).
+    fn saw_expected(&mut self, name: &[u8], key: Key) {
+        if self.diverged {
+            self.note(name, key);
+        }
+        self.count += 1;
+    }
+
+    /// The next member had another name (`name`: its `"name":`; `None` when it had white space
+    /// before its colon).
+    fn saw_other(&mut self, name: Option<&[u8]>, key: Key) {
+        if !self.diverged {
+            self.diverged = true;
+            let end = self.name_start(self.count);
+            self.next_names.clear();
+            self.next_names.extend_from_slice(&self.names[..end]);
+            self.next_members.clear();
+            self.next_members
+                .extend_from_slice(&self.members[..self.count]);
+        }
+        match name {
+            Some(name) => self.note(name, key),
+            None => self.learnable = false,
+        }
+        self.count += 1;
+    }
+
+    fn note(&mut self, name: &[u8], key: Key) {
+        if self.next_members.len() < MAX_SHAPE {
+            self.next_names.extend_from_slice(name);
+            self.next_members.push((self.next_names.len(), key));
+        } else {
+            self.learnable = false;
         }
     }
 
     /// A record read whole: when its names were not the ones expected, they are from now on (an
     /// empty record teaches nothing).
-    fn learn(&mut self, b: &[u8], all_expected: bool) {
-        let same = all_expected && self.seen.len() == self.members.len();
-        if same || !self.learnable || self.seen.is_empty() {
+    fn learn(&mut self) {
+        if !self.learnable || self.count == 0 {
             return;
         }
-        self.names.clear();
-        self.members.clear();
-        for &(start, end, key) in &self.seen {
-            self.names.extend_from_slice(&b[start..end]);
-            self.members.push((self.names.len(), key));
+        if self.diverged {
+            std::mem::swap(&mut self.names, &mut self.next_names);
+            std::mem::swap(&mut self.members, &mut self.next_members);
+        } else if self.count < self.members.len() {
+            // Named as expected, but fewer: the first ones.
+            self.names.truncate(self.name_start(self.count));
+            self.members.truncate(self.count);
         }
     }
 }
@@ -126,8 +168,8 @@ pub(super) fn parse_record<'b>(
     let members = p.members(fields, &mut context, shape);
     fields.end_record(before);
     match members {
-        Ok(all_expected) => {
-            shape.learn(b, all_expected);
+        Ok(()) => {
+            shape.learn();
             Parsed::Record { context, end: p.i }
         }
         Err(Stop::NeedMore) => Parsed::NeedMore,
@@ -165,41 +207,37 @@ impl<'b> Parser<'b> {
         }
     }
 
-    /// The members of the object whose `{` was just read, up to and including its `}`; true
-    /// when every member had the name `shape` expected at its place.
+    /// The members of the object whose `{` was just read, up to and including its `}`, each name
+    /// checked against the one `shape` expects at its place first.
     fn members(
         &mut self,
         fields: &mut Fields<'b>,
         context: &mut Option<Cow<'b, str>>,
         shape: &mut Shape,
-    ) -> Step<bool> {
+    ) -> Step<()> {
         self.ws();
         if self.peek()? == b'}' {
             self.i += 1;
-            return Ok(true);
+            return Ok(());
         }
-        let mut all_expected = true;
-        let mut n = 0;
         loop {
             let start = self.i;
-            let key = match shape.expected(n, &self.b[start..]) {
+            let key = match shape.expected(shape.count, &self.b[start..]) {
                 Some((key, len)) => {
                     self.i += len;
-                    shape.saw(Some((start, self.i)), key);
+                    shape.saw_expected(&self.b[start..self.i], key);
                     key
                 }
                 None => {
-                    all_expected = false;
                     let key = key_of(self.key()?);
                     let name_end = self.i;
                     self.ws();
                     self.expect(b':')?;
                     let plain = self.i == name_end + 1;
-                    shape.saw(plain.then_some((start, self.i)), key);
+                    shape.saw_other(plain.then(|| &self.b[start..self.i]), key);
                     key
                 }
             };
-            n += 1;
             self.ws();
             match key {
                 Key::Value => return Err(Stop::Page),
@@ -235,7 +273,7 @@ impl<'b> Parser<'b> {
                 }
                 b'}' => {
                     self.i += 1;
-                    return Ok(all_expected);
+                    return Ok(());
                 }
                 _ => return Err(Stop::Fallback),
             }
