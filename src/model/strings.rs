@@ -4,8 +4,13 @@
 
 use rustc_hash::FxHashMap;
 
-/// One machine word of `b` from `at` (eight bytes there).
-fn word(b: &[u8], at: usize) -> u64 {
+/// One byte set to 1 in each of a word's eight bytes, and each byte's high bit: the word-at-a-time
+/// tricks of the importer's scans.
+pub(crate) const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// One machine word of `b` from `at` (eight bytes there), little-endian.
+pub(crate) fn word(b: &[u8], at: usize) -> u64 {
     let mut w = [0u8; 8];
     w.copy_from_slice(&b[at..at + 8]);
     u64::from_le_bytes(w)
@@ -49,18 +54,16 @@ pub(crate) fn append_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
 /// Appends ASCII `bytes` to `out` in lower case, eight at a time (see [`append_bytes`]); bytes
 /// beyond ASCII are copied as they are.
 pub(crate) fn append_ascii_lowercase(out: &mut Vec<u8>, bytes: &[u8]) {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     out.reserve(bytes.len());
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
         let w = word(chunk, 0);
         // Per byte, with its high bit: at least 'A', above 'Z', ASCII (no carry crosses bytes:
         // each heptet plus at most 0x3f stays below 0x100).
-        let heptets = w & !HIGH;
-        let from_a = heptets.wrapping_add(LOW * (0x80 - b'A') as u64);
-        let past_z = heptets.wrapping_add(LOW * (0x7f - b'Z') as u64);
-        let upper = (from_a ^ past_z) & !w & HIGH;
+        let heptets = w & !HIGH_BITS;
+        let from_a = heptets.wrapping_add(LOW_BITS * (0x80 - b'A') as u64);
+        let past_z = heptets.wrapping_add(LOW_BITS * (0x7f - b'Z') as u64);
+        let upper = (from_a ^ past_z) & !w & HIGH_BITS;
         out.extend_from_slice(&(w | (upper >> 2)).to_le_bytes());
     }
     for &b in chunks.remainder() {

@@ -5,6 +5,8 @@
 //! simd128 in the browser), eight at a time in a `u64` otherwise, then byte by byte. Every way
 //! finds the same byte (a test compares them with the byte-by-byte scan).
 
+use crate::model::strings::{word, HIGH_BITS, LOW_BITS};
+
 /// Bytes that end or interrupt a plain run inside a string: the quote, the backslash, and the
 /// control characters JSON forbids there.
 const STRING_SPECIAL: [bool; 256] = {
@@ -18,9 +20,6 @@ const STRING_SPECIAL: [bool; 256] = {
     table[b'\\' as usize] = true;
     table
 };
-
-const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// The high bit of each byte of `v` that is below `n` (`n` ≤ 128; exact for the lowest such byte).
 fn has_less(v: u64, n: u8) -> u64 {
@@ -53,9 +52,7 @@ pub(super) fn run_end(b: &[u8], from: usize) -> Option<(usize, bool)> {
     // passed whole (the "has less / has value" bit tricks: the lowest flagged byte of each test
     // is a true match, so the lowest of all is the first special byte).
     while j + 8 <= b.len() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(&b[j..j + 8]);
-        let v = u64::from_le_bytes(word);
+        let v = word(b, j);
         let special = has_less(v, 0x20) | has_byte(v, b'"') | has_byte(v, b'\\');
         if special != 0 {
             let at = (special.trailing_zeros() / 8) as usize;
