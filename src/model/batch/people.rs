@@ -2,11 +2,7 @@
 //! none) once, numbered in the order first met, with an index that finds a person in about one
 //! memory access. Knows nothing of users or events beyond their two names.
 
-use std::hash::Hasher;
-
-use rustc_hash::FxHasher;
-
-use crate::model::strings::{append_ascii_lowercase, same_bytes, StrTable};
+use crate::model::strings::{append_ascii_lowercase, same_bytes, word, StrTable};
 
 /// People seen in a batch: display name and user name, keyed by the lower-case user name
 /// (or the lower-case name when there is no user name). The first spelling is kept.
@@ -49,10 +45,29 @@ const EMPTY: Slot = Slot {
     key: [0; INLINE],
 };
 
+/// A key's hash, 64 bits on every target: the slot comes from its low bits, the tag from its
+/// high half. (rustc-hash's `FxHasher` keeps a `usize`: in the browser's wasm its high half was
+/// always zero, so every tag was the same and every probe compared whole keys, and its low bits
+/// spread keys over only 2^15 places, so a big index had long runs to probe.)
 fn hash_key(key: &[u8]) -> u64 {
-    let mut hasher = FxHasher::default();
-    hasher.write(key);
-    hasher.finish()
+    const MULTIPLIER: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mix = |h: u64, w: u64| (h ^ w).wrapping_mul(MULTIPLIER).rotate_left(29);
+    let mut h = (key.len() as u64).wrapping_mul(MULTIPLIER);
+    let whole = key.len() / 8 * 8;
+    for at in (0..whole).step_by(8) {
+        h = mix(h, word(key, at));
+    }
+    if whole < key.len() {
+        let mut last = [0u8; 8];
+        last[..key.len() - whole].copy_from_slice(&key[whole..]);
+        h = mix(h, u64::from_le_bytes(last));
+    }
+    // MurmurHash3's finaliser: every bit of `h` reaches every bit of the hash.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
 }
 
 /// Appends a person's key: a mark (user name or name) and the lower-case text.
