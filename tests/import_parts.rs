@@ -12,20 +12,23 @@ use sspr_insights::model::import_file;
 use sspr_insights::model::wire::{self, SliceIn};
 
 /// Where the parts are put together: in the thread that read them, by another worker that
-/// receives them all in the wire form, or (as in the browser) by the worker that read the last
-/// part, which keeps it and receives the others in the wire form.
+/// receives them all in the wire form, or (as in the browser) by the worker that finished
+/// reading last, which keeps its part (the file's last or its first) and receives the others in
+/// the wire form.
 #[derive(Clone, Copy, Debug)]
 enum Combined {
     Here,
     AfterTheWire,
     LastKept,
+    FirstKept,
 }
 
-fn delivered(mut part: ImportPart, route: Combined, last: bool) -> ImportPart {
+fn delivered(mut part: ImportPart, route: Combined, first: bool, last: bool) -> ImportPart {
     match route {
         Combined::Here => part,
         Combined::LastKept if last => part,
-        Combined::AfterTheWire | Combined::LastKept => {
+        Combined::FirstKept if first => part,
+        Combined::AfterTheWire | Combined::LastKept | Combined::FirstKept => {
             let message = wire::encode_part(&mut part);
             wire::decode_part(&mut SliceIn::new(&message)).unwrap()
         }
@@ -77,11 +80,11 @@ fn in_parts(
     let rest: Vec<_> = streams.into_iter().map(|(s, _)| s.finish_part()).collect();
     if first.fits(&rest) {
         let last = rest.len();
-        let mut all = vec![delivered(first.finish_part(), route, last == 0)];
+        let mut all = vec![delivered(first.finish_part(), route, true, last == 0)];
         all.extend(
             rest.into_iter()
                 .enumerate()
-                .map(|(i, p)| delivered(p, route, i + 1 == last)),
+                .map(|(i, p)| delivered(p, route, false, i + 1 == last)),
         );
         combine(all)
     } else {
@@ -146,6 +149,7 @@ fn every_fixture_reads_the_same_in_parts() {
                 (13, Combined::Here),
                 (4096, Combined::AfterTheWire),
                 (777, Combined::LastKept),
+                (501, Combined::FirstKept),
             ] {
                 let what = format!("{name} in {parts} parts, chunks of {chunk}, {route:?}");
                 let read = in_parts(&name, &bytes, &offsets, chunk, route);
@@ -259,9 +263,14 @@ proptest! {
         bytes in json_file(),
         cuts in prop::collection::vec(any::<prop::sample::Index>(), 1..4),
         chunk in 1usize..200,
-        route in 0..3u8,
+        route in 0..4u8,
     ) {
-        let route = [Combined::Here, Combined::AfterTheWire, Combined::LastKept][route as usize];
+        let route = [
+            Combined::Here,
+            Combined::AfterTheWire,
+            Combined::LastKept,
+            Combined::FirstKept,
+        ][route as usize];
         let mut offsets: Vec<usize> = cuts.iter().map(|c| c.index(bytes.len().max(1))).collect();
         offsets.sort_unstable();
         let whole = import_file("f.json", &bytes);

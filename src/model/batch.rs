@@ -386,11 +386,12 @@ impl Batch {
 
     /// Appends the records of `next`, read from the part of the same file that follows this
     /// batch's part: the result equals one batch that read both parts in order (people, methods
-    /// and reasons keep the order they were first met in).
-    pub fn append(&mut self, mut next: Batch) {
+    /// and reasons keep the order they were first met in). `last`: no part follows (and nothing
+    /// is read into this batch after it), so its people need no index.
+    pub fn append(&mut self, mut next: Batch, last: bool) {
         self.resolve_people();
         next.resolve_people();
-        let person_map = self.people.numbers_of(&mut next.people);
+        let person_map = self.people.numbers_of(&mut next.people, last);
         let method_map: Vec<MethodCode> = (0..next.methods.len() as MethodCode)
             .map(|c| match next.methods.method(c) {
                 Some(method) => self.methods.code_of(&method),

@@ -120,25 +120,56 @@ impl People {
     }
 
     /// The numbers here of `next`'s people, in `next`'s order, adding those not here after the
-    /// others (as looking each up with [`People::persons`] would). When this side has no index
-    /// and `next` has one (combining parts, the earlier one read back from its wire form, the
-    /// later one kept by the worker that built), each person here is looked up in `next`'s index
-    /// instead of indexing every one of them first; this side stays without an index.
-    pub fn numbers_of(&mut self, next: &mut People) -> Vec<u32> {
-        let mut map = Vec::with_capacity(next.len());
-        if !self.unindexed || next.unindexed {
+    /// others (as looking each up with [`People::persons`] would). Combining parts, one side was
+    /// read back from its wire form (names only, no index) and the other kept by the worker that
+    /// builds, with its index: the side with the index is the one looked in. When `last` (no
+    /// person is looked up here afterwards), the people added are not put in the index: it is
+    /// dropped instead, and built again from the names should a lookup come after all.
+    pub fn numbers_of(&mut self, next: &mut People, last: bool) -> Vec<u32> {
+        if self.unindexed && !next.unindexed {
+            return self.numbers_by_next_index(next);
+        }
+        if self.unindexed || !last {
             let keys: Vec<(&str, &str)> = (0..next.len() as u32)
                 .map(|p| (next.user_names.get(p), next.names.get(p)))
                 .collect();
+            let mut map = Vec::with_capacity(next.len());
             self.persons(&keys, &mut map);
             return map;
         }
-        map.resize(next.len(), u32::MAX);
+        let mut key = Vec::new();
+        let mut added = false;
+        let map = (0..next.len() as u32)
+            .map(|q| {
+                key.clear();
+                push_key(&mut key, next.user_names.get(q), next.names.get(q));
+                match self.probe(&key, hash_key(&key)) {
+                    Ok(person) => person,
+                    Err(_) => {
+                        added = true;
+                        self.names.push(next.names.get(q));
+                        self.user_names.push(next.user_names.get(q))
+                    }
+                }
+            })
+            .collect();
+        if added {
+            // The index lacks the people just added.
+            self.drop_index();
+            self.unindexed = true;
+        }
+        map
+    }
+
+    /// [`People::numbers_of`] when only `next` has an index: each person here is looked up in
+    /// it; this side stays without an index.
+    fn numbers_by_next_index(&mut self, next: &People) -> Vec<u32> {
+        let mut map = vec![u32::MAX; next.len()];
         let mut key = Vec::new();
         for p in 0..self.len() as u32 {
             key.clear();
             push_key(&mut key, self.user_names.get(p), self.names.get(p));
-            if let Ok(q) = next.find_slot(&key, hash_key(&key)) {
+            if let Ok(q) = next.probe(&key, hash_key(&key)) {
                 // Were a key here twice, the first is the one found (see `ensure_index`).
                 let found = &mut map[q as usize];
                 if *found == u32::MAX {
@@ -216,12 +247,21 @@ impl People {
         }
     }
 
-    /// The person with this key, or the free slot where it belongs.
+    /// The person with this key, or the free slot where it belongs (made room for first).
     fn find_slot(&mut self, key: &[u8], hash: u64) -> Result<u32, usize> {
-        let tag = (hash >> 32) as u32 | 1;
         if (self.used + 1) * 5 > self.slots.len() * 4 {
             self.grow();
         }
+        self.probe(key, hash)
+    }
+
+    /// The person with this key, or the free slot where it belongs (`Err(usize::MAX)` when the
+    /// index has no slots).
+    fn probe(&self, key: &[u8], hash: u64) -> Result<u32, usize> {
+        if self.slots.is_empty() {
+            return Err(usize::MAX);
+        }
+        let tag = (hash >> 32) as u32 | 1;
         let mask = self.slots.len() - 1;
         let mut i = hash as usize & mask;
         loop {
@@ -304,5 +344,35 @@ impl People {
         self.long_keys = Vec::new();
         self.scratch = Vec::new();
         self.used = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn people(names: &[&str]) -> People {
+        let mut people = People::default();
+        for name in names {
+            people.person(&format!("{name}@x"), name);
+        }
+        people
+    }
+
+    #[test]
+    fn the_last_numbering_drops_the_index_and_a_later_lookup_builds_it_again() {
+        let mut here = people(&["Ann", "Bo"]);
+        let mut next = people(&["Cy", "ann", "Di"]);
+        // Looked up in the index here (kept), the new people added without it.
+        assert_eq!(here.numbers_of(&mut next, true), vec![2, 0, 3]);
+        assert_eq!(here.len(), 4);
+        // A lookup after all finds everyone, added ones too, and adds no one twice.
+        assert_eq!(here.person("DI@X", "Di"), 3);
+        assert_eq!(here.person("bo@x", "Bo"), 1);
+        assert_eq!(here.person("eve@x", "Eve"), 4);
+        // Not the last: the index keeps every person added.
+        let mut here = people(&["Ann"]);
+        assert_eq!(here.numbers_of(&mut people(&["Bo", "Ann"]), false), vec![1, 0]);
+        assert_eq!(here.person("bo@x", "Bo"), 1);
     }
 }

@@ -316,12 +316,12 @@ pub fn combine(parts: Vec<ImportPart>) -> FileImport {
     };
     // The line and column where the next part starts.
     let mut start_line_column = (1, 1);
-    for next in parts {
+    while let Some(next) = parts.next() {
         let Some(stopped_at) = whole.end.stopped_at else {
             break;
         };
         start_line_column = shift(stopped_at, start_line_column);
-        whole.absorb(next, start_line_column);
+        whole.absorb(next, start_line_column, parts.len() == 0);
     }
     whole.into_file()
 }
@@ -345,8 +345,9 @@ impl ImportPart {
         self.part.start
     }
 
-    /// Appends the next part, which starts at `start` (line and column in the file).
-    fn absorb(&mut self, next: ImportPart, start: (usize, usize)) {
+    /// Appends the next part, which starts at `start` (line and column in the file); `last`
+    /// when no part follows it.
+    fn absorb(&mut self, next: ImportPart, start: (usize, usize), last: bool) {
         let (records, good) = (self.records, self.good);
         let mut log = ErrorLog {
             file: self.name.clone(),
@@ -388,7 +389,7 @@ impl ImportPart {
         self.fatal = next.fatal;
         self.end = next.end;
         self.part.stop = next.part.stop;
-        self.batch.append(next.batch);
+        self.batch.append(next.batch, last);
     }
 
     /// The outcome of the file these parts make up.
