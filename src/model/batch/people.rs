@@ -372,7 +372,10 @@ mod tests {
         assert_eq!(here.person("eve@x", "Eve"), 4);
         // Not the last: the index keeps every person added.
         let mut here = people(&["Ann"]);
-        assert_eq!(here.numbers_of(&mut people(&["Bo", "Ann"]), false), vec![1, 0]);
+        assert_eq!(
+            here.numbers_of(&mut people(&["Bo", "Ann"]), false),
+            vec![1, 0]
+        );
         assert_eq!(here.person("bo@x", "Bo"), 1);
     }
 }
