@@ -16,8 +16,9 @@ pub(crate) struct People {
     used: usize,
     /// Keys longer than a slot holds.
     long_keys: Vec<u8>,
-    /// The names are there but not the index (people read from the wire form): it is built the
-    /// first time a person is looked up, so a part that is only appended never builds one.
+    /// The names are there but not the index (people read from the wire form, or whose index was
+    /// dropped): it is built the first time a person is looked up, so a part that is only
+    /// appended never builds one.
     unindexed: bool,
     /// Room for keys being built.
     scratch: Vec<u8>,
@@ -147,8 +148,7 @@ impl People {
                     Ok(person) => person,
                     Err(_) => {
                         added = true;
-                        self.names.push(next.names.get(q));
-                        self.user_names.push(next.user_names.get(q))
+                        self.push_names(next.user_names.get(q), next.names.get(q))
                     }
                 }
             })
@@ -156,7 +156,6 @@ impl People {
         if added {
             // The index lacks the people just added.
             self.drop_index();
-            self.unindexed = true;
         }
         map
     }
@@ -179,8 +178,7 @@ impl People {
         }
         for (q, number) in map.iter_mut().enumerate() {
             if *number == u32::MAX {
-                *number = self.user_names.push(next.user_names.get(q as u32));
-                self.names.push(next.names.get(q as u32));
+                *number = self.push_names(next.user_names.get(q as u32), next.names.get(q as u32));
             }
         }
         map
@@ -239,12 +237,17 @@ impl People {
         match self.find_slot(key, hash) {
             Ok(person) => person,
             Err(i) => {
-                let person = self.user_names.push(user_name);
-                self.names.push(name);
+                let person = self.push_names(user_name, name);
                 self.fill_slot(i, key, hash, person);
                 person
             }
         }
+    }
+
+    /// A new person's names, numbered after the others (the index is the caller's to mind).
+    fn push_names(&mut self, user_name: &str, name: &str) -> u32 {
+        self.names.push(name);
+        self.user_names.push(user_name)
     }
 
     /// The person with this key, or the free slot where it belongs (made room for first).
@@ -338,12 +341,14 @@ impl People {
         }
     }
 
-    /// Frees the index once no more people will be added (the names stay).
+    /// Frees the index once no more people will be looked up (the names stay); should one be
+    /// after all, the index is built again from the names first.
     pub fn drop_index(&mut self) {
         self.slots = Vec::new();
         self.long_keys = Vec::new();
         self.scratch = Vec::new();
         self.used = 0;
+        self.unindexed = true;
     }
 }
 
