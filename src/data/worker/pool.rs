@@ -423,7 +423,7 @@ impl Ingest {
             };
             match text_field(&reply, OP).as_str() {
                 PROGRESS => {
-                    let start = part_offset(files[f].parts[p]);
+                    let start = files[f].parts[p].start.fed_from() as u64;
                     read[job] = (
                         start,
                         number_field(&reply, "bytes") as u64,
@@ -748,14 +748,6 @@ pub struct FileToRead {
     pub source: JsValue,
     pub size: u64,
     pub parts: Vec<Part>,
-}
-
-fn part_offset(part: Part) -> u64 {
-    if part.start.is_file() {
-        0
-    } else {
-        part.start.offset() as u64
-    }
 }
 
 /// The parts to read a file in: its first bytes and the bytes where it may be split decide

@@ -418,11 +418,7 @@ impl StreamImport {
     /// A reader for `part` of a file; its bytes are fed from the part's start (from offset 0 for
     /// the file's first part).
     pub fn new(name: &str, part: Part) -> StreamImport {
-        let base = if part.start.is_file() {
-            0
-        } else {
-            part.start.offset()
-        };
+        let base = part.start.fed_from();
         let reader =
             (!part.start.is_file()).then(|| Reader::Json(json::JsonReader::new(name, part)));
         StreamImport {

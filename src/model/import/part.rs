@@ -34,6 +34,16 @@ impl PartStart {
     pub fn is_file(self) -> bool {
         matches!(self, PartStart::File { .. })
     }
+
+    /// The offset the part's bytes are fed from: 0 for the file's first part (its reader looks
+    /// at the whole head, a byte-order mark too), else where the part starts.
+    pub fn fed_from(self) -> usize {
+        if self.is_file() {
+            0
+        } else {
+            self.offset()
+        }
+    }
 }
 
 /// One part to read: from `start` to where the next part starts (`stop`; `None` for the last).
