@@ -207,12 +207,7 @@ async fn read_part(
     mut on_progress: impl FnMut(f64, usize),
 ) -> Result<ImportPart, String> {
     let mut stream = StreamImport::new(name, part);
-    let from = if part.start.is_file() {
-        0
-    } else {
-        part.start.offset()
-    };
-    let mut reader = BlobReader::new(blob, from)?;
+    let mut reader = BlobReader::new(blob, part.start.fed_from())?;
     let mut analysing = 0.0;
     let mut since_progress = 0;
     timeline::note("reading");
@@ -222,19 +217,20 @@ async fn read_part(
         stream.feed_with(len, |room| bytes.copy_to(room));
         analysing += timeline::now() - t0;
         since_progress += len;
-        if since_progress >= PROGRESS_EVERY || stream.is_stopped() {
+        if stream.is_stopped() {
+            // The rest belongs to the next part.
+            reader.cancel();
+            break;
+        }
+        if since_progress >= PROGRESS_EVERY {
             on_progress(reader.at as f64, stream.records().0);
             since_progress = 0;
             // A turn for the messages that came meanwhile: a read that finds its bytes waiting
             // is answered within the same turn.
             next_turn().await;
         }
-        if stream.is_stopped() {
-            // The rest belongs to the next part.
-            reader.cancel();
-            break;
-        }
     }
+    // The last bytes' progress (once: a part that stopped, too).
     on_progress(reader.at as f64, stream.records().0);
     let part = stream.finish_part();
     // Whole milliseconds (float formatting would add its code to the worker for this alone).
