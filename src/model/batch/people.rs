@@ -22,6 +22,37 @@ pub(crate) struct People {
     unindexed: bool,
     /// Room for keys being built.
     scratch: Vec<u8>,
+    /// Room for a chunk of keys being looked up.
+    chunk: KeyChunk,
+}
+
+/// The keys of up to [`CHUNK`] people, back to back, with their hashes.
+#[derive(Clone, Debug, Default)]
+struct KeyChunk {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    hashes: Vec<u64>,
+}
+
+impl KeyChunk {
+    /// The keys of these (user name, name) pairs, in place of the last chunk's.
+    fn fill<'a>(&mut self, names: impl Iterator<Item = (&'a str, &'a str)>) {
+        self.bytes.clear();
+        self.ends.clear();
+        self.hashes.clear();
+        for (user_name, name) in names {
+            let start = self.bytes.len();
+            push_key(&mut self.bytes, user_name, name);
+            self.hashes.push(hash_key(&self.bytes[start..]));
+            self.ends.push(self.bytes.len());
+        }
+    }
+
+    /// The `i`th key.
+    fn key(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.bytes[start..self.ends[i]]
+    }
 }
 
 /// Bytes of a key held in its slot.
@@ -138,21 +169,23 @@ impl People {
             self.persons(&keys, &mut map);
             return map;
         }
-        let mut key = Vec::new();
+        let mut chunk = KeyChunk::default();
         let mut added = false;
-        let map = (0..next.len() as u32)
-            .map(|q| {
-                key.clear();
-                push_key(&mut key, next.user_names.get(q), next.names.get(q));
-                match self.probe(&key, hash_key(&key)) {
+        let mut map = Vec::with_capacity(next.len());
+        for first in (0..next.len() as u32).step_by(CHUNK) {
+            let end = (first + CHUNK as u32).min(next.len() as u32);
+            chunk.fill((first..end).map(|q| (next.user_names.get(q), next.names.get(q))));
+            self.touch(&chunk.hashes);
+            for (i, q) in (first..end).enumerate() {
+                map.push(match self.probe(chunk.key(i), chunk.hashes[i]) {
                     Ok(person) => person,
                     Err(_) => {
                         added = true;
                         self.push_names(next.user_names.get(q), next.names.get(q))
                     }
-                }
-            })
-            .collect();
+                });
+            }
+        }
         if added {
             // The index lacks the people just added.
             self.drop_index();
@@ -161,18 +194,21 @@ impl People {
     }
 
     /// [`People::numbers_of`] when only `next` has an index: each person here is looked up in
-    /// it; this side stays without an index.
+    /// it, a chunk at a time (see [`People::persons`]); this side stays without an index.
     fn numbers_by_next_index(&mut self, next: &People) -> Vec<u32> {
         let mut map = vec![u32::MAX; next.len()];
-        let mut key = Vec::new();
-        for p in 0..self.len() as u32 {
-            key.clear();
-            push_key(&mut key, self.user_names.get(p), self.names.get(p));
-            if let Ok(q) = next.probe(&key, hash_key(&key)) {
-                // Were a key here twice, the first is the one found (see `ensure_index`).
-                let found = &mut map[q as usize];
-                if *found == u32::MAX {
-                    *found = p;
+        let mut chunk = KeyChunk::default();
+        for first in (0..self.len() as u32).step_by(CHUNK) {
+            let end = (first + CHUNK as u32).min(self.len() as u32);
+            chunk.fill((first..end).map(|p| (self.user_names.get(p), self.names.get(p))));
+            next.touch(&chunk.hashes);
+            for (i, p) in (first..end).enumerate() {
+                if let Ok(q) = next.probe(chunk.key(i), chunk.hashes[i]) {
+                    // Were a key here twice, the first is the one found (see `ensure_index`).
+                    let found = &mut map[q as usize];
+                    if *found == u32::MAX {
+                        *found = p;
+                    }
                 }
             }
         }
@@ -200,36 +236,30 @@ impl People {
     /// cache misses overlap instead of following one another.
     pub fn persons(&mut self, keys: &[(&str, &str)], out: &mut Vec<u32>) {
         self.ensure_index();
-        let mut bytes = std::mem::take(&mut self.scratch);
-        let mut ends: Vec<usize> = Vec::with_capacity(CHUNK);
-        let mut hashes: Vec<u64> = Vec::with_capacity(CHUNK);
-        for chunk in keys.chunks(CHUNK) {
-            bytes.clear();
-            ends.clear();
-            hashes.clear();
-            for &(user_name, name) in chunk {
-                let start = bytes.len();
-                push_key(&mut bytes, user_name, name);
-                hashes.push(hash_key(&bytes[start..]));
-                ends.push(bytes.len());
-            }
-            if !self.slots.is_empty() {
-                let mask = self.slots.len() - 1;
-                // A key is often one slot further (linear probing): load that line too.
-                let touched = hashes.iter().fold(0u32, |acc, &h| {
-                    let i = h as usize & mask;
-                    acc ^ self.slots[i].tag ^ self.slots[(i + 1) & mask].tag
-                });
-                std::hint::black_box(touched);
-            }
-            let mut start = 0;
-            for (i, &(user_name, name)) in chunk.iter().enumerate() {
-                let key = &bytes[start..ends[i]];
-                start = ends[i];
-                out.push(self.find_or_add(key, hashes[i], user_name, name));
+        let mut chunk = std::mem::take(&mut self.chunk);
+        for names in keys.chunks(CHUNK) {
+            chunk.fill(names.iter().copied());
+            self.touch(&chunk.hashes);
+            for (i, &(user_name, name)) in names.iter().enumerate() {
+                out.push(self.find_or_add(chunk.key(i), chunk.hashes[i], user_name, name));
             }
         }
-        self.scratch = bytes;
+        self.chunk = chunk;
+    }
+
+    /// Loads the index lines where these hashes' keys start, back to back, so that their cache
+    /// misses overlap instead of following one another (a key is often one slot further, with
+    /// linear probing: that line is loaded too).
+    fn touch(&self, hashes: &[u64]) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let mask = self.slots.len() - 1;
+        let touched = hashes.iter().fold(0u32, |acc, &h| {
+            let i = h as usize & mask;
+            acc ^ self.slots[i].tag ^ self.slots[(i + 1) & mask].tag
+        });
+        std::hint::black_box(touched);
     }
 
     /// The person with this key (and hash), adding them with these names when new.
@@ -347,6 +377,7 @@ impl People {
         self.slots = Vec::new();
         self.long_keys = Vec::new();
         self.scratch = Vec::new();
+        self.chunk = KeyChunk::default();
         self.used = 0;
         self.unindexed = true;
     }

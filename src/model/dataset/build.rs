@@ -426,14 +426,21 @@ fn method_and_name_warnings(
             *c += 1;
         }
     }
-    for (i, &code) in events.method.iter().enumerate() {
+    for &code in &events.method {
         if let Some(c) = unknown_counts.get_mut(code as usize) {
             *c += 1;
         }
-        if people.user_names.get(events.person[i]).is_empty() {
-            warnings.events_without_user_name += 1;
-        }
     }
+    // Looked up per person once: an event's look at its person's text would reach into the
+    // names' text (a few MB) at random, a cache miss an event.
+    let without_user_name: Vec<bool> = (0..people.len() as u32)
+        .map(|p| people.user_names.get(p).is_empty())
+        .collect();
+    warnings.events_without_user_name += events
+        .person
+        .iter()
+        .filter(|&&p| without_user_name.get(p as usize).copied().unwrap_or(true))
+        .count();
     let mut unknown: Vec<(String, usize)> = methods
         .other_names()
         .iter()
