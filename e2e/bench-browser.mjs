@@ -273,7 +273,9 @@ row('wasm memory of the busiest worker while it ingested (gone after)', results.
 failed |= row(`period switch, input to DOM updated, median (${range(interactions.period)})`, median(interactions.period), 'ms', BUDGET.period);
 failed |= row(`filter change (status), median (${range(interactions.filter)})`, median(interactions.filter), 'ms', BUDGET.filter);
 failed |= row(`search keystroke, median (${range(interactions.search)})`, median(interactions.search), 'ms', BUDGET.search);
-failed |= row(`sort by a column, median (${range(interactions.sort)})`, median(interactions.sort), 'ms', BUDGET.sort);
+failed |= row(`sort by name, each click the other way, median (${range(interactions.sort)})`, median(interactions.sort), 'ms', BUDGET.sort);
+// The first sort by name ranks the people; the later ones reuse the ranks (the dataset's own).
+failed |= row('the first of those sorts (it ranks the people)', interactions.sort[0], 'ms', BUDGET.sort);
 
 console.log(`\nBrowser benchmark: headless Chromium, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${new Date().toISOString().slice(0, 10)}\n`);
 console.log('| what | result | budget | |');

@@ -240,8 +240,19 @@ fn lower_names(ds: &Dataset, p: u32) -> (&str, &str) {
     }
 }
 
-/// Rank of each person by lower-case name (then user name), or by user name alone.
-pub(crate) fn person_ranks(ds: &Dataset, by_user_name: bool) -> Vec<u32> {
+/// Rank of each person by lower-case name (then user name), or by user name alone; worked out
+/// once a dataset (see `PersonRanks`).
+pub(crate) fn person_ranks(ds: &Dataset, by_user_name: bool) -> &[u32] {
+    let ranks = &ds.person_ranks;
+    let cell = if by_user_name {
+        &ranks.by_user_name
+    } else {
+        &ranks.by_name
+    };
+    cell.get_or_init(|| rank_people(ds, by_user_name))
+}
+
+fn rank_people(ds: &Dataset, by_user_name: bool) -> Vec<u32> {
     let people = 0..ds.search_text.len() as u32;
     // Names without a byte up to a line break (the usual case) compare as their whole search
     // text: "name\nuser name" orders like the pair (name, user name) then.
@@ -751,4 +762,28 @@ fn filter_events_iter(
         out.push(i);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{import_file, AsOf, SourceKind};
+
+    #[test]
+    fn person_ranks_are_worked_out_once_a_dataset() {
+        let page = br#"{"value":[
+            {"id":"1","userPrincipalName":"cy@x","userDisplayName":"Bo","isSsprRegistered":true,"isSsprEnabled":true},
+            {"id":"2","userPrincipalName":"ann@x","userDisplayName":"Cy","isSsprRegistered":true,"isSsprEnabled":true},
+            {"id":"3","userPrincipalName":"bo@x","userDisplayName":"ann","isSsprRegistered":true,"isSsprEnabled":true}]}"#;
+        let batch = import_file("u.json", page).batch;
+        let ds = Dataset::build(vec![batch], AsOf::Newest, SourceKind::Uploaded);
+        for by_user_name in [false, true] {
+            let first = person_ranks(&ds, by_user_name);
+            assert_eq!(first, rank_people(&ds, by_user_name));
+            // The second sort finds the ranks of the first.
+            assert!(std::ptr::eq(first, person_ranks(&ds, by_user_name)));
+        }
+        assert_eq!(person_ranks(&ds, false), [1, 2, 0]);
+        assert_eq!(person_ranks(&ds, true), [2, 0, 1]);
+    }
 }

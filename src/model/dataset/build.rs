@@ -78,6 +78,7 @@ impl Dataset {
             warnings,
             sources,
             audit,
+            person_ranks: Default::default(),
         }
     }
 }

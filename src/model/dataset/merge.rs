@@ -60,6 +60,7 @@ impl Dataset {
             warnings: p.warnings,
             sources: p.sources,
             audit: p.audit,
+            person_ranks: Default::default(),
         })
     }
 

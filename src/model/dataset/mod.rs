@@ -309,6 +309,28 @@ pub struct Dataset {
     pub(crate) sources: Vec<SourceSummary>,
     /// The audit log, its attempts and their steps (spec §4.3).
     pub(crate) audit: Audit,
+    /// Each person's rank by name and by user name, worked out at the first sort that needs it.
+    pub(crate) person_ranks: PersonRanks,
+}
+
+/// Each person's rank in the order of their names, and of their user names (see
+/// `filters::person_ranks`). Ranking a large tenant's people is most of a sort by name (a
+/// comparison sort of their texts); a dataset never changes, so the ranks are worked out once,
+/// at the first sort that needs them, and every later sort (the other way, after a filter, on
+/// another list) only counts rows by rank.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PersonRanks {
+    pub by_name: std::sync::OnceLock<Vec<u32>>,
+    pub by_user_name: std::sync::OnceLock<Vec<u32>>,
+}
+
+impl PersonRanks {
+    fn heap_bytes(&self) -> usize {
+        [&self.by_name, &self.by_user_name]
+            .iter()
+            .map(|ranks| ranks.get().map_or(0, |r| r.capacity() * 4))
+            .sum()
+    }
 }
 
 /// Every part of a dataset, as its wire form carries them ([`Dataset::from_parts`] checks that
@@ -541,6 +563,7 @@ impl Dataset {
             + self.reasons.heap_bytes()
             + self.methods.heap_bytes()
             + self.audit.heap_bytes()
+            + self.person_ranks.heap_bytes()
     }
 
     /// Bytes held by the event columns alone.
