@@ -1,7 +1,7 @@
 //! The app's shared state: the loaded dataset (immutable, shared through an `Arc`), how loading
 //! went and the base path (context), the filters the URL holds (as memos), and the one navigator
 //! that writes the URL. What the URL says is `model::query`'s business; no parsing here, no
-//! aggregates.
+//! aggregates (a new dataset's warm-up is `data::warm_up`'s).
 
 use std::sync::Arc;
 
@@ -78,7 +78,9 @@ impl AppState {
 
     /// Replaces the loaded data (one immutable value: nothing is patched in place).
     pub fn set_dataset(&self, dataset: Dataset, notes: Vec<String>) {
-        self.dataset.set(Some(Arc::new(dataset)));
+        let dataset = Arc::new(dataset);
+        self.dataset.set(Some(dataset.clone()));
+        crate::data::warm_up::rank_people(dataset, self.dataset);
         self.status.set(LoadStatus::Loaded { notes });
     }
 

@@ -10,6 +10,8 @@ pub mod pause;
 pub mod transport;
 
 #[cfg(target_arch = "wasm32")]
+pub mod warm_up;
+#[cfg(target_arch = "wasm32")]
 pub mod worker;
 
 pub mod live_fetch;

@@ -7,6 +7,7 @@ use super::dataset::{Dataset, U_ADMIN, U_CAPABLE, U_ENABLED, U_GUEST, U_REGISTER
 use super::method::{Method, MethodCode, CANONICAL_COUNT, NO_METHOD};
 use super::mfa::filter::{MfaColumn, MfaFilter, MfaMatch};
 use super::period::{period_range, Period};
+use super::person_ranks::person_ranks;
 use super::policy::{satisfies_admin_rule, PolicyInputs, WhatIfFilter};
 use super::population::Population;
 use super::time::Millis;
@@ -227,51 +228,6 @@ pub(crate) fn dense_ranks<K: Ord>(keys: &[K]) -> Vec<u32> {
 #[inline(never)]
 fn sort_indices_by(order: &mut [u32], compare: &dyn Fn(u32, u32) -> std::cmp::Ordering) {
     order.sort_by(|&a, &b| compare(a, b));
-}
-
-/// A person's lower-case name and user name, read from the search text "name\nuser name"
-/// (lower-casing keeps line breaks, so the separator is the one after the name's own).
-fn lower_names(ds: &Dataset, p: u32) -> (&str, &str) {
-    let text = ds.search_text.get(p);
-    let breaks = memchr::memchr_iter(b'\n', ds.names.get(p).as_bytes()).count();
-    match memchr::memchr_iter(b'\n', text.as_bytes()).nth(breaks) {
-        Some(at) => (&text[..at], &text[at + 1..]),
-        None => (text, ""),
-    }
-}
-
-/// Rank of each person by lower-case name (then user name), or by user name alone; worked out
-/// once a dataset (see `PersonRanks`).
-pub(crate) fn person_ranks(ds: &Dataset, by_user_name: bool) -> &[u32] {
-    let ranks = &ds.person_ranks;
-    let cell = if by_user_name {
-        &ranks.by_user_name
-    } else {
-        &ranks.by_name
-    };
-    cell.get_or_init(|| rank_people(ds, by_user_name))
-}
-
-fn rank_people(ds: &Dataset, by_user_name: bool) -> Vec<u32> {
-    let people = 0..ds.search_text.len() as u32;
-    // Names without a byte up to a line break (the usual case) compare as their whole search
-    // text: "name\nuser name" orders like the pair (name, user name) then.
-    let plain = |p: u32| !ds.names.get(p).bytes().any(|b| b <= b'\n');
-    if by_user_name {
-        let keys: Vec<&str> = people
-            .map(|p| match ds.search_text.get(p).split_once('\n') {
-                Some((_, user_name)) if plain(p) => user_name,
-                _ => lower_names(ds, p).1,
-            })
-            .collect();
-        dense_ranks(&keys)
-    } else if people.clone().all(plain) {
-        let keys: Vec<&str> = people.map(|p| ds.search_text.get(p)).collect();
-        dense_ranks(&keys)
-    } else {
-        let keys: Vec<(&str, &str)> = people.map(|p| lower_names(ds, p)).collect();
-        dense_ranks(&keys)
-    }
 }
 
 /// Rank of each method code by label (no method last).
@@ -762,28 +718,4 @@ fn filter_events_iter(
         out.push(i);
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{import_file, AsOf, SourceKind};
-
-    #[test]
-    fn person_ranks_are_worked_out_once_a_dataset() {
-        let page = br#"{"value":[
-            {"id":"1","userPrincipalName":"cy@x","userDisplayName":"Bo","isSsprRegistered":true,"isSsprEnabled":true},
-            {"id":"2","userPrincipalName":"ann@x","userDisplayName":"Cy","isSsprRegistered":true,"isSsprEnabled":true},
-            {"id":"3","userPrincipalName":"bo@x","userDisplayName":"ann","isSsprRegistered":true,"isSsprEnabled":true}]}"#;
-        let batch = import_file("u.json", page).batch;
-        let ds = Dataset::build(vec![batch], AsOf::Newest, SourceKind::Uploaded);
-        for by_user_name in [false, true] {
-            let first = person_ranks(&ds, by_user_name);
-            assert_eq!(first, rank_people(&ds, by_user_name));
-            // The second sort finds the ranks of the first.
-            assert!(std::ptr::eq(first, person_ranks(&ds, by_user_name)));
-        }
-        assert_eq!(person_ranks(&ds, false), [1, 2, 0]);
-        assert_eq!(person_ranks(&ds, true), [2, 0, 1]);
-    }
 }

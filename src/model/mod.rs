@@ -13,6 +13,7 @@ pub mod lists;
 pub mod method;
 pub mod mfa;
 pub mod period;
+pub mod person_ranks;
 pub mod policy;
 pub mod population;
 pub mod query;

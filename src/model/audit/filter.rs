@@ -9,10 +9,11 @@ use super::attempts::{Outcome, Stage};
 use super::reasons::ActivityKind;
 use super::views::{admits, entry_range};
 use crate::model::dataset::Dataset;
-use crate::model::filters::{dense_ranks, person_ranks, search_people, sort_stable, Sort};
+use crate::model::filters::{dense_ranks, search_people, sort_stable, Sort};
 use crate::model::lists::{ListFilter, SortColumn};
 use crate::model::method::Method;
 use crate::model::period::Period;
+use crate::model::person_ranks::person_ranks;
 use crate::model::population::Population;
 use crate::model::query::{
     key, last, parse_pairs, path, period_of, population_of, push_population, sort_id, sort_of,
