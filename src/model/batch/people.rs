@@ -169,23 +169,18 @@ impl People {
             self.persons(&keys, &mut map);
             return map;
         }
-        let mut chunk = KeyChunk::default();
+        let found = self.find_all(next);
         let mut added = false;
-        let mut map = Vec::with_capacity(next.len());
-        for first in (0..next.len() as u32).step_by(CHUNK) {
-            let end = (first + CHUNK as u32).min(next.len() as u32);
-            chunk.fill((first..end).map(|q| (next.user_names.get(q), next.names.get(q))));
-            self.touch(&chunk.hashes);
-            for (i, q) in (first..end).enumerate() {
-                map.push(match self.probe(chunk.key(i), chunk.hashes[i]) {
-                    Ok(person) => person,
-                    Err(_) => {
-                        added = true;
-                        self.push_names(next.user_names.get(q), next.names.get(q))
-                    }
-                });
-            }
-        }
+        let map = found
+            .into_iter()
+            .enumerate()
+            .map(|(q, person)| {
+                person.unwrap_or_else(|| {
+                    added = true;
+                    self.push_names(next.user_names.get(q as u32), next.names.get(q as u32))
+                })
+            })
+            .collect();
         if added {
             // The index lacks the people just added.
             self.drop_index();
@@ -194,21 +189,15 @@ impl People {
     }
 
     /// [`People::numbers_of`] when only `next` has an index: each person here is looked up in
-    /// it, a chunk at a time (see [`People::persons`]); this side stays without an index.
+    /// it; this side stays without an index.
     fn numbers_by_next_index(&mut self, next: &People) -> Vec<u32> {
         let mut map = vec![u32::MAX; next.len()];
-        let mut chunk = KeyChunk::default();
-        for first in (0..self.len() as u32).step_by(CHUNK) {
-            let end = (first + CHUNK as u32).min(self.len() as u32);
-            chunk.fill((first..end).map(|p| (self.user_names.get(p), self.names.get(p))));
-            next.touch(&chunk.hashes);
-            for (i, p) in (first..end).enumerate() {
-                if let Ok(q) = next.probe(chunk.key(i), chunk.hashes[i]) {
-                    // Were a key here twice, the first is the one found (see `ensure_index`).
-                    let found = &mut map[q as usize];
-                    if *found == u32::MAX {
-                        *found = p;
-                    }
+        for (p, found) in next.find_all(self).into_iter().enumerate() {
+            if let Some(q) = found {
+                // Were a key here twice, the first is the one found (see `ensure_index`).
+                let number = &mut map[q as usize];
+                if *number == u32::MAX {
+                    *number = p as u32;
                 }
             }
         }
@@ -218,6 +207,22 @@ impl People {
             }
         }
         map
+    }
+
+    /// The number in this index of each of `others`' people (`None`: not here), looked up a
+    /// chunk at a time (see [`People::persons`]); nobody is added.
+    fn find_all(&self, others: &People) -> Vec<Option<u32>> {
+        let mut chunk = KeyChunk::default();
+        let mut found = Vec::with_capacity(others.len());
+        for first in (0..others.len() as u32).step_by(CHUNK) {
+            let end = (first + CHUNK as u32).min(others.len() as u32);
+            chunk.fill((first..end).map(|q| (others.user_names.get(q), others.names.get(q))));
+            self.touch(&chunk.hashes);
+            found.extend(
+                (0..chunk.hashes.len()).map(|i| self.probe(chunk.key(i), chunk.hashes[i]).ok()),
+            );
+        }
+        found
     }
 
     /// The index of the person, adding them when new.
