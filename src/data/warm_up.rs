@@ -12,22 +12,22 @@ use crate::model::person_ranks::RankPeople;
 use crate::model::Dataset;
 
 /// Ranks `dataset`'s people by name, then by user name, a step at a time with a browser turn
-/// after each (a timer's, so that input and painting come first), for as long as `current` still
-/// holds this dataset. A sort that comes first ranks at once; the steps then stop.
+/// before each (a timer's, so that input and painting come first), for as long as `current`
+/// still holds this dataset. A sort that comes first ranks at once; the steps then stop.
 pub fn rank_people(dataset: Arc<Dataset>, current: RwSignal<Option<Arc<Dataset>>>) {
     spawn(async move {
         for by_user_name in [false, true] {
             let mut ranking = RankPeople::new(by_user_name);
             loop {
+                // The turn first: the screens show the new dataset before the ranking begins.
+                sleep(0).await;
                 let still_shown = current
                     .try_with_untracked(|d| d.as_ref().is_some_and(|d| Arc::ptr_eq(d, &dataset)))
                     .unwrap_or(false);
                 if !still_shown {
                     return;
                 }
-                let done = ranking.step(&dataset);
-                sleep(0).await;
-                if done {
+                if ranking.step(&dataset) {
                     break;
                 }
             }

@@ -168,15 +168,8 @@ impl RankPeople {
                     return Some(ranks);
                 }
             }
-            // A finished ranking is asked again: its ranks were handed over (and kept).
-            Phase::Done => {
-                return Some(
-                    ranks_cell(ds, self.by_user_name)
-                        .get()
-                        .cloned()
-                        .unwrap_or_default(),
-                )
-            }
+            // The ranks were handed over; `step` finds them kept and does nothing more.
+            Phase::Done => {}
         }
         None
     }

@@ -309,15 +309,15 @@ pub struct Dataset {
     pub(crate) sources: Vec<SourceSummary>,
     /// The audit log, its attempts and their steps (spec §4.3).
     pub(crate) audit: Audit,
-    /// Each person's rank by name and by user name, worked out at the first sort that needs it.
+    /// Each person's rank by name and by user name, once worked out.
     pub(crate) person_ranks: PersonRanks,
 }
 
 /// Each person's rank in the order of their names, and of their user names (see
-/// `filters::person_ranks`). Ranking a large tenant's people is most of a sort by name (a
+/// `model::person_ranks`). Ranking a large tenant's people is most of a sort by name (a
 /// comparison sort of their texts); a dataset never changes, so the ranks are worked out once,
-/// at the first sort that needs them, and every later sort (the other way, after a filter, on
-/// another list) only counts rows by rank.
+/// in the page's idle turns after a load or at a sort that comes sooner, and every sort after
+/// that (the other way, after a filter, on another list) only counts rows by rank.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PersonRanks {
     pub by_name: std::sync::OnceLock<Vec<u32>>,
