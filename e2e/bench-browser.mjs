@@ -7,6 +7,8 @@
 //   node e2e/bench-browser.mjs DIR [RUNS=3]     DIR holds userEventsSummary.json (1,000,000
 //                                               events) and userRegistrationDetails.json (200,000
 //                                               users), as `sspr-sample write` writes them
+//   DIST=FOLDER node e2e/bench-browser.mjs …     serves FOLDER instead of dist/ (another build,
+//                                               for runs in pairs against this one)
 
 import { statSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -42,7 +44,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const range = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
 
 requireBuild();
-const server = await serve({ root: dist });
+const server = await serve({ root: process.env.DIST ?? dist });
 const browser = await launch();
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -274,8 +276,9 @@ failed |= row(`period switch, input to DOM updated, median (${range(interactions
 failed |= row(`filter change (status), median (${range(interactions.filter)})`, median(interactions.filter), 'ms', BUDGET.filter);
 failed |= row(`search keystroke, median (${range(interactions.search)})`, median(interactions.search), 'ms', BUDGET.search);
 failed |= row(`sort by name, each click the other way, median (${range(interactions.sort)})`, median(interactions.sort), 'ms', BUDGET.sort);
-// The first sort by name ranks the people; the later ones reuse the ranks (the dataset's own).
-failed |= row('the first of those sorts (it ranks the people)', interactions.sort[0], 'ms', BUDGET.sort);
+// The first sort by name finds the people ranked in the page's idle turns since the load (or
+// ranks them, when it comes sooner); every later one reuses the ranks.
+failed |= row('the first of those sorts', interactions.sort[0], 'ms', BUDGET.sort);
 
 console.log(`\nBrowser benchmark: headless Chromium, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${new Date().toISOString().slice(0, 10)}\n`);
 console.log('| what | result | budget | |');
