@@ -328,7 +328,15 @@ impl<'b> Parser<'b> {
     fn string_list(&mut self, slot: &mut Val<'b>) -> Step<()> {
         self.i += 1;
         self.ws();
-        let mut items = Vec::new();
+        // The list the last record left in this field, emptied: a user's methods are a list in
+        // every record, and a fresh one each time would cost an allocation a record.
+        let mut items = match std::mem::take(slot) {
+            Val::Strs(mut list) => {
+                list.clear();
+                list
+            }
+            _ => Vec::new(),
+        };
         if self.peek()? == b']' {
             self.i += 1;
             *slot = Val::Strs(items);
@@ -666,6 +674,13 @@ mod tests {
             r#"{"id":"l","feature":"reset","isSucc"#,
             r#"{}"#,
             r#"{"id":"m","methodsRegistered":["sms"]}"#,
+            // Lists reuse the last record's: longer, shorter, empty, one that is not all text.
+            r#"{"id":"q","methodsRegistered":["sms","email","fido2"]}"#,
+            r#"{"id":"r","methodsRegistered":["email"]}"#,
+            r#"{"id":"s","methodsRegistered":[]}"#,
+            r#"{"id":"t","methodsRegistered":["sms",1]}"#,
+            r#"{"id":"u","methodsRegistered":["a\u00e9"]}"#,
+            r#"{"id":"v","methodsRegistered":["b"]}"#,
             r#"{"id":"n","feature":"reset","isSuccess":true,"eventDateTime":"t"}"#,
             r#"{"id":"o","id":"p"}"#,
         ];
