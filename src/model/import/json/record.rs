@@ -255,7 +255,7 @@ impl<'b> Parser<'b> {
                 {
                     self.nested(nested, fields.nested_mut())?;
                     if let Some(slot) = fields.slot(nested) {
-                        *slot = Val::Object;
+                        slot.set(Val::Object);
                     }
                 }
                 known => match fields.slot(known) {
@@ -309,15 +309,15 @@ impl<'b> Parser<'b> {
             b'"' => self.string(slot)?,
             b't' => {
                 self.literal(b"true")?;
-                *slot = Val::Bool(true);
+                slot.set(Val::Bool(true));
             }
             b'f' => {
                 self.literal(b"false")?;
-                *slot = Val::Bool(false);
+                slot.set(Val::Bool(false));
             }
             b'n' => {
                 self.literal(b"null")?;
-                *slot = Val::Null;
+                slot.set(Val::Null);
             }
             b'[' => self.string_list(slot)?,
             _ => return Err(Stop::Fallback),
@@ -339,7 +339,7 @@ impl<'b> Parser<'b> {
         };
         if self.peek()? == b']' {
             self.i += 1;
-            *slot = Val::Strs(items);
+            slot.set(Val::Strs(items));
             return Ok(());
         }
         loop {
@@ -359,7 +359,7 @@ impl<'b> Parser<'b> {
                 }
                 b']' => {
                     self.i += 1;
-                    *slot = Val::Strs(items);
+                    slot.set(Val::Strs(items));
                     return Ok(());
                 }
                 _ => return Err(Stop::Fallback),
@@ -395,11 +395,11 @@ impl<'b> Parser<'b> {
                 } else {
                     std::str::from_utf8(bytes).map_err(|_| Stop::Fallback)?
                 };
-                *slot = Val::Str(Cow::Borrowed(text));
+                slot.set(Val::Str(Cow::Borrowed(text)));
                 Ok(())
             }
             b'\\' => {
-                *slot = Val::Str(Cow::Owned(self.escaped_string(start, end)?));
+                slot.set(Val::Str(Cow::Owned(self.escaped_string(start, end)?)));
                 Ok(())
             }
             _ => Err(Stop::Fallback),
