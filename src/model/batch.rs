@@ -5,7 +5,7 @@ use super::audit::rows::AuditRows;
 use super::audit::AuditInput;
 use super::method::{MethodCode, MethodTable, NO_METHOD};
 use super::policy::{MemberList, MemberRow, MethodsPolicy, PolicyInputs};
-use super::strings::{append_bytes, trimmed, Interner, StrTable};
+use super::strings::{append_bytes, trimmed, word, Interner, StrTable};
 use super::time::Millis;
 
 mod people;
@@ -220,9 +220,7 @@ pub(crate) fn event_id_hash(id: &str) -> u64 {
     let mut h = P5.wrapping_add(bytes.len() as u64);
     let mut words = bytes.chunks_exact(8);
     for eight in &mut words {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(eight);
-        let k = u64::from_le_bytes(w)
+        let k = word(eight, 0)
             .wrapping_mul(P2)
             .rotate_left(31)
             .wrapping_mul(P1);
@@ -571,21 +569,8 @@ impl Batch {
 #[cfg(test)]
 mod tests {
     use super::event_id_hash;
+    use crate::model::sample::Rng;
     use std::collections::HashSet;
-
-    /// Ids shaped as Graph gives them (GUIDs), from a counter.
-    fn guid(n: u64) -> String {
-        let x = n.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (n >> 7);
-        let y = x.rotate_left(17).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        format!(
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            x >> 32,
-            (x >> 16) & 0xffff,
-            x & 0xffff,
-            y >> 48,
-            y & 0xffff_ffff_ffff
-        )
-    }
 
     #[test]
     fn distinct_ids_have_distinct_hashes_and_none_is_zero() {
@@ -595,12 +580,13 @@ mod tests {
             assert_ne!(hash, 0, "{id}");
             assert!(seen.insert(hash), "{id} has the hash of another id");
         };
-        for n in 0..200_000 {
-            add(&guid(n));
+        let mut rng = Rng::new(9);
+        for _ in 0..200_000 {
+            add(&rng.guid());
         }
         // Ids one byte apart, at every place; and every length of one id, so that the words,
         // the four bytes and the single bytes at the end each count.
-        let base = guid(u64::MAX);
+        let base = rng.guid();
         for at in 0..base.len() {
             for byte in b"0123456789abcdefg-".iter().copied() {
                 let mut id = base.clone().into_bytes();

@@ -48,7 +48,8 @@ impl Rng {
         }
         &items[items.len() - 1].0
     }
-    fn guid(&mut self) -> String {
+    /// An id shaped as Graph gives them (a GUID).
+    pub(crate) fn guid(&mut self) -> String {
         let a = self.next_u64();
         let b = self.next_u64();
         format!(

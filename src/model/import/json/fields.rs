@@ -30,9 +30,9 @@ pub(super) enum Val<'de> {
 }
 
 impl<'de> Val<'de> {
-    /// Puts `value` in this field. The value it replaces is dropped only when it owns memory
-    /// (an unescaped text, a list): a record writes a field or two dozen, and dropping each
-    /// old value through the enum's drop glue cost about 20 instructions a field natively.
+    /// Puts `value` in this field. The value it replaces is dropped only when it owns memory (a
+    /// text whose escapes were decoded, a list): a record writes a field or two dozen, and
+    /// dropping each old value through the enum's drop glue cost about 20 instructions a field.
     #[inline(always)]
     pub(super) fn set(&mut self, value: Val<'de>) {
         let owns_memory = matches!(
