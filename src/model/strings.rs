@@ -41,34 +41,49 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 /// Appends `bytes` to `out` eight at a time: in the browser's wasm a copy of a variable length
 /// is a `memory.copy`, a call out of the wasm that costs more than copying a short name.
 pub(crate) fn append_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.reserve(bytes.len());
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        out.extend_from_slice(&word(chunk, 0).to_le_bytes());
-    }
-    for &b in chunks.remainder() {
-        out.push(b);
-    }
+    append_words(out, bytes, |w| w);
 }
 
 /// Appends ASCII `bytes` to `out` in lower case, eight at a time (see [`append_bytes`]); bytes
 /// beyond ASCII are copied as they are.
 pub(crate) fn append_ascii_lowercase(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.reserve(bytes.len());
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let w = word(chunk, 0);
+    append_words(out, bytes, |w| {
         // Per byte, with its high bit: at least 'A', above 'Z', ASCII (no carry crosses bytes:
         // each heptet plus at most 0x3f stays below 0x100).
         let heptets = w & !HIGH_BITS;
         let from_a = heptets.wrapping_add(LOW_BITS * (0x80 - b'A') as u64);
         let past_z = heptets.wrapping_add(LOW_BITS * (0x7f - b'Z') as u64);
         let upper = (from_a ^ past_z) & !w & HIGH_BITS;
-        out.extend_from_slice(&(w | (upper >> 2)).to_le_bytes());
+        w | (upper >> 2)
+    });
+}
+
+/// Appends `bytes` to `out` a word at a time through `map`, which changes each byte of a word
+/// on its own. The bytes after the last whole word go as one word too (the last eight bytes
+/// bytes shifted down past the ones appended, or the few bytes gathered into one), and what it
+/// adds past the end is cut off: one store instead of a push a byte, each with its own check of
+/// the room left.
+#[inline(always)]
+fn append_words(out: &mut Vec<u8>, bytes: &[u8], map: impl Fn(u64) -> u64) {
+    let end = out.len() + bytes.len();
+    out.reserve(bytes.len() + 8);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        out.extend_from_slice(&map(word(chunk, 0)).to_le_bytes());
     }
-    for &b in chunks.remainder() {
-        out.push(b.to_ascii_lowercase());
+    let rest = chunks.remainder();
+    if rest.is_empty() {
+        return;
     }
+    let tail = if bytes.len() >= 8 {
+        word(bytes, bytes.len() - 8) >> (8 * (8 - rest.len()))
+    } else {
+        rest.iter()
+            .enumerate()
+            .fold(0, |w, (i, &b)| w | (b as u64) << (8 * i))
+    };
+    out.extend_from_slice(&map(tail).to_le_bytes());
+    out.truncate(end);
 }
 
 /// `text` without white space at either end, as `str::trim` gives it; checking the two ends
