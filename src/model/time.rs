@@ -33,14 +33,7 @@ pub fn parse_time(text: &str) -> Option<Millis> {
 /// fixed part read at fixed places (no bounds checks past the first).
 fn parse_iso_fast(b: &[u8]) -> Option<Millis> {
     let head: &[u8; 19] = b.get(..19)?.try_into().ok()?;
-    if b.len() < 20 || head[4] != b'-' || head[7] != b'-' || !matches!(head[10], b'T' | b't') {
-        return None;
-    }
-    if head[13] != b':' || head[16] != b':' {
-        return None;
-    }
-    const DIGITS: [usize; 14] = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
-    if DIGITS.iter().any(|&i| head[i].wrapping_sub(b'0') > 9) {
+    if b.len() < 20 || !fixed_part_fits(head) {
         return None;
     }
     let d = |i: usize| (head[i] - b'0') as i64;
@@ -98,6 +91,41 @@ fn parse_iso_fast(b: &[u8]) -> Option<Millis> {
     let days = days_from_civil(year, month, day);
     let seconds = days * 86_400 + hour * 3600 + minute * 60 + second.min(59);
     Some((seconds - offset_minutes * 60) * 1000 + millis)
+}
+
+/// Whether `YYYY-MM-DDTHH:MM:SS` has digits and separators in their places (`t` for `T` too),
+/// checked eight bytes at a time: the bytes 0–7, 8–15 and 11–18 as three words, each with a
+/// mask of its digits and one of its separators with what they must be (a byte is a digit when,
+/// less `0`, it is below 10: then adding 0x76 leaves its high bit clear, as it was).
+fn fixed_part_fits(head: &[u8; 19]) -> bool {
+    use super::strings::{word, HIGH_BITS, LOW_BITS};
+    // (first byte, digits, separators, the separators' bytes); the bit 0x20 of `T` is its case.
+    const WORDS: [(usize, u64, u64, u64); 3] = [
+        (
+            0,
+            0x00ff_ff00_ffff_ffff,
+            0xff00_00ff_0000_0000,
+            0x2d00_002d_0000_0000,
+        ),
+        (
+            8,
+            0x0000_0000_0000_ffff,
+            0x0000_0000_00df_0000,
+            0x0000_0000_0054_0000,
+        ),
+        (
+            11,
+            0xffff_00ff_ff00_ffff,
+            0x0000_ff00_00ff_0000,
+            0x0000_3a00_003a_0000,
+        ),
+    ];
+    WORDS.iter().all(|&(at, digits, separators, expected)| {
+        let w = word(head, at);
+        let less_zero = (w ^ LOW_BITS * b'0' as u64) & digits;
+        let not_digit = (less_zero | less_zero.wrapping_add(LOW_BITS * 0x76)) & HIGH_BITS & digits;
+        not_digit == 0 && w & separators == expected
+    })
 }
 
 fn parse_time_slow(text: &str) -> Option<Millis> {
@@ -302,6 +330,29 @@ mod tests {
                 .unwrap()
                 .timestamp_millis();
             assert_eq!(parse_iso_fast(text.as_bytes()), Some(chrono), "{text}");
+        }
+    }
+
+    /// The word-at-a-time check of `YYYY-MM-DDTHH:MM:SS` against a byte-by-byte one, with every
+    /// byte value at every place.
+    #[test]
+    fn the_fixed_part_is_checked_as_byte_by_byte() {
+        let byte_by_byte = |head: &[u8; 19]| {
+            head.iter().enumerate().all(|(i, &c)| match i {
+                4 | 7 => c == b'-',
+                10 => c == b'T' || c == b't',
+                13 | 16 => c == b':',
+                _ => c.is_ascii_digit(),
+            })
+        };
+        let good: [u8; 19] = *b"2023-03-13T19:15:41";
+        assert!(fixed_part_fits(&good));
+        for i in 0..19 {
+            for c in 0..=255u8 {
+                let mut head = good;
+                head[i] = c;
+                assert_eq!(fixed_part_fits(&head), byte_by_byte(&head), "{i} {c:#x}");
+            }
         }
     }
 
