@@ -33,6 +33,7 @@ fn has_byte(v: u64, c: u8) -> u64 {
 
 /// The index of the first special byte at or after `from` (see [`STRING_SPECIAL`]) and whether
 /// every byte before it is ASCII; `None` when the bytes end first.
+#[inline(always)]
 pub(super) fn run_end(b: &[u8], from: usize) -> Option<(usize, bool)> {
     let mut j = from;
     // Any byte with its high bit set, among those passed.
