@@ -684,31 +684,43 @@ fn mfa_fields<'v, 'de>(f: &'v Fields<'de>) -> Result<MfaFields<'v, 'de>, String>
     Ok((mfa, system_preferred))
 }
 
+/// A text field's text (`""` when absent or null). Inline, with the message out of line: a
+/// record reads several, and each call returned its `Result` through the stack.
+#[inline(always)]
 pub(super) fn text<'v>(key: &str, v: &'v Val<'_>) -> Result<&'v str, String> {
     match v {
         Val::Str(s) => Ok(s),
         Val::Absent | Val::Null => Ok(""),
-        other => Err(format!("{key} is {}, expected text.", other.describe())),
+        other => Err(not_text(key, other)),
     }
 }
 
+#[cold]
+#[inline(never)]
+fn not_text(key: &str, v: &Val<'_>) -> String {
+    format!("{key} is {}, expected text.", v.describe())
+}
+
+/// A true/false field (`None` when absent or null; yes/no texts too). Inline, as [`text`].
+#[inline(always)]
 fn optional_bool(key: &str, v: &Val<'_>) -> Result<Option<bool>, String> {
     match v {
         Val::Bool(b) => Ok(Some(*b)),
         Val::Absent | Val::Null => Ok(None),
-        Val::Str(s) => parse_yes_no(s)
-            .map(Some)
-            .ok_or_else(|| format!("{key} is {}, expected true or false.", v.describe())),
-        other => Err(format!(
-            "{key} is {}, expected true or false.",
-            other.describe()
-        )),
+        Val::Str(s) => parse_yes_no(s).map(Some).ok_or_else(|| not_bool(key, v)),
+        other => Err(not_bool(key, other)),
     }
 }
 
+#[cold]
+#[inline(never)]
+fn not_bool(key: &str, v: &Val<'_>) -> String {
+    format!("{key} is {}, expected true or false.", v.describe())
+}
+
+#[inline(always)]
 fn required_bool(key: &str, v: &Val<'_>) -> Result<bool, String> {
-    optional_bool(key, v)?
-        .ok_or_else(|| format!("{key} is {}, expected true or false.", v.describe()))
+    optional_bool(key, v)?.ok_or_else(|| not_bool(key, v))
 }
 
 #[cfg(test)]
