@@ -128,6 +128,10 @@ fn fixed_part_fits(head: &[u8; 19]) -> bool {
     })
 }
 
+/// Every other form (out of line: inlined, its frame made every fast parse pay for its
+/// registers).
+#[cold]
+#[inline(never)]
 fn parse_time_slow(text: &str) -> Option<Millis> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Some(t.timestamp_millis());
