@@ -10,6 +10,7 @@ use super::inputs::is_member;
 use crate::model::batch::{Batch, EventInput, Feature, Status, UserInput, UserType};
 use crate::model::mfa::MfaInput;
 use crate::model::policy::MethodConfiguration;
+use crate::model::strings::trimmed;
 use crate::model::time::parse_time;
 use crate::model::words::parse_yes_no;
 
@@ -552,7 +553,7 @@ impl Sink {
             }
         };
         let last_updated = match &f.last_updated {
-            Val::Str(s) if !s.trim().is_empty() => {
+            Val::Str(s) if !trimmed(s).is_empty() => {
                 let t = parse_time(s);
                 if t.is_none() {
                     self.batch.note_malformed_time();
