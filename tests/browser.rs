@@ -659,3 +659,33 @@ async fn data_without_a_single_time_is_as_of_unknown_not_the_epoch() {
     );
     assert_eq!(text(&root, ".freshness .as-of"), "Data as of unknown");
 }
+
+/// The wire forms written straight into an `ArrayBuffer` (what a worker posts) are byte for byte
+/// the ones written into memory, and read back from the buffer.
+#[wasm_bindgen_test]
+fn parts_and_datasets_written_into_buffers_are_their_wire_forms() {
+    use sspr_insights::data::worker::js_wire::{dataset_buffer, part_buffer, JsIn};
+    use sspr_insights::model::import::{Part, StreamImport};
+    use sspr_insights::model::wire;
+    let bytes_of = |buffer: &js_sys::ArrayBuffer| js_sys::Uint8Array::new(buffer).to_vec();
+    for (name, text) in [("events.json", EVENTS), ("users.json", USERS)] {
+        let read = || {
+            let mut stream = StreamImport::new(name, Part::whole(0));
+            stream.feed(text.as_bytes());
+            stream.finish_part()
+        };
+        let buffer = part_buffer(&mut read());
+        assert_eq!(bytes_of(&buffer), wire::encode_part(&mut read()), "{name}");
+        let mut back = wire::decode_part(&mut JsIn::new(buffer)).expect("a part");
+        assert_eq!(
+            wire::encode_part(&mut back),
+            wire::encode_part(&mut read()),
+            "{name}"
+        );
+    }
+    let ds = dataset();
+    let buffer = dataset_buffer(&ds);
+    assert_eq!(bytes_of(&buffer), wire::encode_dataset(&ds));
+    let back = wire::decode_dataset(&mut JsIn::new(buffer)).expect("a dataset");
+    assert_eq!(wire::encode_dataset(&back), wire::encode_dataset(&ds));
+}

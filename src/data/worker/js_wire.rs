@@ -5,7 +5,8 @@
 
 use js_sys::{ArrayBuffer, Uint8Array};
 
-use crate::model::wire::{write_dataset, Counter, WireError, WireIn, WireOut};
+use crate::model::import::ImportPart;
+use crate::model::wire::{write_dataset, write_part, Counter, WireError, WireIn, WireOut};
 use crate::model::Dataset;
 
 /// Reads a message from an `ArrayBuffer`.
@@ -81,12 +82,26 @@ impl WireOut for JsOut {
 pub fn dataset_buffer(ds: &Dataset) -> ArrayBuffer {
     let mut counter = Counter::default();
     write_dataset(&mut counter, ds);
-    let buffer = ArrayBuffer::new(counter.0 as u32);
+    buffer_written(counter, |out| write_dataset(out, ds))
+}
+
+/// A part's wire form in a new `ArrayBuffer`, written straight into it as a dataset's is: no
+/// copy of it in the worker's memory first (a million events' half is 22 MB, and the part often
+/// goes out while the builder waits for it).
+pub fn part_buffer(part: &mut ImportPart) -> ArrayBuffer {
+    let mut counter = Counter::default();
+    write_part(&mut counter, part);
+    buffer_written(counter, |out| write_part(out, part))
+}
+
+/// What `write` writes, into a new `ArrayBuffer` of the size `counted` (the same writing, counted).
+fn buffer_written(counted: Counter, write: impl FnOnce(&mut JsOut)) -> ArrayBuffer {
+    let buffer = ArrayBuffer::new(counted.0 as u32);
     let mut out = JsOut {
         bytes: Uint8Array::new(&buffer),
         at: 0,
     };
-    write_dataset(&mut out, ds);
+    write(&mut out);
     buffer
 }
 

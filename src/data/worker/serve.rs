@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent, ReadableStreamByobReader};
 
-use super::js_wire::{buffer_of, dataset_buffer, JsIn};
+use super::js_wire::{buffer_of, dataset_buffer, part_buffer, JsIn};
 use super::protocol::*;
 use super::timeline;
 use crate::data::live_fetch::{FetchEnd, FetchProgress};
@@ -21,9 +21,7 @@ use crate::data::transport::{fetch_live, Cancel};
 use crate::data::upload::{self, Verdict};
 use crate::model::import::{combine, part, ImportPart, Part, StreamImport};
 use crate::model::policy::PolicyInputs;
-use crate::model::wire::{
-    decode_dataset, decode_part, encode_file_summary, encode_inputs, encode_part,
-};
+use crate::model::wire::{decode_dataset, decode_part, encode_file_summary, encode_inputs};
 use crate::model::{AsOf, Dataset, FileImport, Millis, SourceKind};
 
 /// Bytes analysed at a time: the size of the buffer the browser reads a file into.
@@ -151,7 +149,7 @@ fn send_part(data: &JsValue) {
     let job = field(data, "job");
     match job.as_f64().and_then(take_kept) {
         Some(mut part) => {
-            let buffer = buffer_of(&encode_part(&mut part));
+            let buffer = part_buffer(&mut part);
             drop(part);
             timeline::note("part sent");
             post(

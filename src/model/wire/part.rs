@@ -280,15 +280,21 @@ pub(super) fn get_errors(input: &mut impl WireIn) -> Result<Vec<ImportError>, Wi
 /// What one worker read of one part of a file, in its wire form.
 pub fn encode_part(part: &mut ImportPart) -> Vec<u8> {
     let mut out = Vec::with_capacity(part.batch.event_count() * 32 + 4096);
-    magic(&mut out);
-    put_str(&mut out, &part.name);
-    put_start(&mut out, part.part.start);
-    put_bool(&mut out, part.part.stop.is_some());
+    write_part(&mut out, part);
+    out
+}
+
+/// Writes what one worker read of one part of a file to any [`WireOut`] (see [`encode_part`]).
+pub fn write_part(out: &mut impl WireOut, part: &mut ImportPart) {
+    magic(out);
+    put_str(out, &part.name);
+    put_start(out, part.part.start);
+    put_bool(out, part.part.stop.is_some());
     put_start(
-        &mut out,
+        out,
         part.part.stop.unwrap_or(PartStart::File { content: 0 }),
     );
-    put_kind(&mut out, part.kind);
+    put_kind(out, part.kind);
     let c = part.counts;
     for v in [
         c.users_current,
@@ -296,29 +302,28 @@ pub fn encode_part(part: &mut ImportPart) -> Vec<u8> {
         c.events,
         c.legacy_events_hint as usize,
     ] {
-        put_len(&mut out, v);
+        put_len(out, v);
     }
     for v in [part.records, part.good, part.bad, part.error_count] {
-        put_len(&mut out, v);
+        put_len(out, v);
     }
-    put_len(&mut out, c.members);
-    put_len(&mut out, c.policies);
-    put_errors(&mut out, &part.errors);
-    put_bool(&mut out, part.fatal);
-    put_bool(&mut out, part.fatal_note.is_some());
+    put_len(out, c.members);
+    put_len(out, c.policies);
+    put_errors(out, &part.errors);
+    put_bool(out, part.fatal);
+    put_bool(out, part.fatal_note.is_some());
     let (index, note) = part.fatal_note.clone().unwrap_or((None, String::new()));
-    put_opt_usize(&mut out, index);
-    put_str(&mut out, &note);
+    put_opt_usize(out, index);
+    put_str(out, &note);
     let (line, column) = part.end.stopped_at.unwrap_or((0, 0));
-    put_bool(&mut out, part.end.stopped_at.is_some());
-    put_len(&mut out, line);
-    put_len(&mut out, column);
-    put_bool(&mut out, part.end.missed_stop);
-    put_bool(&mut out, part.end.needs_context);
-    put_len(&mut out, c.audit_graph);
-    put_len(&mut out, c.audit_log_analytics);
-    write_batch(&mut out, &mut part.batch);
-    out
+    put_bool(out, part.end.stopped_at.is_some());
+    put_len(out, line);
+    put_len(out, column);
+    put_bool(out, part.end.missed_stop);
+    put_bool(out, part.end.needs_context);
+    put_len(out, c.audit_graph);
+    put_len(out, c.audit_log_analytics);
+    write_batch(out, &mut part.batch);
 }
 
 /// Reads what [`encode_part`] wrote.
