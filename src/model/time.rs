@@ -122,7 +122,7 @@ fn fixed_part_fits(head: &[u8; 19]) -> bool {
     ];
     WORDS.iter().all(|&(at, digits, separators, expected)| {
         let w = word(head, at);
-        let less_zero = (w ^ LOW_BITS * b'0' as u64) & digits;
+        let less_zero = (w ^ (LOW_BITS * b'0' as u64)) & digits;
         let not_digit = (less_zero | less_zero.wrapping_add(LOW_BITS * 0x76)) & HIGH_BITS & digits;
         not_digit == 0 && w & separators == expected
     })

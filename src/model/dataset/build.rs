@@ -683,7 +683,7 @@ fn sort_by_bits(keys: &mut Vec<u64>, low: u32, width: u32) {
     }
     let mut sorted = vec![0u64; keys.len()];
     for (pass, count) in counts.iter().enumerate() {
-        if count.iter().any(|&c| c == keys.len()) {
+        if count.contains(&keys.len()) {
             continue;
         }
         let mut next = [0usize; DIGITS];
