@@ -245,32 +245,36 @@ impl<'b> Parser<'b> {
                     key
                 }
             };
-            self.ws();
-            match key {
-                Key::Value => return Err(Stop::Page),
-                Key::Context => {
-                    let mut value = Val::Absent;
-                    self.field_value(&mut value)?;
-                    match value {
-                        Val::Str(text) => *context = Some(text),
-                        _ => return Err(Stop::Fallback),
-                    }
-                }
-                // An audit record's nested objects: the members read go into `nested`.
-                nested @ (Key::InitiatedBy | Key::TargetResources | Key::AdditionalDetails)
-                    if matches!(self.peek()?, b'{' | b'[') =>
-                {
-                    self.nested(nested, fields.nested_mut())?;
-                    if let Some(slot) = fields.slot(nested) {
-                        slot.set(Val::Object);
-                    }
-                }
-                known => match fields.slot(known) {
-                    // Read straight into its place: a value returned through the stack and
-                    // copied costs more than reading it (the copy waits on the stores).
-                    Some(slot) => self.field_value(slot)?,
+            let plain_field = !matches!(
+                key,
+                Key::Value
+                    | Key::Context
+                    | Key::InitiatedBy
+                    | Key::TargetResources
+                    | Key::AdditionalDetails
+            );
+            if plain_field && self.b.get(self.i) == Some(&b'"') {
+                // The usual member: text straight after its name, read as the `known` arm of
+                // `member_value` would, without its steps.
+                match fields.slot(key) {
+                    Some(slot) => self.string(slot)?,
                     None => self.skip(0)?,
-                },
+                }
+            } else {
+                self.member_value(key, fields, context)?;
+            }
+            // After the value, the usual `,"` or `}` costs one look each; anything else (white
+            // space first) goes the general way.
+            match self.b.get(self.i) {
+                Some(b',') if self.b.get(self.i + 1) == Some(&b'"') => {
+                    self.i += 1;
+                    continue;
+                }
+                Some(b'}') => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                _ => {}
             }
             self.ws();
             match self.peek()? {
@@ -285,6 +289,43 @@ impl<'b> Parser<'b> {
                 _ => return Err(Stop::Fallback),
             }
         }
+    }
+
+    /// The value of the member named `key`, from after its colon, in the general way.
+    fn member_value(
+        &mut self,
+        key: Key,
+        fields: &mut Fields<'b>,
+        context: &mut Option<Cow<'b, str>>,
+    ) -> Step<()> {
+        self.ws();
+        match key {
+            Key::Value => return Err(Stop::Page),
+            Key::Context => {
+                let mut value = Val::Absent;
+                self.field_value(&mut value)?;
+                match value {
+                    Val::Str(text) => *context = Some(text),
+                    _ => return Err(Stop::Fallback),
+                }
+            }
+            // An audit record's nested objects: the members read go into `nested`.
+            nested @ (Key::InitiatedBy | Key::TargetResources | Key::AdditionalDetails)
+                if matches!(self.peek()?, b'{' | b'[') =>
+            {
+                self.nested(nested, fields.nested_mut())?;
+                if let Some(slot) = fields.slot(nested) {
+                    slot.set(Val::Object);
+                }
+            }
+            known => match fields.slot(known) {
+                // Read straight into its place: a value returned through the stack and
+                // copied costs more than reading it (the copy waits on the stores).
+                Some(slot) => self.field_value(slot)?,
+                None => self.skip(0)?,
+            },
+        }
+        Ok(())
     }
 
     /// A member name without escapes (an escaped one is left to serde).
@@ -663,6 +704,56 @@ mod tests {
             "{end} {:?} {:?} {:?} {:?} {:?} {:?}",
             f.id, f.feature, f.user_name, f.is_success, f.event_time, f.methods_registered
         )
+    }
+
+    /// White space between any two tokens reads the same fields as none: compact records take
+    /// the quick way through their members, spread ones the general way. (The strings here hold
+    /// none of the characters spread around.)
+    #[test]
+    fn white_space_between_tokens_reads_the_same_fields() {
+        let spread = |compact: &str| {
+            let mut out = String::new();
+            for c in compact.chars() {
+                match c {
+                    '}' | ']' => out.extend([' ', '\n', c]),
+                    ':' | ',' | '{' | '[' => out.extend([c, '\t', ' ']),
+                    _ => out.push(c),
+                }
+            }
+            out
+        };
+        let fields_of = |text: &str| {
+            let (parsed, fields) = read(text);
+            let outcome = outcome(&parsed, &fields);
+            // Without the record's end, which the white space moves.
+            outcome.splitn(4, ' ').nth(3).map(str::to_string)
+        };
+        let texts: Vec<(&str, String)> = [
+            r#"{"id":"a","feature":"reset","isSuccess":true,"eventDateTime":"t"}"#,
+            r#"{"id":"b","feature":"registration","userPrincipalName":"u","isSuccess":false}"#,
+            r#"{"id":"c","methodsRegistered":["sms","email"],"isSuccess":null}"#,
+            r#"{"x":"skipped","id":"d","y":{"z":[1,"w"]},"feature":"reset"}"#,
+            r#"{"id":"e"}"#,
+        ]
+        .into_iter()
+        .map(|compact| (compact, spread(compact)))
+        .collect();
+        let mut shape = Shape::default();
+        let mut shared = Fields::default();
+        for (compact, wide) in &texts {
+            assert_eq!(fields_of(compact), fields_of(wide), "{wide}");
+            assert!(fields_of(compact).is_some(), "{compact}");
+            // And read after one another with the names learned, as a file's records are.
+            for text in [*compact, wide.as_str()] {
+                let parsed = parse_record(text.as_bytes(), 0, &mut shared, &mut shape);
+                let (alone, alone_fields) = read(text);
+                assert_eq!(
+                    outcome(&parsed, &shared),
+                    outcome(&alone, &alone_fields),
+                    "{text}"
+                );
+            }
+        }
     }
 
     #[test]
