@@ -5,7 +5,7 @@ use super::audit::rows::AuditRows;
 use super::audit::AuditInput;
 use super::method::{MethodCode, MethodTable, NO_METHOD};
 use super::policy::{MemberList, MemberRow, MethodsPolicy, PolicyInputs};
-use super::strings::{append_bytes, trimmed, word, Interner, StrTable};
+use super::strings::{append_bytes, same_bytes, trimmed, word, Interner, StrTable};
 use super::time::Millis;
 
 mod people;
@@ -21,12 +21,19 @@ pub enum Feature {
 impl Feature {
     pub const ALL: [Feature; 2] = [Feature::Registration, Feature::Reset];
 
-    /// Reads `registration` / `reset` (any case, also the labels).
+    /// Reads `registration` / `reset` (any case, also the labels). Graph's own spelling is
+    /// looked for first, a word at a time: every event has one, and comparing in any case costs
+    /// a case fold a byte.
     pub fn parse(text: &str) -> Option<Feature> {
         let text = trimmed(text);
-        Feature::ALL
+        let exact = Feature::ALL
             .into_iter()
-            .find(|f| f.id().eq_ignore_ascii_case(text))
+            .find(|f| same_bytes(f.id().as_bytes(), text.as_bytes()));
+        exact.or_else(|| {
+            Feature::ALL
+                .into_iter()
+                .find(|f| f.id().eq_ignore_ascii_case(text))
+        })
     }
 
     pub fn id(self) -> &'static str {
@@ -568,8 +575,24 @@ impl Batch {
 
 #[cfg(test)]
 mod tests {
-    use super::event_id_hash;
+    use super::{event_id_hash, Feature};
     use crate::model::sample::Rng;
+
+    #[test]
+    fn a_feature_is_read_in_any_case_with_white_space_around() {
+        for (text, feature) in [
+            ("reset", Some(Feature::Reset)),
+            ("registration", Some(Feature::Registration)),
+            ("Reset", Some(Feature::Reset)),
+            (" REGISTRATION\t", Some(Feature::Registration)),
+            ("rEsEt", Some(Feature::Reset)),
+            ("resets", None),
+            ("regist", None),
+            ("", None),
+        ] {
+            assert_eq!(Feature::parse(text), feature, "{text:?}");
+        }
+    }
     use std::collections::HashSet;
 
     #[test]
