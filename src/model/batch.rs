@@ -99,6 +99,13 @@ impl UserType {
     /// Reads Graph's value or a label; `None` for `unknownFutureValue`, empty or anything else.
     pub fn parse(text: &str) -> Option<UserType> {
         let text = trimmed(text);
+        // Graph's own spellings first, a word at a time (see `Feature::parse`).
+        if same_bytes(text.as_bytes(), b"member") {
+            return Some(UserType::Member);
+        }
+        if same_bytes(text.as_bytes(), b"guest") {
+            return Some(UserType::Guest);
+        }
         if text.eq_ignore_ascii_case("member") {
             Some(UserType::Member)
         } else if text.eq_ignore_ascii_case("guest") {
@@ -575,11 +582,11 @@ impl Batch {
 
 #[cfg(test)]
 mod tests {
-    use super::{event_id_hash, Feature};
+    use super::{event_id_hash, Feature, UserType};
     use crate::model::sample::Rng;
 
     #[test]
-    fn a_feature_is_read_in_any_case_with_white_space_around() {
+    fn a_feature_and_a_user_type_are_read_in_any_case_with_white_space_around() {
         for (text, feature) in [
             ("reset", Some(Feature::Reset)),
             ("registration", Some(Feature::Registration)),
@@ -591,6 +598,16 @@ mod tests {
             ("", None),
         ] {
             assert_eq!(Feature::parse(text), feature, "{text:?}");
+        }
+        for (text, user_type) in [
+            ("member", Some(UserType::Member)),
+            ("guest", Some(UserType::Guest)),
+            ("Member", Some(UserType::Member)),
+            (" GUEST ", Some(UserType::Guest)),
+            ("members", None),
+            ("", None),
+        ] {
+            assert_eq!(UserType::parse(text), user_type, "{text:?}");
         }
     }
     use std::collections::HashSet;
