@@ -33,14 +33,12 @@ pub fn parse_time(text: &str) -> Option<Millis> {
 /// fixed part read at fixed places (no bounds checks past the first).
 fn parse_iso_fast(b: &[u8]) -> Option<Millis> {
     let head: &[u8; 19] = b.get(..19)?.try_into().ok()?;
-    if b.len() < 20 || !fixed_part_fits(head) {
+    if b.len() < 20 {
         return None;
     }
-    let d = |i: usize| (head[i] - b'0') as i64;
-    let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
-    let (month, day) = (d(5) * 10 + d(6), d(8) * 10 + d(9));
-    let (hour, minute, second) = (d(11) * 10 + d(12), d(14) * 10 + d(15), d(17) * 10 + d(18));
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+    let [year, month, day, hour, minute, second] = fixed_part(head)?;
+    // Every month has 28 days: only a later day needs the month's length.
+    if !(1..=12).contains(&month) || day < 1 || (day > 28 && day > days_in_month(year, month)) {
         return None;
     }
     if hour > 23 || minute > 59 || second > 60 {
@@ -93,11 +91,14 @@ fn parse_iso_fast(b: &[u8]) -> Option<Millis> {
     Some((seconds - offset_minutes * 60) * 1000 + millis)
 }
 
-/// Whether `YYYY-MM-DDTHH:MM:SS` has digits and separators in their places (`t` for `T` too),
-/// checked eight bytes at a time: the bytes 0–7, 8–15 and 11–18 as three words, each with a
-/// mask of its digits and one of its separators with what they must be (a byte is a digit when,
-/// less `0`, it is below 10: then adding 0x76 leaves its high bit clear, as it was).
-fn fixed_part_fits(head: &[u8; 19]) -> bool {
+/// The year, month, day, hour, minute and second of `YYYY-MM-DDTHH:MM:SS` (`t` for `T` too),
+/// `None` unless digits and separators are in their places. Eight bytes at a time: the bytes 0–7,
+/// 8–15 and 11–18 as three words, each with a mask of its digits and one of its separators with
+/// what they must be. A byte is a digit when, less `0`, it is below 10: then adding 0x76 leaves
+/// its high bit clear, as it was. Each pair of digits is then one multiply-add for the whole
+/// word: byte `k` of `t * 10 + (t >> 8)` is ten times digit `k` plus digit `k + 1` (at most 99,
+/// so no byte carries into the next).
+fn fixed_part(head: &[u8; 19]) -> Option<[i64; 6]> {
     use super::strings::{word, HIGH_BITS, LOW_BITS};
     // (first byte, digits, separators, the separators' bytes); the bit 0x20 of `T` is its case.
     const WORDS: [(usize, u64, u64, u64); 3] = [
@@ -120,12 +121,26 @@ fn fixed_part_fits(head: &[u8; 19]) -> bool {
             0x0000_3a00_003a_0000,
         ),
     ];
-    WORDS.iter().all(|&(at, digits, separators, expected)| {
+    let mut pairs = [0u64; 3];
+    for (pair, &(at, digits, separators, expected)) in pairs.iter_mut().zip(&WORDS) {
         let w = word(head, at);
         let less_zero = (w ^ (LOW_BITS * b'0' as u64)) & digits;
         let not_digit = (less_zero | less_zero.wrapping_add(LOW_BITS * 0x76)) & HIGH_BITS & digits;
-        not_digit == 0 && w & separators == expected
-    })
+        if not_digit != 0 || w & separators != expected {
+            return None;
+        }
+        *pair = less_zero.wrapping_mul(10).wrapping_add(less_zero >> 8);
+    }
+    let byte = |w: u64, k: u32| ((w >> (8 * k)) & 0xff) as i64;
+    let [date, day, clock] = pairs;
+    Some([
+        byte(date, 0) * 100 + byte(date, 2),
+        byte(date, 5),
+        byte(day, 0),
+        byte(clock, 0),
+        byte(clock, 3),
+        byte(clock, 6),
+    ])
 }
 
 /// Every other form (out of line: inlined, its frame made every fast parse pay for its
@@ -337,10 +352,10 @@ mod tests {
         }
     }
 
-    /// The word-at-a-time check of `YYYY-MM-DDTHH:MM:SS` against a byte-by-byte one, with every
-    /// byte value at every place.
+    /// The word-at-a-time check and reading of `YYYY-MM-DDTHH:MM:SS` against a byte-by-byte
+    /// one, with every byte value at every place.
     #[test]
-    fn the_fixed_part_is_checked_as_byte_by_byte() {
+    fn the_fixed_part_is_checked_and_read_as_byte_by_byte() {
         let byte_by_byte = |head: &[u8; 19]| {
             head.iter().enumerate().all(|(i, &c)| match i {
                 4 | 7 => c == b'-',
@@ -349,14 +364,61 @@ mod tests {
                 _ => c.is_ascii_digit(),
             })
         };
+        // What the fields are, digit by digit.
+        let fields = |h: &[u8; 19]| {
+            let d = |i: usize| (h[i] - b'0') as i64;
+            [
+                d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3),
+                d(5) * 10 + d(6),
+                d(8) * 10 + d(9),
+                d(11) * 10 + d(12),
+                d(14) * 10 + d(15),
+                d(17) * 10 + d(18),
+            ]
+        };
         let good: [u8; 19] = *b"2023-03-13T19:15:41";
-        assert!(fixed_part_fits(&good));
+        assert_eq!(fixed_part(&good), Some([2023, 3, 13, 19, 15, 41]));
         for i in 0..19 {
             for c in 0..=255u8 {
                 let mut head = good;
                 head[i] = c;
-                assert_eq!(fixed_part_fits(&head), byte_by_byte(&head), "{i} {c:#x}");
+                let expected = byte_by_byte(&head).then(|| fields(&head));
+                assert_eq!(fixed_part(&head), expected, "{i} {c:#x}");
             }
+        }
+    }
+
+    /// Random times of every year, month and day (the last days of months, leap days), with and
+    /// without fractions and offsets, against chrono.
+    #[test]
+    fn the_fast_path_agrees_with_chrono_on_random_times() {
+        let mut rng = crate::model::sample::Rng::new(7);
+        for _ in 0..20_000 {
+            let year = 1 + rng.below(9999) as i32;
+            let month = 1 + rng.below(12) as u32;
+            let last = (28..=31)
+                .rev()
+                .find(|&d| NaiveDate::from_ymd_opt(year, month, d).is_some())
+                .unwrap();
+            let day = if rng.chance(0.3) {
+                last
+            } else {
+                1 + rng.below(last as usize) as u32
+            };
+            let (h, m, sec) = (rng.below(24), rng.below(60), rng.below(60));
+            let fraction = match rng.below(4) {
+                0 => String::new(),
+                n => format!(".{}", &format!("{:07}", rng.below(10_000_000))[..n * 2]),
+            };
+            let zone = match rng.below(3) {
+                0 => "Z".to_string(),
+                1 => format!("+{:02}:{:02}", rng.below(14), rng.below(60)),
+                _ => format!("-{:02}:{:02}", rng.below(14), rng.below(60)),
+            };
+            let text =
+                format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{sec:02}{fraction}{zone}");
+            let chrono = DateTime::parse_from_rfc3339(&text).map(|t| t.timestamp_millis());
+            assert_eq!(parse_iso_fast(text.as_bytes()), chrono.ok(), "{text}");
         }
     }
 
