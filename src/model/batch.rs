@@ -5,7 +5,7 @@ use super::audit::rows::AuditRows;
 use super::audit::AuditInput;
 use super::method::{MethodCode, MethodTable, NO_METHOD};
 use super::policy::{MemberList, MemberRow, MethodsPolicy, PolicyInputs};
-use super::strings::{append_bytes, same_bytes, trimmed, word, Interner, StrTable};
+use super::strings::{append_bytes, same_text_any_case, trimmed, word, Interner, StrTable};
 use super::time::Millis;
 
 mod people;
@@ -21,19 +21,12 @@ pub enum Feature {
 impl Feature {
     pub const ALL: [Feature; 2] = [Feature::Registration, Feature::Reset];
 
-    /// Reads `registration` / `reset` (any case, also the labels). Graph's own spelling is
-    /// looked for first, a word at a time: every event has one, and comparing in any case costs
-    /// a case fold a byte.
+    /// Reads `registration` / `reset` (any case, also the labels).
     pub fn parse(text: &str) -> Option<Feature> {
         let text = trimmed(text);
-        let exact = Feature::ALL
+        Feature::ALL
             .into_iter()
-            .find(|f| same_bytes(f.id().as_bytes(), text.as_bytes()));
-        exact.or_else(|| {
-            Feature::ALL
-                .into_iter()
-                .find(|f| f.id().eq_ignore_ascii_case(text))
-        })
+            .find(|f| same_text_any_case(text, f.id()))
     }
 
     pub fn id(self) -> &'static str {
@@ -99,16 +92,9 @@ impl UserType {
     /// Reads Graph's value or a label; `None` for `unknownFutureValue`, empty or anything else.
     pub fn parse(text: &str) -> Option<UserType> {
         let text = trimmed(text);
-        // Graph's own spellings first, a word at a time (see `Feature::parse`).
-        if same_bytes(text.as_bytes(), b"member") {
-            return Some(UserType::Member);
-        }
-        if same_bytes(text.as_bytes(), b"guest") {
-            return Some(UserType::Guest);
-        }
-        if text.eq_ignore_ascii_case("member") {
+        if same_text_any_case(text, "member") {
             Some(UserType::Member)
-        } else if text.eq_ignore_ascii_case("guest") {
+        } else if same_text_any_case(text, "guest") {
             Some(UserType::Guest)
         } else {
             None
@@ -582,6 +568,8 @@ impl Batch {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::{event_id_hash, Feature, UserType};
     use crate::model::sample::Rng;
 
@@ -610,7 +598,6 @@ mod tests {
             assert_eq!(UserType::parse(text), user_type, "{text:?}");
         }
     }
-    use std::collections::HashSet;
 
     #[test]
     fn distinct_ids_have_distinct_hashes_and_none_is_zero() {

@@ -50,6 +50,12 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     word(a, n - 8) == word(b, n - 8)
 }
 
+/// Whether `text` is `word` in any case (ASCII), the exact spelling compared first a word at a
+/// time: an export spells its values one way, and comparing in any case folds every byte.
+pub(crate) fn same_text_any_case(text: &str, word: &str) -> bool {
+    same_bytes(text.as_bytes(), word.as_bytes()) || text.eq_ignore_ascii_case(word)
+}
+
 /// Appends `bytes` to `out` eight at a time: in the browser's wasm a copy of a variable length
 /// is a `memory.copy`, a call out of the wasm that costs more than copying a short name.
 pub(crate) fn append_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
@@ -72,7 +78,7 @@ pub(crate) fn append_ascii_lowercase(out: &mut Vec<u8>, bytes: &[u8]) {
 
 /// Appends `bytes` to `out` a word at a time through `map`, which changes each byte of a word
 /// on its own. The bytes after the last whole word go as one word too (the last eight bytes
-/// bytes shifted down past the ones appended, or the few bytes gathered into one), and what it
+/// shifted down past the ones appended, or the few bytes gathered into one), and what it
 /// adds past the end is cut off: one store instead of a push a byte, each with its own check of
 /// the room left.
 #[inline(always)]

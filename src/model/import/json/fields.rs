@@ -180,6 +180,16 @@ const NESTED_BIT: u32 = 63;
 const _: () = assert!(KEYS.len() <= NESTED_BIT as usize);
 
 /// The key a member name stands for (exact, case-sensitive: Graph's own spelling).
+impl Key {
+    /// An audit record's members that hold objects, read into [`Nested`].
+    pub(super) fn is_nested(self) -> bool {
+        matches!(
+            self,
+            Key::InitiatedBy | Key::TargetResources | Key::AdditionalDetails
+        )
+    }
+}
+
 pub(super) fn key_of(name: &[u8]) -> Key {
     match name {
         b"value" => Key::Value,

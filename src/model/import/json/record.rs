@@ -245,14 +245,7 @@ impl<'b> Parser<'b> {
                     key
                 }
             };
-            let plain_field = !matches!(
-                key,
-                Key::Value
-                    | Key::Context
-                    | Key::InitiatedBy
-                    | Key::TargetResources
-                    | Key::AdditionalDetails
-            );
+            let plain_field = !matches!(key, Key::Value | Key::Context) && !key.is_nested();
             if plain_field && self.b.get(self.i) == Some(&b'"') {
                 // The usual member: text straight after its name, read as the `known` arm of
                 // `member_value` would, without its steps.
@@ -310,9 +303,7 @@ impl<'b> Parser<'b> {
                 }
             }
             // An audit record's nested objects: the members read go into `nested`.
-            nested @ (Key::InitiatedBy | Key::TargetResources | Key::AdditionalDetails)
-                if matches!(self.peek()?, b'{' | b'[') =>
-            {
+            nested if nested.is_nested() && matches!(self.peek()?, b'{' | b'[') => {
                 self.nested(nested, fields.nested_mut())?;
                 if let Some(slot) = fields.slot(nested) {
                     slot.set(Val::Object);

@@ -198,7 +198,7 @@ fn read_fields<'de, A: MapAccess<'de>>(
                     }
                 }
             }
-            nested @ (Key::InitiatedBy | Key::TargetResources | Key::AdditionalDetails) => {
+            nested if nested.is_nested() => {
                 let slot = match nested {
                     Key::InitiatedBy => &mut f.initiated_by,
                     Key::TargetResources => &mut f.target_resources,
