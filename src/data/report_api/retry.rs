@@ -3,7 +3,7 @@
 //! the client does, for as long as this says.
 
 use super::error::{ApiError, GraphError};
-use crate::model::time::Millis;
+use crate::model::time::{parse_http_date, Millis};
 
 /// Retries of one request after 429 / 503 / 504 before giving up (so at most 6 requests).
 pub const MAX_RETRIES: u32 = 5;
@@ -36,8 +36,8 @@ pub fn retry_delay(retries_done: u32, retry_after: Option<&str>, now: Millis) ->
     Some(wait.min(MAX_WAIT_MS))
 }
 
-/// A `Retry-After` value in milliseconds from `now`: delay-seconds or an HTTP-date (IMF-fixdate,
-/// which is RFC 2822's form with `GMT`). `None` when it is neither.
+/// A `Retry-After` value in milliseconds from `now`: delay-seconds or an HTTP-date (any of
+/// RFC 9110's three forms, see [`parse_http_date`]). `None` when it is neither.
 pub fn parse_retry_after(value: &str, now: Millis) -> Option<u64> {
     let value = value.trim();
     if value.is_empty() {
@@ -47,8 +47,8 @@ pub fn parse_retry_after(value: &str, now: Millis) -> Option<u64> {
         let seconds = value.parse::<u64>().unwrap_or(u64::MAX);
         return Some(seconds.saturating_mul(1000));
     }
-    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    Some((at.timestamp_millis() - now).max(0) as u64)
+    let at = parse_http_date(value)?;
+    Some((at - now).max(0) as u64)
 }
 
 /// What to do with an answer.

@@ -1,10 +1,15 @@
 //! Time as integer milliseconds since the Unix epoch (UTC): parsing every date form the exports
-//! use, and the one time formatter (UTC output, a wall-clock time the screens have put in a zone,
-//! chart ticks). No time zones other than UTC live here. The formats are fixed, so they are
+//! use (the common ISO form here, the others and HTTP dates in `forms`), and the one time
+//! formatter (UTC output, a wall-clock time the screens have put in a zone, chart ticks). No time
+//! zones other than UTC live here. The formats are fixed, so they are
 //! written field by field: chrono's strftime machinery (reading a format string at run time)
 //! would cost the page's download for nothing.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
+mod forms;
+
+use chrono::{DateTime, Datelike, NaiveDateTime, TimeZone, Timelike, Utc};
+
+pub use forms::parse_http_date;
 
 use super::strings::trimmed;
 
@@ -148,40 +153,7 @@ fn fixed_part(head: &[u8; 19]) -> Option<[i64; 6]> {
 #[cold]
 #[inline(never)]
 fn parse_time_slow(text: &str) -> Option<Millis> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Some(t.timestamp_millis());
-    }
-    const NAIVE: [&str; 9] = [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-        "%m/%d/%Y %I:%M:%S %p",
-        "%m/%d/%Y %I:%M %p",
-        "%m/%d/%Y %H:%M:%S",
-        "%m/%d/%Y %H:%M",
-        "%d/%m/%Y %H:%M:%S",
-        // Log Analytics' CSV export: `7/16/2025 4:19:18.123 PM` (after its comma is taken out).
-        "%m/%d/%Y %I:%M:%S%.f %p",
-    ];
-    for format in NAIVE {
-        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
-            return Some(Utc.from_utc_datetime(&t).timestamp_millis());
-        }
-    }
-    for format in ["%Y-%m-%d %H:%M:%S%.f %z", "%Y-%m-%d %H:%M:%S %:z"] {
-        if let Ok(t) = DateTime::parse_from_str(text, format) {
-            return Some(t.timestamp_millis());
-        }
-    }
-    for format in ["%Y-%m-%d", "%m/%d/%Y"] {
-        if let Ok(d) = NaiveDate::parse_from_str(text, format) {
-            return Some(
-                Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0)?)
-                    .timestamp_millis(),
-            );
-        }
-    }
-    None
+    forms::parse_other_forms(text)
 }
 
 fn is_leap(year: i64) -> bool {
@@ -288,6 +260,8 @@ pub fn floor_day(ms: Millis) -> Millis {
 
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveDate;
+
     use super::*;
 
     /// The fixed formatters write what chrono's strftime wrote with the formats they replace.
