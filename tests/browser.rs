@@ -689,3 +689,27 @@ fn parts_and_datasets_written_into_buffers_are_their_wire_forms() {
     let back = wire::decode_dataset(&mut JsIn::new(buffer)).expect("a dataset");
     assert_eq!(wire::encode_dataset(&back), wire::encode_dataset(&ds));
 }
+
+/// The page's room for a dataset on its way: touched a step a turn, stopped and freed on release,
+/// and the memory handed out again to what comes next (the wasm memory does not grow for it).
+#[wasm_bindgen_test]
+async fn the_room_for_a_dataset_is_touched_in_steps_and_handed_out_again() {
+    use sspr_insights::data::pause::next_turn;
+    use sspr_insights::data::worker::room::{expected_dataset_bytes, MemoryRoom};
+    assert_eq!(expected_dataset_bytes(&[], 1), 0);
+    assert_eq!(expected_dataset_bytes(&[10, 30], 1), 60);
+    assert_eq!(expected_dataset_bytes(&[10, 30], 0), 40);
+
+    let room = MemoryRoom::prepare(16 << 20);
+    assert_eq!(room.touched(), 0, "nothing is touched in the caller's turn");
+    for _ in 0..10 {
+        next_turn().await;
+    }
+    assert_eq!(room.touched(), 16 << 20);
+    room.release();
+    assert_eq!(room.touched(), 0);
+    let memory = sspr_insights::wasm_memory_bytes();
+    let dataset = std::hint::black_box(vec![1u8; 15 << 20]);
+    assert_eq!(sspr_insights::wasm_memory_bytes(), memory);
+    drop(dataset);
+}

@@ -18,6 +18,7 @@ use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::js_wire::{dataset_buffer, JsIn};
 use super::protocol::*;
+use super::room::{expected_dataset_bytes, MemoryRoom};
 use super::timeline;
 use crate::data::live_fetch::{FetchEnd, FetchProgress};
 use crate::data::pause::next_turn;
@@ -506,6 +507,7 @@ impl Ingest {
         must_ask: bool,
     ) -> Result<Built, String> {
         let current = current.map(dataset_buffer);
+        let room = MemoryRoom::prepare(files.iter().map(|(_, parts)| expected_room(parts)).sum());
         let mut transfer: Vec<JsValue> = Vec::new();
         let files = array(files.into_iter().map(|(file, parts)| {
             let parts = parts.into_iter().map(|part| match part {
@@ -574,9 +576,10 @@ impl Ingest {
                     summaries = Some(files);
                 }
                 DATASET => {
+                    room.release();
                     return self
                         .receive_dataset(&reply, summaries.unwrap_or_default())
-                        .await
+                        .await;
                 }
                 FAILED => return Err(text_field(&reply, "message")),
                 _ => {}
@@ -702,6 +705,18 @@ impl Ingest {
             inputs,
         })
     }
+}
+
+/// The page's room for what a file's parts will give (see `room`).
+fn expected_room(parts: &[PartRead]) -> usize {
+    let sent: Vec<usize> = parts
+        .iter()
+        .filter_map(|p| match p {
+            PartRead::Sent(buffer) => Some(buffer.byte_length() as usize),
+            PartRead::Kept { .. } => None,
+        })
+        .collect();
+    expected_dataset_bytes(&sent, parts.len() - sent.len())
 }
 
 /// A part a worker read: its result as sent to the page (the wire form), or kept by the building
