@@ -690,8 +690,8 @@ fn parts_and_datasets_written_into_buffers_are_their_wire_forms() {
     assert_eq!(wire::encode_dataset(&back), wire::encode_dataset(&ds));
 }
 
-/// The page's room for a dataset on its way: touched a step a turn, stopped and freed on release,
-/// and the memory handed out again to what comes next (the wasm memory does not grow for it).
+/// The page's room for a dataset on its way: its own memory and the worker's buffer touched a step
+/// a turn; the buffer handed over once, when big enough; the memory freed on release and handed out again to what comes next (the wasm memory does not grow for it).
 #[wasm_bindgen_test]
 async fn the_room_for_a_dataset_is_touched_in_steps_and_handed_out_again() {
     use sspr_insights::data::pause::next_turn;
@@ -706,6 +706,18 @@ async fn the_room_for_a_dataset_is_touched_in_steps_and_handed_out_again() {
         next_turn().await;
     }
     assert_eq!(room.touched(), 16 << 20);
+    assert_eq!(
+        room.outbox_touched(),
+        24 << 20,
+        "the worker's buffer: half as much again"
+    );
+    assert!(
+        room.take_outbox((24 << 20) + 1).is_none(),
+        "too small for that"
+    );
+    let outbox = room.take_outbox(20 << 20).expect("the worker's buffer");
+    assert_eq!(outbox.byte_length(), 24 << 20);
+    assert!(room.take_outbox(1).is_none(), "handed over once");
     room.release();
     assert_eq!(room.touched(), 0);
     let memory = sspr_insights::wasm_memory_bytes();

@@ -21,6 +21,12 @@ impl JsIn {
         let len = buffer.byte_length() as usize;
         JsIn { buffer, at: 0, len }
     }
+
+    /// The first `len` bytes of `buffer` (all of it when it is shorter).
+    pub fn first(buffer: ArrayBuffer, len: usize) -> JsIn {
+        let len = len.min(buffer.byte_length() as usize);
+        JsIn { buffer, at: 0, len }
+    }
 }
 
 impl WireIn for JsIn {
@@ -83,6 +89,28 @@ pub fn dataset_buffer(ds: &Dataset) -> ArrayBuffer {
     let mut counter = Counter::default();
     write_dataset(&mut counter, ds);
     buffer_written(counter, |out| write_dataset(out, ds))
+}
+
+/// The size of a dataset's wire form.
+pub fn dataset_size(ds: &Dataset) -> usize {
+    let mut counter = Counter::default();
+    write_dataset(&mut counter, ds);
+    counter.0
+}
+
+/// A dataset's wire form of `size` bytes (see [`dataset_size`]) written into the first `size`
+/// bytes of `room` when it holds them (a buffer the page made ready), else into a new
+/// `ArrayBuffer`.
+pub fn dataset_buffer_in(ds: &Dataset, size: usize, room: Option<ArrayBuffer>) -> ArrayBuffer {
+    let buffer = room
+        .filter(|b| b.byte_length() as usize >= size)
+        .unwrap_or_else(|| ArrayBuffer::new(size as u32));
+    let mut out = JsOut {
+        bytes: Uint8Array::new(&buffer),
+        at: 0,
+    };
+    write_dataset(&mut out, ds);
+    buffer
 }
 
 /// A part's wire form in a new `ArrayBuffer`, written straight into it as a dataset's is: no

@@ -575,6 +575,10 @@ impl Ingest {
                     }
                     summaries = Some(files);
                 }
+                BUILT => {
+                    let outbox = room.take_outbox(number_field(&reply, "bytes") as usize);
+                    self.answer_built(builder, outbox);
+                }
                 DATASET => {
                     room.release();
                     return self
@@ -597,6 +601,7 @@ impl Ingest {
                 continue;
             }
             match text_field(&reply, OP).as_str() {
+                BUILT => self.answer_built(builder, None),
                 DATASET => return self.receive_dataset(&reply, Vec::new()).await,
                 FAILED => return Err(text_field(&reply, "message")),
                 _ => {}
@@ -664,6 +669,13 @@ impl Ingest {
         }
     }
 
+    /// Answers the builder's `built`: the buffer to write the dataset into, or none.
+    fn answer_built(&self, builder: usize, outbox: Option<ArrayBuffer>) {
+        let buffer = outbox.as_ref().map_or(JsValue::NULL, JsValue::from);
+        let transfer: Vec<JsValue> = outbox.into_iter().map(JsValue::from).collect();
+        self.send(builder, &message(ROOM, &[("buffer", buffer)]), &transfer);
+    }
+
     async fn receive_dataset(
         &self,
         reply: &JsValue,
@@ -685,7 +697,12 @@ impl Ingest {
         timeline::note("dataset arrived");
         // Column by column, giving the page's thread a turn between them: a million events are
         // 40 MB to copy, too long for one task.
-        let dataset = decode_dataset_in_steps(&mut JsIn::new(buffer), |step| {
+        // A buffer the page gave for it is bigger than the wire form; a fetch's is its size.
+        let length = match field(reply, LENGTH).as_f64() {
+            Some(length) => length as usize,
+            None => buffer.byte_length() as usize,
+        };
+        let dataset = decode_dataset_in_steps(&mut JsIn::first(buffer, length), |step| {
             timeline::note(step);
             next_turn()
         })

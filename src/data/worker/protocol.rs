@@ -13,7 +13,9 @@
 //! | page | `build` | `files` (`[{name, source, parts: [ArrayBuffer, or the job number of a part this worker keeps]}]`), `current` (a dataset's wire form, for Merge), `sourceKind`, `policy` |
 //! | worker | `files` | `summaries` (`[ArrayBuffer]`, one `FileImport` summary a file) |
 //! | page | `accept` | (load the good records of files with problems) |
-//! | worker | `dataset` | `dataset` (wire form; `null` when the files held only what-if inputs), `notes` (`[string]`), `inputs` (the what-if inputs' wire form, or `null`) |
+//! | worker | `built` | `bytes` (the dataset is built; the size of its wire form) |
+//! | page | `room` | `buffer` (an `ArrayBuffer` of at least `bytes`, touched while the worker built, to write the dataset into; or `null`) |
+//! | worker | `dataset` | `dataset` (wire form; `null` when the files held only what-if inputs), `length` (the bytes of `dataset` it fills; a fetch's fills all), `notes` (`[string]`), `inputs` (the what-if inputs' wire form, or `null`) |
 //! | page | `fetch` | `base`, `token`, `now`, `auditLog` (the live fetch: walk, parse and build in the worker) |
 //! | worker | `fetch-progress` | `collection`, `pages`, `records`, `waiting` (`[status, afterMs, retry]` or null) |
 //! | page | `stop` | (Cancel during a fetch: abort the request in flight, then close) |
@@ -39,7 +41,11 @@ pub const PART: &str = "part";
 pub const BUILD: &str = "build";
 pub const FILES: &str = "files";
 pub const ACCEPT: &str = "accept";
+pub const BUILT: &str = "built";
+pub const ROOM: &str = "room";
 pub const DATASET: &str = "dataset";
+/// The `dataset` reply's field with the bytes of its buffer the wire form fills.
+pub const LENGTH: &str = "length";
 pub const FAILED: &str = "failed";
 pub const FETCH: &str = "fetch";
 pub const FETCH_PROGRESS: &str = "fetch-progress";

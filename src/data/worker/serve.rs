@@ -11,7 +11,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent, ReadableStreamByobReader};
 
-use super::js_wire::{buffer_of, dataset_buffer, part_buffer, JsIn};
+use super::js_wire::{
+    buffer_of, dataset_buffer, dataset_buffer_in, dataset_size, part_buffer, JsIn,
+};
 use super::protocol::*;
 use super::timeline;
 use crate::data::live_fetch::{FetchEnd, FetchProgress};
@@ -42,6 +44,8 @@ thread_local! {
     static FETCHING: RefCell<Option<Cancel>> = const { RefCell::new(None) };
     /// What this worker read, by job number, until the page asks for it or has it built here.
     static KEPT: RefCell<Vec<(f64, ImportPart)>> = const { RefCell::new(Vec::new()) };
+    /// What resolves the wait for the page's buffer (see `room_from_page`).
+    static ROOM_ANSWER: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
 }
 
 /// Starts answering messages; tells the page it is ready.
@@ -97,7 +101,8 @@ async fn handle(data: JsValue) {
         BUILD => build(&data).await,
         FETCH => fetch(&data).await,
         STOP => stop(),
-        ACCEPT => accept(),
+        ACCEPT => accept().await,
+        ROOM => room_arrived(&data),
         _ => {}
     }
 }
@@ -141,6 +146,26 @@ async fn read(data: &JsValue) {
             &message(FAILED, &[("job", job), ("message", reason.into())]),
             None,
         ),
+    }
+}
+
+/// Asks the page for the buffer it made ready for a dataset's wire form of `bytes` (see
+/// `room`), and waits for its answer: the buffer, or `None` when it has none that big.
+async fn room_from_page(bytes: usize) -> Option<ArrayBuffer> {
+    let answer = js_sys::Promise::new(&mut |resolve, _| {
+        ROOM_ANSWER.with(|r| *r.borrow_mut() = Some(resolve));
+    });
+    post(
+        &message(BUILT, &[("bytes", JsValue::from_f64(bytes as f64))]),
+        None,
+    );
+    JsFuture::from(answer).await.ok()?.dyn_into().ok()
+}
+
+/// The page's answer to `built`.
+fn room_arrived(data: &JsValue) {
+    if let Some(resolve) = ROOM_ANSWER.with(|r| r.borrow_mut().take()) {
+        let _ = resolve.call1(&JsValue::NULL, &field(data, "buffer"));
     }
 }
 
@@ -347,12 +372,14 @@ async fn build(data: &JsValue) {
     }
     if text_field(data, "policy") == "load-readable" {
         return match upload::readable_batches(files) {
-            Ok((batches, notes)) => send_dataset(batches, current, kind, notes),
+            Ok((batches, notes)) => send_dataset(batches, current, kind, notes).await,
             Err(message) => fail(message),
         };
     }
     match upload::verdict(&files) {
-        Verdict::LoadAll => send_dataset(upload::batches(files, false), current, kind, Vec::new()),
+        Verdict::LoadAll => {
+            send_dataset(upload::batches(files, false), current, kind, Vec::new()).await
+        }
         Verdict::AskFirst { .. } => PENDING.with(|p| {
             *p.borrow_mut() = Some(Pending {
                 files,
@@ -439,14 +466,15 @@ fn stop() {
 }
 
 /// The page's answer to files with problems: load their good records.
-fn accept() {
+async fn accept() {
     if let Some(p) = PENDING.with(|p| p.borrow_mut().take()) {
         send_dataset(
             upload::batches(p.files, true),
             p.current,
             p.kind,
             Vec::new(),
-        );
+        )
+        .await;
     }
 }
 
@@ -477,7 +505,7 @@ async fn combine_file(file: &JsValue) -> Result<FileImport, String> {
     Ok(combine(vec![result]))
 }
 
-fn send_dataset(
+async fn send_dataset(
     mut batches: Vec<crate::model::Batch>,
     current: Option<Dataset>,
     kind: SourceKind,
@@ -490,22 +518,29 @@ fn send_dataset(
     let registration_data = batches.iter().any(|b| b.user_count() + b.event_count() > 0);
     // Times far past the moment of loading are a broken export's, not the data's as-of time.
     let as_of = AsOf::Loaded(js_sys::Date::now() as Millis);
-    let buffer = (registration_data || inputs.is_none()).then(|| {
+    let mut length = 0;
+    let buffer = if registration_data || inputs.is_none() {
         let dataset = match current {
             Some(current) => current.merge(batches, as_of, kind),
             None => Dataset::build(batches, as_of, kind),
         };
         timeline::note("dataset built");
-        let buffer = dataset_buffer(&dataset);
+        let size = dataset_size(&dataset);
+        let room = room_from_page(size).await;
+        let buffer = dataset_buffer_in(&dataset, size, room);
+        length = size;
         timeline::note("dataset encoded");
-        buffer
-    });
+        Some(buffer)
+    } else {
+        None
+    };
     let notes = array(notes.into_iter().map(JsValue::from));
     let field = |b: &Option<ArrayBuffer>| b.clone().map_or(JsValue::NULL, JsValue::from);
     let reply = message(
         DATASET,
         &[
             ("dataset", field(&buffer)),
+            (LENGTH, JsValue::from_f64(length as f64)),
             ("notes", notes.into()),
             (INPUTS, field(&inputs)),
         ],
