@@ -229,7 +229,11 @@ async fn read_part(
     part: Part,
     mut on_progress: impl FnMut(f64, usize),
 ) -> Result<ImportPart, String> {
-    let mut stream = StreamImport::new(name, part);
+    // Sized once for the part's records instead of growing (a growing column is copied into
+    // fresh memory at each doubling).
+    let end = part.stop.map_or(blob.size() as usize, |stop| stop.offset());
+    let mut stream =
+        StreamImport::new(name, part).with_size_hint(end.saturating_sub(part.start.offset()));
     let mut reader = BlobReader::new(blob, part.start.fed_from())?;
     let mut analysing = 0.0;
     let mut since_progress = 0;

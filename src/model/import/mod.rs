@@ -441,6 +441,16 @@ impl StreamImport {
         self
     }
 
+    /// The reader of the file's first part, once its head is here (the head says which), with
+    /// the size hint given before.
+    fn open_first_part(&mut self) {
+        let mut reader = Reader::for_file(&self.name, &self.buffer, false, self.part.stop);
+        if let (Reader::Json(json), Some(bytes)) = (&mut reader, self.size_hint) {
+            json.set_size_hint(bytes);
+        }
+        self.reader = Some(reader);
+    }
+
     /// The next bytes of the file; reads every record they complete.
     pub fn feed(&mut self, chunk: &[u8]) {
         self.feed_with(chunk.len(), |room| room.copy_from_slice(chunk));
@@ -456,12 +466,7 @@ impl StreamImport {
             if self.buffer.len() < HEAD + 3 {
                 return;
             }
-            self.reader = Some(Reader::for_file(
-                &self.name,
-                &self.buffer,
-                false,
-                self.part.stop,
-            ));
+            self.open_first_part();
         }
         self.read(false);
     }
@@ -529,12 +534,7 @@ impl StreamImport {
     /// the part when it stopped).
     pub fn finish_part(mut self) -> ImportPart {
         if self.reader.is_none() {
-            self.reader = Some(Reader::for_file(
-                &self.name,
-                &self.buffer,
-                false,
-                self.part.stop,
-            ));
+            self.open_first_part();
         }
         self.read(true);
         match self.reader {
@@ -560,5 +560,52 @@ fn is_cut_utf8(head: &[u8]) -> bool {
     match std::str::from_utf8(head) {
         Ok(_) => true,
         Err(e) => e.error_len().is_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page of `n` Graph events.
+    fn events_page(n: usize) -> Vec<u8> {
+        let records: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    r#"{{"id":"{i}","feature":"reset","userPrincipalName":"u{i}@x","isSuccess":true,"authMethod":"sms","eventDateTime":"2026-11-20T10:00:00Z"}}"#
+                )
+            })
+            .collect();
+        format!(r#"{{"value":[{}]}}"#, records.join(",")).into_bytes()
+    }
+
+    #[test]
+    fn a_first_parts_size_hint_sizes_its_columns_once() {
+        let n = 10_000;
+        let page = events_page(n);
+        let read = |hint: Option<usize>| {
+            let mut stream = StreamImport::new("events.json", Part::whole(0));
+            if let Some(bytes) = hint {
+                stream = stream.with_size_hint(bytes);
+            }
+            for chunk in page.chunks(4096) {
+                stream.feed(chunk);
+            }
+            stream.finish_part().batch
+        };
+        let (sized, grown) = (read(Some(page.len())), read(None));
+        assert_eq!(sized.events.len(), n);
+        assert_eq!(
+            sized.events.time, grown.events.time,
+            "the same events either way"
+        );
+        assert_eq!(sized.events.id, grown.events.id);
+        // Sized from the first records' bytes with a sixteenth to spare, not doubled past n.
+        let capacity = sized.events.time.capacity();
+        assert!((n..n + n / 10).contains(&capacity), "{capacity}");
+        assert!(
+            grown.events.time.capacity() >= 2 * 8192,
+            "without the hint it grows"
+        );
     }
 }
