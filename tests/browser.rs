@@ -702,7 +702,7 @@ async fn the_room_for_a_dataset_is_touched_in_steps_and_handed_out_again() {
 
     let room = MemoryRoom::prepare(16 << 20);
     assert_eq!(room.touched(), 0, "nothing is touched in the caller's turn");
-    for _ in 0..10 {
+    for _ in 0..20 {
         next_turn().await;
     }
     assert_eq!(room.touched(), 16 << 20);

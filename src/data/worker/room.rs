@@ -17,8 +17,8 @@ use js_sys::{ArrayBuffer, Uint8Array};
 use crate::data::pause::{next_turn, spawn};
 
 /// What the page touches of each place in one turn of its event loop: a few milliseconds of
-/// page faults at most.
-const STEP: usize = 4 << 20;
+/// page faults (4 MB of each was a 67 ms task once, on a machine loaded by other work).
+const STEP: usize = 2 << 20;
 /// The page size of the operating system's memory, which a first touch faults in.
 const OS_PAGE: usize = 4096;
 /// How much bigger than the parts the worker's buffer is made: a dataset's wire form is about
