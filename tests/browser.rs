@@ -690,8 +690,9 @@ fn parts_and_datasets_written_into_buffers_are_their_wire_forms() {
     assert_eq!(wire::encode_dataset(&back), wire::encode_dataset(&ds));
 }
 
-/// The page's room for a dataset on its way: its own memory and the worker's buffer touched a step
-/// a turn; the buffer handed over once, when big enough; the memory freed on release and handed out again to what comes next (the wasm memory does not grow for it).
+/// The page's room for a dataset on its way: its own memory and the worker's buffer touched a
+/// step a turn; the buffer handed over once, when big enough; the memory freed on release and
+/// handed out again to what comes next (the wasm memory does not grow for it).
 #[wasm_bindgen_test]
 async fn the_room_for_a_dataset_is_touched_in_steps_and_handed_out_again() {
     use sspr_insights::data::pause::next_turn;

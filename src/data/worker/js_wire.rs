@@ -18,8 +18,7 @@ pub struct JsIn {
 
 impl JsIn {
     pub fn new(buffer: ArrayBuffer) -> JsIn {
-        let len = buffer.byte_length() as usize;
-        JsIn { buffer, at: 0, len }
+        JsIn::first(buffer, usize::MAX)
     }
 
     /// The first `len` bytes of `buffer` (all of it when it is shorter).
@@ -86,9 +85,7 @@ impl WireOut for JsOut {
 /// A dataset's wire form in a new `ArrayBuffer`, written straight into it (it is written twice:
 /// once to count its size).
 pub fn dataset_buffer(ds: &Dataset) -> ArrayBuffer {
-    let mut counter = Counter::default();
-    write_dataset(&mut counter, ds);
-    buffer_written(counter, |out| write_dataset(out, ds))
+    dataset_buffer_in(ds, dataset_size(ds), None)
 }
 
 /// The size of a dataset's wire form.
@@ -98,19 +95,11 @@ pub fn dataset_size(ds: &Dataset) -> usize {
     counter.0
 }
 
-/// A dataset's wire form of `size` bytes (see [`dataset_size`]) written into the first `size`
+/// A dataset's wire form of `size` bytes (see [`dataset_size`]), written into the first `size`
 /// bytes of `room` when it holds them (a buffer the page made ready), else into a new
 /// `ArrayBuffer`.
 pub fn dataset_buffer_in(ds: &Dataset, size: usize, room: Option<ArrayBuffer>) -> ArrayBuffer {
-    let buffer = room
-        .filter(|b| b.byte_length() as usize >= size)
-        .unwrap_or_else(|| ArrayBuffer::new(size as u32));
-    let mut out = JsOut {
-        bytes: Uint8Array::new(&buffer),
-        at: 0,
-    };
-    write_dataset(&mut out, ds);
-    buffer
+    buffer_written(Counter(size), room, |out| write_dataset(out, ds))
 }
 
 /// A part's wire form in a new `ArrayBuffer`, written straight into it as a dataset's is: no
@@ -119,12 +108,19 @@ pub fn dataset_buffer_in(ds: &Dataset, size: usize, room: Option<ArrayBuffer>) -
 pub fn part_buffer(part: &mut ImportPart) -> ArrayBuffer {
     let mut counter = Counter::default();
     write_part(&mut counter, part);
-    buffer_written(counter, |out| write_part(out, part))
+    buffer_written(counter, None, |out| write_part(out, part))
 }
 
-/// What `write` writes, into a new `ArrayBuffer` of the size `counted` (the same writing, counted).
-fn buffer_written(counted: Counter, write: impl FnOnce(&mut JsOut)) -> ArrayBuffer {
-    let buffer = ArrayBuffer::new(counted.0 as u32);
+/// What `write` writes, `counted` bytes (the same writing, counted), into `room` when it holds
+/// them, else into a new `ArrayBuffer` of that size.
+fn buffer_written(
+    counted: Counter,
+    room: Option<ArrayBuffer>,
+    write: impl FnOnce(&mut JsOut),
+) -> ArrayBuffer {
+    let buffer = room
+        .filter(|b| b.byte_length() as usize >= counted.0)
+        .unwrap_or_else(|| ArrayBuffer::new(counted.0 as u32));
     let mut out = JsOut {
         bytes: Uint8Array::new(&buffer),
         at: 0,

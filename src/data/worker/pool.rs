@@ -698,10 +698,9 @@ impl Ingest {
         // Column by column, giving the page's thread a turn between them: a million events are
         // 40 MB to copy, too long for one task.
         // A buffer the page gave for it is bigger than the wire form; a fetch's is its size.
-        let length = match field(reply, LENGTH).as_f64() {
-            Some(length) => length as usize,
-            None => buffer.byte_length() as usize,
-        };
+        let length = field(reply, LENGTH)
+            .as_f64()
+            .map_or(usize::MAX, |l| l as usize);
         let dataset = decode_dataset_in_steps(&mut JsIn::first(buffer, length), |step| {
             timeline::note(step);
             next_turn()

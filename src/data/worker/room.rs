@@ -32,8 +32,9 @@ pub struct MemoryRoom {
     held: Rc<RefCell<Held>>,
 }
 
-#[derive(Default)]
 struct Held {
+    /// The chunks of the page's memory to touch.
+    chunks_wanted: usize,
     /// The touched chunks of the page's memory; `None` once released.
     chunks: Option<Vec<Vec<u8>>>,
     /// The buffer for the worker and how much of it is touched; `None` once handed over.
@@ -45,17 +46,18 @@ impl MemoryRoom {
     /// half as much again, a step of each a turn (nothing under one step).
     pub fn prepare(bytes: usize) -> MemoryRoom {
         let outbox_bytes = (bytes as f64 * OUTBOX_SLACK) as usize;
+        let chunks_wanted = bytes / STEP;
         let held = Rc::new(RefCell::new(Held {
+            chunks_wanted,
             chunks: Some(Vec::new()),
-            outbox: (bytes >= STEP).then(|| (ArrayBuffer::new(outbox_bytes as u32), 0)),
+            outbox: (chunks_wanted > 0).then(|| (ArrayBuffer::new(outbox_bytes as u32), 0)),
         }));
-        let chunk_steps = bytes / STEP;
-        if chunk_steps > 0 {
+        if chunks_wanted > 0 {
             let touching = Rc::clone(&held);
             spawn(async move {
                 loop {
                     next_turn().await;
-                    if !touching.borrow_mut().touch_a_step(chunk_steps) {
+                    if !touching.borrow_mut().touch_a_step() {
                         return;
                     }
                 }
@@ -80,13 +82,11 @@ impl MemoryRoom {
 
     /// The buffer for the worker, when it holds `bytes` (touched or not, all of it or part).
     pub fn take_outbox(&self, bytes: usize) -> Option<ArrayBuffer> {
-        let mut held = self.held.borrow_mut();
-        let fits = held
+        self.held
+            .borrow_mut()
             .outbox
-            .as_ref()
-            .is_some_and(|(buffer, _)| buffer.byte_length() as usize >= bytes);
-        fits.then(|| held.outbox.take().map(|(buffer, _)| buffer))
-            .flatten()
+            .take_if(|(buffer, _)| buffer.byte_length() as usize >= bytes)
+            .map(|(buffer, _)| buffer)
     }
 
     /// Frees the room of the page's memory (the dataset is about to be copied into it).
@@ -105,9 +105,10 @@ impl Drop for MemoryRoom {
 
 impl Held {
     /// Touches a step of each place that still has some untouched; `false` when neither has.
-    fn touch_a_step(&mut self, chunk_steps: usize) -> bool {
+    fn touch_a_step(&mut self) -> bool {
         let mut touched = false;
-        if let Some(chunks) = self.chunks.as_mut().filter(|c| c.len() < chunk_steps) {
+        let wanted = self.chunks_wanted;
+        if let Some(chunks) = self.chunks.as_mut().filter(|c| c.len() < wanted) {
             chunks.push(touched_chunk());
             touched = true;
         }

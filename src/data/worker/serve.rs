@@ -522,21 +522,18 @@ async fn send_dataset(
     let registration_data = batches.iter().any(|b| b.user_count() + b.event_count() > 0);
     // Times far past the moment of loading are a broken export's, not the data's as-of time.
     let as_of = AsOf::Loaded(js_sys::Date::now() as Millis);
-    let mut length = 0;
-    let buffer = if registration_data || inputs.is_none() {
+    let (buffer, length) = if registration_data || inputs.is_none() {
         let dataset = match current {
             Some(current) => current.merge(batches, as_of, kind),
             None => Dataset::build(batches, as_of, kind),
         };
         timeline::note("dataset built");
         let size = dataset_size(&dataset);
-        let room = room_from_page(size).await;
-        let buffer = dataset_buffer_in(&dataset, size, room);
-        length = size;
+        let buffer = dataset_buffer_in(&dataset, size, room_from_page(size).await);
         timeline::note("dataset encoded");
-        Some(buffer)
+        (Some(buffer), size)
     } else {
-        None
+        (None, 0)
     };
     let notes = array(notes.into_iter().map(JsValue::from));
     let field = |b: &Option<ArrayBuffer>| b.clone().map_or(JsValue::NULL, JsValue::from);

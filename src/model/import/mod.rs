@@ -266,17 +266,29 @@ fn judge(head: &[u8]) -> Verdict {
 impl Reader {
     /// The reader for a file from its start (`all` holds at least its first [`HEAD`] bytes, or
     /// the whole file: `whole`), up to `stop` (where the next part starts, when there is one).
-    fn for_file(name: &str, all: &[u8], whole: bool, stop: Option<PartStart>) -> Reader {
+    fn for_file(
+        name: &str,
+        all: &[u8],
+        whole: bool,
+        stop: Option<PartStart>,
+        size_hint: Option<usize>,
+    ) -> Reader {
         let content = bom_length(all);
         match judge(all) {
             Verdict::Refused(message) => Reader::Refused(refused(name, message)),
-            Verdict::Json => Reader::Json(json::JsonReader::new(
-                name,
-                Part {
-                    start: PartStart::File { content },
-                    stop,
-                },
-            )),
+            Verdict::Json => {
+                let mut json = json::JsonReader::new(
+                    name,
+                    Part {
+                        start: PartStart::File { content },
+                        stop,
+                    },
+                );
+                if let Some(bytes) = size_hint {
+                    json.set_size_hint(bytes);
+                }
+                Reader::Json(json)
+            }
             Verdict::Csv if whole => Reader::Csv(csv::CsvJob::new(name, &all[content..])),
             // A CSV is read once it is all there (see `StreamImport::finish`).
             Verdict::Csv => Reader::Csv(csv::CsvJob::pending(name)),
@@ -325,10 +337,8 @@ pub struct ImportJob<B: AsRef<[u8]>> {
 impl<B: AsRef<[u8]>> ImportJob<B> {
     /// Checks the first bytes and picks the reader; nothing is read yet.
     pub fn new(name: &str, bytes: B) -> ImportJob<B> {
-        let mut reader = Reader::for_file(name, bytes.as_ref(), true, None);
-        if let Reader::Json(json) = &mut reader {
-            json.set_size_hint(bytes.as_ref().len());
-        }
+        let all = bytes.as_ref();
+        let reader = Reader::for_file(name, all, true, None, Some(all.len()));
         ImportJob {
             name: name.to_string(),
             bytes,
@@ -444,11 +454,13 @@ impl StreamImport {
     /// The reader of the file's first part, once its head is here (the head says which), with
     /// the size hint given before.
     fn open_first_part(&mut self) {
-        let mut reader = Reader::for_file(&self.name, &self.buffer, false, self.part.stop);
-        if let (Reader::Json(json), Some(bytes)) = (&mut reader, self.size_hint) {
-            json.set_size_hint(bytes);
-        }
-        self.reader = Some(reader);
+        self.reader = Some(Reader::for_file(
+            &self.name,
+            &self.buffer,
+            false,
+            self.part.stop,
+            self.size_hint,
+        ));
     }
 
     /// The next bytes of the file; reads every record they complete.
