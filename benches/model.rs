@@ -185,7 +185,9 @@ fn build(file: &str, bytes: &[u8]) -> Dataset {
 fn bench_workers_way(table: &mut Table, bytes: &[u8]) {
     use sspr_insights::model::import::part::{combine, plan, probe_offsets, PROBE_SIZE};
     use sspr_insights::model::import::{ImportPart, StreamImport};
-    use sspr_insights::model::wire::{decode_part, encode_dataset, encode_part, SliceIn};
+    use sspr_insights::model::wire::{
+        decode_part_with_room, encode_dataset, encode_part, PartRoom, SliceIn,
+    };
     let size = bytes.len();
     let probes: Vec<(usize, &[u8])> = probe_offsets(size, 2)
         .into_iter()
@@ -215,7 +217,9 @@ fn bench_workers_way(table: &mut Table, bytes: &[u8]) {
         let first = encode_part(&mut read_part(0));
         let last = read_part(1);
         let read = start.elapsed();
-        let first = decode_part(&mut SliceIn::new(&first)).expect("the part comes back");
+        let room = PartRoom::for_parts([&last]);
+        let first =
+            decode_part_with_room(&mut SliceIn::new(&first), &room).expect("the part comes back");
         let file = combine(vec![first, last]);
         assert!(file.is_clean());
         let ds = Dataset::build(vec![file.batch], AsOf::Newest, SourceKind::Uploaded);

@@ -23,14 +23,23 @@ enum Combined {
     FirstKept,
 }
 
-fn delivered(mut part: ImportPart, route: Combined, first: bool, last: bool) -> ImportPart {
+/// A part as the combining worker has it: kept, or read back from the wire form (with room for
+/// the kept last part when that follows, as the worker reads it).
+fn delivered(
+    mut part: ImportPart,
+    route: Combined,
+    first: bool,
+    last: bool,
+    kept_last: Option<&ImportPart>,
+) -> ImportPart {
     match route {
         Combined::Here => part,
         Combined::LastKept if last => part,
         Combined::FirstKept if first => part,
         Combined::AfterTheWire | Combined::LastKept | Combined::FirstKept => {
             let message = wire::encode_part(&mut part);
-            wire::decode_part(&mut SliceIn::new(&message)).unwrap()
+            let room = wire::PartRoom::for_parts(kept_last);
+            wire::decode_part_with_room(&mut SliceIn::new(&message), &room).unwrap()
         }
     }
 }
@@ -79,14 +88,19 @@ fn in_parts(
     let (mut first, mut first_fed) = streams.remove(0);
     let rest: Vec<_> = streams.into_iter().map(|(s, _)| s.finish_part()).collect();
     if first.fits(&rest) {
-        let last = rest.len();
-        let mut all = vec![delivered(first.finish_part(), route, true, last == 0)];
-        all.extend(
-            rest.into_iter()
-                .enumerate()
-                .map(|(i, p)| delivered(p, route, false, i + 1 == last)),
-        );
-        combine(all)
+        let mut all = vec![first.finish_part()];
+        all.extend(rest);
+        let kept_last = matches!(route, Combined::LastKept)
+            .then(|| all.pop())
+            .flatten();
+        let count = all.len() + kept_last.is_some() as usize;
+        let mut delivered: Vec<ImportPart> = all
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| delivered(p, route, i == 0, i + 1 == count, kept_last.as_ref()))
+            .collect();
+        delivered.extend(kept_last);
+        combine(delivered)
     } else {
         first.read_on();
         feed_until_stopped(&mut first, bytes, &mut first_fed, chunk);

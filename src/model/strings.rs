@@ -139,6 +139,17 @@ impl StrTable {
         (self.ends.len() - 1) as u32
     }
 
+    /// Appends `other`'s strings `range` (in range: a caller's own numbers) in one copy, as
+    /// pushing each in turn would.
+    pub fn extend_from(&mut self, other: &StrTable, range: std::ops::Range<usize>) {
+        let end_of = |i: usize| if i == 0 { 0 } else { other.ends[i - 1] };
+        let (from, to) = (end_of(range.start), end_of(range.end));
+        let base = self.text.len() as u32;
+        self.text.push_str(&other.text[from as usize..to as usize]);
+        self.ends
+            .extend(other.ends[range].iter().map(|&end| base + (end - from)));
+    }
+
     /// The string at `index` (empty for an index out of range).
     pub fn get(&self, index: u32) -> &str {
         let i = index as usize;

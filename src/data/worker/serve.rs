@@ -23,7 +23,9 @@ use crate::data::transport::{fetch_live, Cancel};
 use crate::data::upload::{self, Verdict};
 use crate::model::import::{combine, part, ImportPart, Part, StreamImport};
 use crate::model::policy::PolicyInputs;
-use crate::model::wire::{decode_dataset, decode_part, encode_file_summary, encode_inputs};
+use crate::model::wire::{
+    decode_dataset, decode_part_with_room, encode_file_summary, encode_inputs, PartRoom,
+};
 use crate::model::{AsOf, Dataset, FileImport, Millis, SourceKind};
 
 /// Bytes analysed at a time: the size of the buffer the browser reads a file into.
@@ -485,19 +487,39 @@ async fn accept() {
 /// One file's parts put together; read again whole, front to back, when they do not fit.
 async fn combine_file(file: &JsValue) -> Result<FileImport, String> {
     let name = text_field(file, "name");
-    let mut parts = Vec::new();
+    // A part read elsewhere comes in the wire form; one read here, by its job number.
+    enum Arrived {
+        Kept(Box<ImportPart>),
+        Sent(ArrayBuffer),
+    }
+    let mut arrived = Vec::new();
     for entry in array_field(file, "parts") {
-        // A part read elsewhere comes in the wire form; one read here, by its job number.
-        let part = match entry.dyn_into::<ArrayBuffer>() {
-            Ok(buffer) => {
-                decode_part(&mut JsIn::new(buffer)).map_err(|e| format!("{name}: {e}"))?
-            }
-            Err(entry) => entry
-                .as_f64()
-                .and_then(take_kept)
-                .ok_or_else(|| format!("{name}: a part was lost on its way."))?,
-        };
-        parts.push(part);
+        arrived.push(match entry.dyn_into::<ArrayBuffer>() {
+            Ok(buffer) => Arrived::Sent(buffer),
+            Err(entry) => Arrived::Kept(Box::new(
+                entry
+                    .as_f64()
+                    .and_then(take_kept)
+                    .ok_or_else(|| format!("{name}: a part was lost on its way."))?,
+            )),
+        });
+    }
+    // A part in the wire form is read with room for the kept parts appended to it after.
+    let rooms: Vec<PartRoom> = (0..arrived.len())
+        .map(|i| {
+            PartRoom::for_parts(arrived[i + 1..].iter().filter_map(|a| match a {
+                Arrived::Kept(part) => Some(&**part),
+                Arrived::Sent(_) => None,
+            }))
+        })
+        .collect();
+    let mut parts = Vec::with_capacity(arrived.len());
+    for (part, room) in arrived.into_iter().zip(rooms) {
+        parts.push(match part {
+            Arrived::Kept(part) => *part,
+            Arrived::Sent(buffer) => decode_part_with_room(&mut JsIn::new(buffer), &room)
+                .map_err(|e| format!("{name}: {e}"))?,
+        });
     }
     if part::fits_together(&parts) {
         return Ok(combine(parts));

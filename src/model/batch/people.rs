@@ -201,10 +201,24 @@ impl People {
                 }
             }
         }
-        for (q, number) in map.iter_mut().enumerate() {
-            if *number == u32::MAX {
-                *number = self.push_names(next.user_names.get(q as u32), next.names.get(q as u32));
+        // The people not found, added in runs (usually one: everyone) rather than one by one.
+        let mut q = 0;
+        while q < map.len() {
+            if map[q] != u32::MAX {
+                q += 1;
+                continue;
             }
+            let run_end = map[q..]
+                .iter()
+                .position(|&n| n != u32::MAX)
+                .map_or(map.len(), |i| q + i);
+            let first = self.names.len() as u32;
+            self.names.extend_from(&next.names, q..run_end);
+            self.user_names.extend_from(&next.user_names, q..run_end);
+            for (k, number) in map[q..run_end].iter_mut().enumerate() {
+                *number = first + k as u32;
+            }
+            q = run_end;
         }
         map
     }

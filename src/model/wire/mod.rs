@@ -214,6 +214,12 @@ fn put_slice<T: Pod>(out: &mut impl WireOut, values: &[T]) {
 }
 
 fn get_vec<T: Pod>(input: &mut impl WireIn) -> Result<Vec<T>, WireError> {
+    get_vec_with_room(input, 0)
+}
+
+/// A column read as [`get_vec`] reads it, with room for `room` more values (what is appended
+/// to it next then takes no second copy).
+fn get_vec_with_room<T: Pod>(input: &mut impl WireIn, room: usize) -> Result<Vec<T>, WireError> {
     let n = get_len(input)?;
     // No real column passes 4 GiB (a wasm32 page cannot hold one): a damaged count must not
     // make the reader ask for more memory than any machine has before it finds the message short.
@@ -223,7 +229,8 @@ fn get_vec<T: Pod>(input: &mut impl WireIn) -> Result<Vec<T>, WireError> {
     if n.saturating_mul(std::mem::size_of::<T>()) > input.remaining() {
         return Err(WireError("a length is longer than the message"));
     }
-    let mut values = vec![T::zeroed(); n];
+    let mut values = Vec::with_capacity(n + room.min(u32::MAX as usize / 2));
+    values.resize(n, T::zeroed());
     input.fill(bytemuck::cast_slice_mut(&mut values))?;
     skip_pad(input)?;
     Ok(values)
@@ -234,7 +241,12 @@ fn put_str(out: &mut impl WireOut, text: &str) {
 }
 
 fn get_string(input: &mut impl WireIn) -> Result<String, WireError> {
-    String::from_utf8(get_vec::<u8>(input)?).map_err(|_| WireError("a text is not UTF-8"))
+    get_string_with_room(input, 0)
+}
+
+fn get_string_with_room(input: &mut impl WireIn, room: usize) -> Result<String, WireError> {
+    String::from_utf8(get_vec_with_room::<u8>(input, room)?)
+        .map_err(|_| WireError("a text is not UTF-8"))
 }
 
 fn put_strs<S: AsRef<str>>(out: &mut impl WireOut, texts: &[S]) {
@@ -256,8 +268,36 @@ fn put_table(out: &mut impl WireOut, table: &StrTable) {
 }
 
 fn get_table(input: &mut impl WireIn) -> Result<StrTable, WireError> {
-    let text = get_string(input)?;
-    let ends: Vec<u32> = get_vec(input)?;
+    get_table_with_room(input, TableRoom::default())
+}
+
+/// Room to leave in a text table as it is read.
+#[derive(Clone, Copy, Debug, Default)]
+struct TableRoom {
+    strings: usize,
+    bytes: usize,
+}
+
+impl TableRoom {
+    fn of(table: &StrTable) -> TableRoom {
+        TableRoom {
+            strings: table.len(),
+            bytes: table.parts().0.len(),
+        }
+    }
+
+    fn add(self, other: TableRoom) -> TableRoom {
+        TableRoom {
+            strings: self.strings + other.strings,
+            bytes: self.bytes + other.bytes,
+        }
+    }
+}
+
+/// A text table with room for `room.strings` more strings of `room.bytes` bytes in all.
+fn get_table_with_room(input: &mut impl WireIn, room: TableRoom) -> Result<StrTable, WireError> {
+    let text = get_string_with_room(input, room.bytes)?;
+    let ends: Vec<u32> = get_vec_with_room(input, room.strings)?;
     StrTable::from_parts(text, ends).ok_or(WireError("a text table is inconsistent"))
 }
 
@@ -282,14 +322,15 @@ fn put_events(out: &mut impl WireOut, e: &EventColumns) {
     put_slice(out, &e.id);
 }
 
-fn get_events(input: &mut impl WireIn) -> Result<EventColumns, WireError> {
+/// Event columns with room for `room` more events.
+fn get_events_with_room(input: &mut impl WireIn, room: usize) -> Result<EventColumns, WireError> {
     let e = EventColumns {
-        time: get_vec(input)?,
-        person: get_vec(input)?,
-        method: get_vec(input)?,
-        flags: get_vec(input)?,
-        reason: get_vec(input)?,
-        id: get_vec(input)?,
+        time: get_vec_with_room(input, room)?,
+        person: get_vec_with_room(input, room)?,
+        method: get_vec_with_room(input, room)?,
+        flags: get_vec_with_room(input, room)?,
+        reason: get_vec_with_room(input, room)?,
+        id: get_vec_with_room(input, room)?,
     };
     check_event_lengths(&e)?;
     Ok(e)

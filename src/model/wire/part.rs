@@ -40,10 +40,50 @@ pub(super) fn write_batch(out: &mut impl WireOut, b: &mut Batch) {
     put_batch_mfa(out, b);
 }
 
-pub(super) fn read_batch(input: &mut impl WireIn) -> Result<Batch, WireError> {
+/// What the parts after a part read back will add to it when they are appended
+/// (`Batch::append`): the part's columns are read with that much room, so that appending them
+/// copies no column a second time (in the browser, each copy lands in memory touched for the
+/// first time, which costs more than the copy itself).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PartRoom {
+    names: TableRoom,
+    user_names: TableRoom,
+    users: usize,
+    user_ids: TableRoom,
+    user_methods: usize,
+    events: usize,
+    mfa_methods: usize,
+}
+
+impl PartRoom {
+    /// Room for what `parts` hold (the parts that follow, already in memory).
+    pub fn for_parts<'a>(parts: impl IntoIterator<Item = &'a ImportPart>) -> PartRoom {
+        parts.into_iter().fold(PartRoom::default(), |room, part| {
+            let b = &part.batch;
+            let (people, name_bytes, user_name_bytes) = b.people_at_most();
+            PartRoom {
+                names: room.names.add(TableRoom {
+                    strings: people,
+                    bytes: name_bytes,
+                }),
+                user_names: room.user_names.add(TableRoom {
+                    strings: people,
+                    bytes: user_name_bytes,
+                }),
+                users: room.users + b.users.len(),
+                user_ids: room.user_ids.add(TableRoom::of(&b.user_ids)),
+                user_methods: room.user_methods + b.user_methods.len(),
+                events: room.events + b.events.len(),
+                mfa_methods: room.mfa_methods + b.mfa_methods.len(),
+            }
+        })
+    }
+}
+
+pub(super) fn read_batch(input: &mut impl WireIn, room: &PartRoom) -> Result<Batch, WireError> {
     let source = get_string(input)?;
-    let names = get_table(input)?;
-    let user_names = get_table(input)?;
+    let names = get_table_with_room(input, room.names)?;
+    let user_names = get_table_with_room(input, room.user_names)?;
     if names.len() != user_names.len() {
         return Err(WireError("the people's names do not agree"));
     }
@@ -56,9 +96,9 @@ pub(super) fn read_batch(input: &mut impl WireIn) -> Result<Batch, WireError> {
     if packed.len() != n * 5 || times.len() != n {
         return Err(WireError("the users do not agree"));
     }
-    let user_ids = get_table(input)?;
-    let user_methods: Vec<u16> = get_vec(input)?;
-    let mut users = Vec::with_capacity(n);
+    let user_ids = get_table_with_room(input, room.user_ids)?;
+    let user_methods: Vec<u16> = get_vec_with_room(input, room.user_methods)?;
+    let mut users = Vec::with_capacity(n + room.users);
     for (fields, &time) in packed.chunks_exact(5).zip(&times) {
         let [id, person, flags, start, end] =
             [fields[0], fields[1], fields[2], fields[3], fields[4]];
@@ -86,7 +126,7 @@ pub(super) fn read_batch(input: &mut impl WireIn) -> Result<Batch, WireError> {
             last_updated: bit(6).then_some(time),
         });
     }
-    let events = get_events(input)?;
+    let events = get_events_with_room(input, room.events)?;
     let reasons = Interner::from_table(get_table(input)?)
         .ok_or(WireError("the reasons table is inconsistent"))?;
     let methods = get_methods(input)?;
@@ -120,7 +160,7 @@ pub(super) fn read_batch(input: &mut impl WireIn) -> Result<Batch, WireError> {
         return Err(WireError("an audit row points outside its tables"));
     }
     batch.inputs = read_inputs(input)?;
-    get_batch_mfa(input, &mut batch)?;
+    get_batch_mfa(input, &mut batch, room)?;
     Ok(batch)
 }
 
@@ -160,15 +200,24 @@ pub(super) fn put_batch_mfa(out: &mut impl WireOut, b: &Batch) {
     put_slice(out, &b.mfa_methods);
 }
 
-pub(super) fn get_batch_mfa(input: &mut impl WireIn, batch: &mut Batch) -> Result<(), WireError> {
+pub(super) fn get_batch_mfa(
+    input: &mut impl WireIn,
+    batch: &mut Batch,
+    room: &PartRoom,
+) -> Result<(), WireError> {
     let packed: Vec<u32> = get_vec(input)?;
-    let pool: Vec<u16> = get_vec(input)?;
+    let pool: Vec<u16> = get_vec_with_room(input, room.mfa_methods)?;
     if !packed.len().is_multiple_of(4) || packed.len() / 4 > batch.users.len() {
         return Err(WireError("the MFA details do not agree with the users"));
     }
     let codes = batch.methods.len();
     let code_ok = |c: u16| (c as usize) < codes || c == NO_METHOD;
-    let mut user_mfa = Vec::with_capacity(packed.len() / 4);
+    // Appending pads the details to every user first (`Batch::append_mfa`).
+    let mut user_mfa = Vec::with_capacity(if packed.is_empty() {
+        0
+    } else {
+        batch.users.len() + room.users
+    });
     for fields in packed.chunks_exact(4) {
         let details = MfaUser {
             bits: fields[0] as u16,
@@ -328,6 +377,15 @@ pub fn write_part(out: &mut impl WireOut, part: &mut ImportPart) {
 
 /// Reads what [`encode_part`] wrote.
 pub fn decode_part(input: &mut impl WireIn) -> Result<ImportPart, WireError> {
+    decode_part_with_room(input, &PartRoom::default())
+}
+
+/// Reads what [`encode_part`] wrote, with room in its columns for `room` (the parts that will
+/// be appended to it).
+pub fn decode_part_with_room(
+    input: &mut impl WireIn,
+    room: &PartRoom,
+) -> Result<ImportPart, WireError> {
     check_magic(input)?;
     let name = get_string(input)?;
     let start = get_start(input)?;
@@ -377,7 +435,7 @@ pub fn decode_part(input: &mut impl WireIn) -> Result<ImportPart, WireError> {
         fatal,
         fatal_note: has_note.then_some((index, note)),
         end,
-        batch: read_batch(input)?,
+        batch: read_batch(input, room)?,
     })
 }
 
@@ -414,4 +472,88 @@ pub fn decode_file_summary(input: &mut impl WireIn) -> Result<FileImport, WireEr
         error_count,
         fatal,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::import::part::{plan, probe_offsets, PROBE_SIZE};
+    use crate::model::import::{combine, StreamImport};
+
+    /// A page of `n` Graph users (with MFA fields) and `n` events, in two parts.
+    fn two_parts(n: usize) -> (ImportPart, ImportPart) {
+        let records: Vec<String> = (0..n)
+            .flat_map(|i| {
+                [
+                    format!(
+                        r#"{{"id":"id-{i}","userPrincipalName":"u{i}@x","userDisplayName":"U {i}","isSsprRegistered":true,"isSsprEnabled":true,"isSsprCapable":true,"isMfaRegistered":true,"isMfaCapable":true,"methodsRegistered":["mobilePhone","email"],"systemPreferredAuthenticationMethods":["sms"]}}"#
+                    ),
+                    format!(
+                        r#"{{"id":"e{i}","feature":"reset","userPrincipalName":"u{i}@x","isSuccess":true,"authMethod":"sms","eventDateTime":"2026-11-20T10:00:00Z"}}"#
+                    ),
+                ]
+            })
+            .collect();
+        let page = format!(r#"{{"value":[{}]}}"#, records.join(",")).into_bytes();
+        let probes: Vec<(usize, &[u8])> = probe_offsets(page.len().max(8 << 20), 2)
+            .into_iter()
+            .map(|_| page.len() / 2)
+            .map(|o| (o, &page[o..(o + PROBE_SIZE).min(page.len())]))
+            .collect();
+        let parts = plan(&page[..PROBE_SIZE.min(page.len())], &probes);
+        assert_eq!(parts.len(), 2);
+        let read = |part: Part| {
+            let mut stream = StreamImport::new("mixed.json", part);
+            stream.feed(&page[part.start.fed_from()..]);
+            stream.finish_part()
+        };
+        (read(parts[0]), read(parts[1]))
+    }
+
+    #[test]
+    fn a_part_read_back_with_room_takes_the_next_part_without_growing() {
+        let (mut first, last) = two_parts(2_000);
+        let alone = combine(vec![first.clone(), last.clone()]);
+        let message = encode_part(&mut first);
+        let room = PartRoom::for_parts([&last]);
+        let back = decode_part_with_room(&mut SliceIn::new(&message), &room).unwrap();
+        let (b, next) = (&back.batch, &last.batch);
+        let room_for = |len: usize, capacity: usize, more: usize| capacity >= len + more;
+        assert!(room_for(
+            b.users.len(),
+            b.users.capacity(),
+            next.users.len()
+        ));
+        assert!(room_for(
+            b.user_methods.len(),
+            b.user_methods.capacity(),
+            next.user_methods.len()
+        ));
+        assert!(room_for(
+            b.events.len(),
+            b.events.time.capacity(),
+            next.events.len()
+        ));
+        assert!(room_for(
+            b.events.len(),
+            b.events.id.capacity(),
+            next.events.len()
+        ));
+        assert!(room_for(
+            b.users.len(),
+            b.user_mfa.capacity(),
+            next.users.len()
+        ));
+        let names = |p: &People| p.names.parts().0.len();
+        let before = b.people.names.parts().0.as_ptr();
+        let combined = combine(vec![back, last]);
+        // Appended in place, and the same as without the wire form.
+        assert_eq!(combined.batch.people.names.parts().0.as_ptr(), before);
+        assert_eq!(names(&combined.batch.people), names(&alone.batch.people));
+        assert_eq!(combined.batch.events.time, alone.batch.events.time);
+        assert_eq!(combined.batch.events.person, alone.batch.events.person);
+        assert_eq!(combined.batch.users.len(), alone.batch.users.len());
+        assert_eq!(combined.batch.user_ids, alone.batch.user_ids);
+        assert_eq!(combined.batch.user_methods, alone.batch.user_methods);
+    }
 }
