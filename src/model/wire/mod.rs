@@ -229,7 +229,10 @@ fn get_vec_with_room<T: Pod>(input: &mut impl WireIn, room: usize) -> Result<Vec
     if n.saturating_mul(std::mem::size_of::<T>()) > input.remaining() {
         return Err(WireError("a length is longer than the message"));
     }
-    let mut values = Vec::with_capacity(n + room.min(u32::MAX as usize / 2));
+    // The room is what this worker holds already (never more than a wasm32 page can): the same
+    // bound as a column's.
+    let room = room.min(u32::MAX as usize / std::mem::size_of::<T>().max(1));
+    let mut values = Vec::with_capacity(n + room);
     values.resize(n, T::zeroed());
     input.fill(bytemuck::cast_slice_mut(&mut values))?;
     skip_pad(input)?;
