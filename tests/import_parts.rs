@@ -23,14 +23,14 @@ enum Combined {
     FirstKept,
 }
 
-/// A part as the combining worker has it: kept, or read back from the wire form (with room for
-/// the kept last part when that follows, as the worker reads it).
+/// A part as the combining worker has it: kept, or read back from the wire form (the first
+/// part with room for `after`, the parts appended to it, as the worker reads it).
 fn delivered(
     mut part: ImportPart,
     route: Combined,
     first: bool,
     last: bool,
-    kept_last: Option<&ImportPart>,
+    after: &[ImportPart],
 ) -> ImportPart {
     match route {
         Combined::Here => part,
@@ -38,7 +38,7 @@ fn delivered(
         Combined::FirstKept if first => part,
         Combined::AfterTheWire | Combined::LastKept | Combined::FirstKept => {
             let message = wire::encode_part(&mut part);
-            let room = wire::PartRoom::for_parts(kept_last);
+            let room = wire::PartRoom::for_parts(after);
             wire::decode_part_with_room(&mut SliceIn::new(&message), &room).unwrap()
         }
     }
@@ -88,18 +88,20 @@ fn in_parts(
     let (mut first, mut first_fed) = streams.remove(0);
     let rest: Vec<_> = streams.into_iter().map(|(s, _)| s.finish_part()).collect();
     if first.fits(&rest) {
-        let mut all = vec![first.finish_part()];
-        all.extend(rest);
-        let kept_last = matches!(route, Combined::LastKept)
-            .then(|| all.pop())
-            .flatten();
-        let count = all.len() + kept_last.is_some() as usize;
-        let mut delivered: Vec<ImportPart> = all
+        let last = rest.len();
+        let rest: Vec<ImportPart> = rest
             .into_iter()
             .enumerate()
-            .map(|(i, p)| delivered(p, route, i == 0, i + 1 == count, kept_last.as_ref()))
+            .map(|(i, p)| delivered(p, route, false, i + 1 == last, &[]))
             .collect();
-        delivered.extend(kept_last);
+        let mut delivered = vec![delivered(
+            first.finish_part(),
+            route,
+            true,
+            last == 0,
+            &rest,
+        )];
+        delivered.extend(rest);
         combine(delivered)
     } else {
         first.read_on();

@@ -151,6 +151,13 @@ pub struct EventInput<'a> {
     pub failure_reason: &'a str,
 }
 
+/// See [`Batch::people_at_most`].
+pub(crate) struct PeopleAtMost {
+    pub people: usize,
+    pub name_bytes: usize,
+    pub user_name_bytes: usize,
+}
+
 /// A user as held in a batch (people and methods are batch-local codes). The id and the methods
 /// live in the batch's tables, so that a user costs no allocation of its own.
 #[derive(Clone, Debug)]
@@ -346,28 +353,15 @@ impl Batch {
         self.pending.push((whose, user_name_end, name_end));
     }
 
-    /// At most how many people, and bytes of names and of user names, this batch holds once
+    /// At most how many people, and bytes of their names and user names, this batch holds once
     /// the people of its last records are looked up (each may add one; see `resolve_people`).
-    pub(crate) fn people_at_most(&self) -> (usize, usize, usize) {
+    pub(crate) fn people_at_most(&self) -> PeopleAtMost {
         let pending_bytes = self.pending_text.len();
-        (
-            self.people.len() + self.pending.len(),
-            self.people.names.parts().0.len() + pending_bytes,
-            self.people.user_names.parts().0.len() + pending_bytes,
-        )
-    }
-
-    /// Whether user `i` has id `i` and the methods that follow the previous user's, every one
-    /// of the tables' (so as `push_user` makes them).
-    fn users_in_table_order(&self) -> bool {
-        let mut methods_end = 0;
-        self.user_ids.len() == self.users.len()
-            && self.users.iter().enumerate().all(|(i, user)| {
-                let follows = user.id == i as u32 && user.methods.0 == methods_end;
-                methods_end = user.methods.1;
-                follows
-            })
-            && methods_end as usize == self.user_methods.len()
+        PeopleAtMost {
+            people: self.people.len() + self.pending.len(),
+            name_bytes: self.people.names.parts().0.len() + pending_bytes,
+            user_name_bytes: self.people.user_names.parts().0.len() + pending_bytes,
+        }
     }
 
     /// The id of a user of this batch.
@@ -458,36 +452,23 @@ impl Batch {
             .map(|r| self.reasons.intern(next.reasons.get(r)))
             .collect();
         let users_before = self.users.len();
-        if next.users_in_table_order() {
-            // As the loop below would, with the ids and the methods copied whole.
-            let (ids_before, methods_before) =
-                (self.user_ids.len() as u32, self.user_methods.len() as u32);
-            self.user_ids
-                .extend_from(&next.user_ids, 0..next.user_ids.len());
-            self.user_methods
-                .extend(next.user_methods.iter().map(|&c| map_method(c)));
-            self.users.extend(next.users.iter().map(|user| BatchUser {
-                id: ids_before + user.id,
-                person: person_map[user.person as usize],
-                methods: (
-                    methods_before + user.methods.0,
-                    methods_before + user.methods.1,
-                ),
-                ..user.clone()
-            }));
-        } else {
-            for user in &next.users {
-                let start = self.user_methods.len() as u32;
-                self.user_methods
-                    .extend(next.user_method_codes(user).iter().map(|&c| map_method(c)));
-                self.users.push(BatchUser {
-                    id: self.user_ids.push(next.user_id(user)),
-                    person: person_map[user.person as usize],
-                    methods: (start, self.user_methods.len() as u32),
-                    ..user.clone()
-                });
-            }
-        }
+        // The ids and the methods copied whole: a user's id and methods keep their places in
+        // them (every batch has its users in table order, as `push_user` makes them).
+        let (ids_before, methods_before) =
+            (self.user_ids.len() as u32, self.user_methods.len() as u32);
+        self.user_ids
+            .extend_from(&next.user_ids, 0..next.user_ids.len());
+        self.user_methods
+            .extend(next.user_methods.iter().map(|&c| map_method(c)));
+        self.users.extend(next.users.iter().map(|user| BatchUser {
+            id: ids_before + user.id,
+            person: person_map[user.person as usize],
+            methods: (
+                methods_before + user.methods.0,
+                methods_before + user.methods.1,
+            ),
+            ..user.clone()
+        }));
         self.append_mfa(users_before, &next, &map_method);
         let e = &next.events;
         self.reserve_events(e.len());

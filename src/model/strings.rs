@@ -139,8 +139,8 @@ impl StrTable {
         (self.ends.len() - 1) as u32
     }
 
-    /// Appends `other`'s strings `range` (in range: a caller's own numbers) in one copy, as
-    /// pushing each in turn would.
+    /// Appends `other`'s strings `range` in one copy, as pushing each in turn would (panics
+    /// when `range` is outside `other`: callers pass their own tables' numbers).
     pub fn extend_from(&mut self, other: &StrTable, range: std::ops::Range<usize>) {
         let end_of = |i: usize| if i == 0 { 0 } else { other.ends[i - 1] };
         let (from, to) = (end_of(range.start), end_of(range.end));

@@ -24,7 +24,8 @@ use crate::data::upload::{self, Verdict};
 use crate::model::import::{combine, part, ImportPart, Part, StreamImport};
 use crate::model::policy::PolicyInputs;
 use crate::model::wire::{
-    decode_dataset, decode_part_with_room, encode_file_summary, encode_inputs, PartRoom,
+    decode_dataset, decode_part, decode_part_with_room, encode_file_summary, encode_inputs,
+    PartRoom,
 };
 use crate::model::{AsOf, Dataset, FileImport, Millis, SourceKind};
 
@@ -488,39 +489,39 @@ async fn accept() {
 async fn combine_file(file: &JsValue) -> Result<FileImport, String> {
     let name = text_field(file, "name");
     // A part read elsewhere comes in the wire form; one read here, by its job number.
-    enum Arrived {
-        Kept(Box<ImportPart>),
-        Sent(ArrayBuffer),
-    }
-    let mut arrived = Vec::new();
+    let mut sent = Vec::new();
+    let mut parts = Vec::new();
     for entry in array_field(file, "parts") {
-        arrived.push(match entry.dyn_into::<ArrayBuffer>() {
-            Ok(buffer) => Arrived::Sent(buffer),
-            Err(entry) => Arrived::Kept(Box::new(
+        parts.push(match entry.dyn_into::<ArrayBuffer>() {
+            Ok(buffer) => {
+                sent.push((parts.len(), buffer));
+                None
+            }
+            Err(entry) => Some(
                 entry
                     .as_f64()
                     .and_then(take_kept)
                     .ok_or_else(|| format!("{name}: a part was lost on its way."))?,
-            )),
+            ),
         });
     }
-    // A part in the wire form is read with room for the kept parts appended to it after.
-    let rooms: Vec<PartRoom> = (0..arrived.len())
-        .map(|i| {
-            PartRoom::for_parts(arrived[i + 1..].iter().filter_map(|a| match a {
-                Arrived::Kept(part) => Some(&**part),
-                Arrived::Sent(_) => None,
-            }))
-        })
-        .collect();
-    let mut parts = Vec::with_capacity(arrived.len());
-    for (part, room) in arrived.into_iter().zip(rooms) {
-        parts.push(match part {
-            Arrived::Kept(part) => *part,
-            Arrived::Sent(buffer) => decode_part_with_room(&mut JsIn::new(buffer), &room)
-                .map_err(|e| format!("{name}: {e}"))?,
-        });
+    // The others are appended to the first (`combine`): it is read last, with room for them.
+    let mut first_sent = None;
+    for (at, buffer) in sent {
+        if at == 0 {
+            first_sent = Some(buffer);
+            continue;
+        }
+        let part = decode_part(&mut JsIn::new(buffer)).map_err(|e| format!("{name}: {e}"))?;
+        parts[at] = Some(part);
     }
+    if let Some(buffer) = first_sent {
+        let room = PartRoom::for_parts(parts[1..].iter().flatten());
+        let part = decode_part_with_room(&mut JsIn::new(buffer), &room)
+            .map_err(|e| format!("{name}: {e}"))?;
+        parts[0] = Some(part);
+    }
+    let parts: Vec<ImportPart> = parts.into_iter().flatten().collect();
     if part::fits_together(&parts) {
         return Ok(combine(parts));
     }

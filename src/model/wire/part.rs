@@ -1,5 +1,6 @@
 //! What a worker read of a file (its batch, MFA details, errors and where its part ended) in the
-//! wire form, and a file's summary without its records.
+//! wire form, read back with room for the parts `Batch::append` adds to it (`PartRoom`), and a
+//! file's summary without its records.
 
 use super::*;
 
@@ -52,6 +53,8 @@ pub struct PartRoom {
     user_ids: TableRoom,
     user_methods: usize,
     events: usize,
+    /// Whether a part that follows has MFA details (appending them pads this part's first).
+    mfa: bool,
     mfa_methods: usize,
 }
 
@@ -60,20 +63,21 @@ impl PartRoom {
     pub fn for_parts<'a>(parts: impl IntoIterator<Item = &'a ImportPart>) -> PartRoom {
         parts.into_iter().fold(PartRoom::default(), |room, part| {
             let b = &part.batch;
-            let (people, name_bytes, user_name_bytes) = b.people_at_most();
+            let at_most = b.people_at_most();
             PartRoom {
                 names: room.names.add(TableRoom {
-                    strings: people,
-                    bytes: name_bytes,
+                    strings: at_most.people,
+                    bytes: at_most.name_bytes,
                 }),
                 user_names: room.user_names.add(TableRoom {
-                    strings: people,
-                    bytes: user_name_bytes,
+                    strings: at_most.people,
+                    bytes: at_most.user_name_bytes,
                 }),
                 users: room.users + b.users.len(),
                 user_ids: room.user_ids.add(TableRoom::of(&b.user_ids)),
                 user_methods: room.user_methods + b.user_methods.len(),
                 events: room.events + b.events.len(),
+                mfa: room.mfa || !b.user_mfa.is_empty(),
                 mfa_methods: room.mfa_methods + b.mfa_methods.len(),
             }
         })
@@ -212,11 +216,11 @@ pub(super) fn get_batch_mfa(
     }
     let codes = batch.methods.len();
     let code_ok = |c: u16| (c as usize) < codes || c == NO_METHOD;
-    // Appending pads the details to every user first (`Batch::append_mfa`).
-    let mut user_mfa = Vec::with_capacity(if packed.is_empty() {
-        0
-    } else {
+    // Appending details pads this part's to every user first (`Batch::append_mfa`).
+    let mut user_mfa = Vec::with_capacity(if room.mfa {
         batch.users.len() + room.users
+    } else {
+        packed.len() / 4
     });
     for fields in packed.chunks_exact(4) {
         let details = MfaUser {
@@ -477,11 +481,11 @@ pub fn decode_file_summary(input: &mut impl WireIn) -> Result<FileImport, WireEr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::import::part::{plan, probe_offsets, PROBE_SIZE};
-    use crate::model::import::{combine, StreamImport};
+    use crate::model::import::part::{plan, PROBE_SIZE};
+    use crate::model::import::{combine, import_file, StreamImport};
 
-    /// A page of `n` Graph users (with MFA fields) and `n` events, in two parts.
-    fn two_parts(n: usize) -> (ImportPart, ImportPart) {
+    /// A page of `n` Graph users (with MFA fields) and `n` events.
+    fn page(n: usize) -> Vec<u8> {
         let records: Vec<String> = (0..n)
             .flat_map(|i| {
                 [
@@ -494,13 +498,14 @@ mod tests {
                 ]
             })
             .collect();
-        let page = format!(r#"{{"value":[{}]}}"#, records.join(",")).into_bytes();
-        let probes: Vec<(usize, &[u8])> = probe_offsets(page.len().max(8 << 20), 2)
-            .into_iter()
-            .map(|_| page.len() / 2)
-            .map(|o| (o, &page[o..(o + PROBE_SIZE).min(page.len())]))
-            .collect();
-        let parts = plan(&page[..PROBE_SIZE.min(page.len())], &probes);
+        format!(r#"{{"value":[{}]}}"#, records.join(",")).into_bytes()
+    }
+
+    /// `page` read in two parts, split near its middle.
+    fn two_parts(page: &[u8]) -> (ImportPart, ImportPart) {
+        let middle = page.len() / 2;
+        let probe = (middle, &page[middle..(middle + PROBE_SIZE).min(page.len())]);
+        let parts = plan(&page[..PROBE_SIZE.min(page.len())], &[probe]);
         assert_eq!(parts.len(), 2);
         let read = |part: Part| {
             let mut stream = StreamImport::new("mixed.json", part);
@@ -512,48 +517,37 @@ mod tests {
 
     #[test]
     fn a_part_read_back_with_room_takes_the_next_part_without_growing() {
-        let (mut first, last) = two_parts(2_000);
-        let alone = combine(vec![first.clone(), last.clone()]);
+        let page = page(2_000);
+        let (mut first, last) = two_parts(&page);
         let message = encode_part(&mut first);
         let room = PartRoom::for_parts([&last]);
         let back = decode_part_with_room(&mut SliceIn::new(&message), &room).unwrap();
-        let (b, next) = (&back.batch, &last.batch);
-        let room_for = |len: usize, capacity: usize, more: usize| capacity >= len + more;
-        assert!(room_for(
-            b.users.len(),
-            b.users.capacity(),
-            next.users.len()
-        ));
-        assert!(room_for(
-            b.user_methods.len(),
-            b.user_methods.capacity(),
-            next.user_methods.len()
-        ));
-        assert!(room_for(
-            b.events.len(),
-            b.events.time.capacity(),
-            next.events.len()
-        ));
-        assert!(room_for(
-            b.events.len(),
-            b.events.id.capacity(),
-            next.events.len()
-        ));
-        assert!(room_for(
-            b.users.len(),
-            b.user_mfa.capacity(),
-            next.users.len()
-        ));
-        let names = |p: &People| p.names.parts().0.len();
-        let before = b.people.names.parts().0.as_ptr();
-        let combined = combine(vec![back, last]);
-        // Appended in place, and the same as without the wire form.
-        assert_eq!(combined.batch.people.names.parts().0.as_ptr(), before);
-        assert_eq!(names(&combined.batch.people), names(&alone.batch.people));
-        assert_eq!(combined.batch.events.time, alone.batch.events.time);
-        assert_eq!(combined.batch.events.person, alone.batch.events.person);
-        assert_eq!(combined.batch.users.len(), alone.batch.users.len());
-        assert_eq!(combined.batch.user_ids, alone.batch.user_ids);
-        assert_eq!(combined.batch.user_methods, alone.batch.user_methods);
+        let b = &back.batch;
+        let (next_users, next_events) = (last.batch.users.len(), last.batch.events.len());
+        assert!(b.users.capacity() >= b.users.len() + next_users);
+        assert!(b.user_mfa.capacity() >= b.users.len() + next_users);
+        assert!(b.events.time.capacity() >= b.events.len() + next_events);
+        assert!(b.events.id.capacity() >= b.events.len() + next_events);
+        let tables = |b: &Batch| {
+            [
+                b.people.names.heap_bytes(),
+                b.people.user_names.heap_bytes(),
+                b.user_ids.heap_bytes(),
+            ]
+        };
+        let before = tables(b);
+        let combined = combine(vec![back, last]).batch;
+        // Appended into the room: the tables took no more memory.
+        assert_eq!(tables(&combined), before);
+        // And the same as reading the page front to back.
+        let mut whole = import_file("mixed.json", &page).batch;
+        whole.resolve_people();
+        assert_eq!(combined.people.names, whole.people.names);
+        assert_eq!(combined.people.user_names, whole.people.user_names);
+        assert_eq!(combined.user_ids, whole.user_ids);
+        assert_eq!(combined.user_methods, whole.user_methods);
+        assert_eq!(combined.events.time, whole.events.time);
+        assert_eq!(combined.events.person, whole.events.person);
+        assert_eq!(combined.users.len(), whole.users.len());
     }
 }
