@@ -488,14 +488,18 @@ async fn accept() {
 /// One file's parts put together; read again whole, front to back, when they do not fit.
 async fn combine_file(file: &JsValue) -> Result<FileImport, String> {
     let name = text_field(file, "name");
-    // A part read elsewhere comes in the wire form; one read here, by its job number.
-    let mut sent = Vec::new();
+    // A part read elsewhere comes in the wire form; one read here, by its job number. The others
+    // are appended to the first (`combine`): one that was sent is read last, with room for them.
+    let mut first_sent = None;
     let mut parts = Vec::new();
     for entry in array_field(file, "parts") {
         parts.push(match entry.dyn_into::<ArrayBuffer>() {
-            Ok(buffer) => {
-                sent.push((parts.len(), buffer));
+            Ok(buffer) if parts.is_empty() => {
+                first_sent = Some(buffer);
                 None
+            }
+            Ok(buffer) => {
+                Some(decode_part(&mut JsIn::new(buffer)).map_err(|e| format!("{name}: {e}"))?)
             }
             Err(entry) => Some(
                 entry
@@ -504,16 +508,6 @@ async fn combine_file(file: &JsValue) -> Result<FileImport, String> {
                     .ok_or_else(|| format!("{name}: a part was lost on its way."))?,
             ),
         });
-    }
-    // The others are appended to the first (`combine`): it is read last, with room for them.
-    let mut first_sent = None;
-    for (at, buffer) in sent {
-        if at == 0 {
-            first_sent = Some(buffer);
-            continue;
-        }
-        let part = decode_part(&mut JsIn::new(buffer)).map_err(|e| format!("{name}: {e}"))?;
-        parts[at] = Some(part);
     }
     if let Some(buffer) = first_sent {
         let room = PartRoom::for_parts(parts[1..].iter().flatten());
