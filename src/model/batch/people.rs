@@ -77,8 +77,8 @@ const EMPTY: Slot = Slot {
     key: [0; INLINE],
 };
 
-/// A key's hash, 64 bits on every target: the slot comes from its low bits, the tag from its
-/// high half. (rustc-hash's `FxHasher` keeps a `usize`: in the browser's wasm its high half was
+/// A key's hash, 64 bits on every target: the tag is its high half, and the slot where a key
+/// starts is the tag's top bits (see [`home`]). (rustc-hash's `FxHasher` keeps a `usize`: in the browser's wasm its high half was
 /// always zero, so every tag was the same and every probe compared whole keys, and its low bits
 /// spread keys over only 2^15 places, so a big index had long runs to probe.)
 fn hash_key(key: &[u8]) -> u64 {
@@ -100,6 +100,24 @@ fn hash_key(key: &[u8]) -> u64 {
     h ^= h >> 33;
     h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     h ^ (h >> 33)
+}
+
+/// The tag a key of this hash has in its slot: the hash's high half, never 0.
+fn tag_of(hash: u64) -> u32 {
+    (hash >> 32) as u32 | 1
+}
+
+/// The slot where a key with this tag starts probing, in an index of `slots` slots (a power of
+/// two): the tag's top bits. So the index grows without hashing a key again (the slot follows
+/// from the tag it holds), and in the order of its slots: what is in slot `i` moves to about
+/// slot `2i`, so the doubled index is written front to back instead of at random.
+fn home(tag: u32, slots: usize) -> usize {
+    let bits = slots.trailing_zeros();
+    if bits == 0 {
+        0
+    } else {
+        (u64::from(tag) >> (32 - bits.min(32))) as usize
+    }
 }
 
 /// Appends a person's key: a mark (user name or name) and the lower-case text.
@@ -273,9 +291,9 @@ impl People {
         if self.slots.is_empty() {
             return;
         }
-        let mask = self.slots.len() - 1;
+        let (size, mask) = (self.slots.len(), self.slots.len() - 1);
         let touched = hashes.iter().fold(0u32, |acc, &h| {
-            let i = h as usize & mask;
+            let i = home(tag_of(h), size);
             acc ^ self.slots[i].tag ^ self.slots[(i + 1) & mask].tag
         });
         std::hint::black_box(touched);
@@ -313,9 +331,9 @@ impl People {
         if self.slots.is_empty() {
             return Err(usize::MAX);
         }
-        let tag = (hash >> 32) as u32 | 1;
+        let tag = tag_of(hash);
         let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
+        let mut i = home(tag, self.slots.len());
         loop {
             let slot = &self.slots[i];
             if slot.tag == 0 {
@@ -330,7 +348,7 @@ impl People {
 
     fn fill_slot(&mut self, i: usize, key: &[u8], hash: u64, person: u32) {
         let mut slot = Slot {
-            tag: (hash >> 32) as u32 | 1,
+            tag: tag_of(hash),
             person,
             len: key.len() as u32,
             key: [0; INLINE],
@@ -362,12 +380,12 @@ impl People {
         self.resize((self.slots.len() * 2).max(16));
     }
 
-    /// Moves every key into a new index of `size` slots (a power of two).
+    /// Moves every key into a new index of `size` slots (a power of two), by its tag.
     fn resize(&mut self, size: usize) {
         let old = std::mem::replace(&mut self.slots, vec![EMPTY; size]);
         let mask = size - 1;
         for slot in old.iter().filter(|s| s.tag != 0) {
-            let mut i = hash_key(self.key_of(slot)) as usize & mask;
+            let mut i = home(slot.tag, size);
             while self.slots[i].tag != 0 {
                 i = (i + 1) & mask;
             }
