@@ -782,19 +782,26 @@ pub struct FileToRead {
 }
 
 /// The parts to read a file in: its first bytes and the bytes where it may be split decide
-/// (`count` parts at most; one for a small file).
+/// (`count` parts at most; one for a small file). The probes are read at the same time: each
+/// read is a round trip to the browser's file reading, and the load waits for the last.
 pub async fn plan_parts(file: &web_sys::Blob, count: usize) -> Vec<Part> {
     let size = file.size() as usize;
     let offsets = probe_offsets(size, count);
     if offsets.is_empty() {
         return vec![Part::whole(0)];
     }
-    let Ok(head) = read_bytes(file, 0, PROBE_SIZE.min(size)).await else {
+    // A read starts when it is asked for; all are asked for before the first is awaited.
+    let head = start_reading(file, 0, PROBE_SIZE.min(size));
+    let reads: Vec<_> = offsets
+        .iter()
+        .map(|&offset| start_reading(file, offset, (offset + PROBE_SIZE).min(size)))
+        .collect();
+    let Ok(head) = bytes_read(head).await else {
         return vec![Part::whole(0)];
     };
     let mut probes = Vec::with_capacity(offsets.len());
-    for offset in offsets {
-        match read_bytes(file, offset, (offset + PROBE_SIZE).min(size)).await {
+    for (offset, read) in offsets.into_iter().zip(reads) {
+        match bytes_read(read).await {
             Ok(bytes) => probes.push((offset, bytes)),
             Err(_) => return vec![Part::whole(0)],
         }
@@ -803,8 +810,15 @@ pub async fn plan_parts(file: &web_sys::Blob, count: usize) -> Vec<Part> {
     plan(&head, &probes)
 }
 
-async fn read_bytes(blob: &web_sys::Blob, from: usize, to: usize) -> Result<Vec<u8>, JsValue> {
-    let slice = blob.slice_with_f64_and_f64(from as f64, to as f64)?;
-    let buffer = JsFuture::from(slice.array_buffer()).await?;
+/// Starts reading `from..to` of `blob`.
+fn start_reading(blob: &web_sys::Blob, from: usize, to: usize) -> Result<js_sys::Promise, JsValue> {
+    Ok(blob
+        .slice_with_f64_and_f64(from as f64, to as f64)?
+        .array_buffer())
+}
+
+/// The bytes a read started by [`start_reading`] gives.
+async fn bytes_read(read: Result<js_sys::Promise, JsValue>) -> Result<Vec<u8>, JsValue> {
+    let buffer = JsFuture::from(read?).await?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
