@@ -256,7 +256,8 @@ pub(super) fn read_nested_text<'t>(
     key: Key,
     into: &mut Nested<'t>,
 ) -> Result<(), serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(text);
+    // serde_json's byte reader, the one `read_value` uses (one reader's code in the worker).
+    let mut de = serde_json::Deserializer::from_slice(text.as_bytes());
     let mut slot = Val::Absent;
     NestedSeed {
         key,

@@ -288,25 +288,18 @@ impl<'de> Visitor<'de> for Records<'_> {
 }
 
 /// Reads one JSON value that may be a page, a record or (`top`: a whole file or an NDJSON line) a
-/// list of them. Valid UTF-8 is parsed as text, so strings are not checked again.
+/// list of them. Bytes, valid UTF-8 or not, go through serde_json's one byte reader: a second
+/// reader for valid text (which would skip checking its strings again) doubled this fallback's
+/// code in the worker, for a path only odd records take.
 pub(super) fn read_value(
     sink: &mut Sink,
     bytes: &[u8],
     top: bool,
 ) -> Result<(), serde_json::Error> {
-    fn read<'de, R: serde_json::de::Read<'de>>(
-        sink: &mut Sink,
-        top: bool,
-        mut de: serde_json::Deserializer<R>,
-    ) -> Result<(), serde_json::Error> {
-        Item { sink, top }
-            .deserialize(&mut de)
-            .and_then(|()| de.end())
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => read(sink, top, serde_json::Deserializer::from_str(text)),
-        Err(_) => read(sink, top, serde_json::Deserializer::from_slice(bytes)),
-    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    Item { sink, top }
+        .deserialize(&mut de)
+        .and_then(|()| de.end())
 }
 
 pub(super) fn describe_json_error(e: &serde_json::Error) -> String {
