@@ -12,6 +12,7 @@ pub mod insights;
 pub mod lists;
 pub mod method;
 pub mod mfa;
+pub mod order;
 pub mod period;
 pub mod person_ranks;
 pub mod policy;

@@ -6,6 +6,8 @@
 use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
+
+use crate::model::order::{float_key, gather, order_by_key};
 use wasm_bindgen::JsCast;
 
 thread_local! {
@@ -63,8 +65,9 @@ pub fn add_from(worker: usize, moments: &JsValue) {
 #[wasm_bindgen]
 pub fn ingest_timeline() -> String {
     MOMENTS.with(|m| {
-        let mut moments = m.borrow().clone();
-        moments.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let moments = m.borrow().clone();
+        let order = order_by_key(moments.iter().map(|(_, at)| float_key(*at)));
+        let moments = gather(moments, &order);
         let first = moments.first().map_or(0.0, |(_, at)| *at);
         // Tenths of a millisecond, written as integers (float formatting would add its code to
         // the page for this alone).

@@ -14,6 +14,7 @@ use super::rows::{result_of, service_of, AuditRows};
 use super::Audit;
 use crate::model::batch::{EventColumns, EV_RESET, EV_SUCCESS};
 use crate::model::method::{Method, MethodCode, MethodTable, NO_METHOD};
+use crate::model::order::{gather, signed_key, sort_keyed, time_order};
 use crate::model::strings::{Interner, StrTable};
 use crate::model::time::Millis;
 
@@ -254,9 +255,7 @@ impl AuditGather {
         let rows = if rows.time.windows(2).all(|w| w[0] <= w[1]) {
             rows
         } else {
-            let mut order: Vec<u32> = (0..rows.len() as u32).collect();
-            order.sort_by_key(|&i| rows.time[i as usize]);
-            rows.gather(&order)
+            rows.gather(&time_order(&rows.time))
         };
         let texts = texts.table().clone();
         Builder::new(rows, texts, named).build(report_span, reasons, methods)
@@ -415,7 +414,7 @@ impl<F: Fn(u32) -> bool> Builder<F> {
                 rows: at..at + 1,
             });
         }
-        drafts.sort_by_key(|d| (d.time, d.first_row));
+        let drafts = in_time_order(drafts);
         let events = self.derived_events(&drafts, report_span, reasons, methods);
 
         let mut entries = Entries::default();
@@ -613,4 +612,17 @@ pub(crate) fn deciding_reason<'a>(rows: &AuditRows, texts: &'a StrTable, decider
         (_, Some(&a)) => texts.get(a),
         _ => NO_FINAL_STEP,
     }
+}
+
+/// Attempts in order of their time, then of their first row, ties in the order they came (as a
+/// stable sort by both gives), through the one sort of `model::order`.
+fn in_time_order(drafts: Vec<Draft>) -> Vec<Draft> {
+    let mut keyed: Vec<(u64, u64)> = drafts
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (signed_key(d.time), u64::from(d.first_row) << 32 | i as u64))
+        .collect();
+    sort_keyed(&mut keyed);
+    let order: Vec<u32> = keyed.into_iter().map(|(_, tie)| tie as u32).collect();
+    gather(drafts, &order)
 }

@@ -5,6 +5,7 @@
 
 use super::input::AuditService;
 use crate::model::method::Method;
+use crate::model::order::{gather, order_by_key};
 
 /// What an audit row is, by its service and activity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -236,7 +237,8 @@ pub fn read_reason(reason: &str) -> ReasonInfo {
             named.push((at, method.clone()));
         }
     }
-    named.sort_by_key(|(at, _)| *at);
+    let order = order_by_key(named.iter().map(|(at, _)| *at as u64));
+    let mut named = gather(named, &order);
     named.dedup_by(|a, b| a.0 == b.0);
     info.tried = named.into_iter().map(|(_, m)| m).collect();
     if let Some(rest) = lower.strip_prefix("user completed the ") {

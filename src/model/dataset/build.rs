@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::model::batch::BatchUser;
+use crate::model::order::time_order;
 
 impl Dataset {
     /// Merges batches into a dataset: users keyed by id (user name when there is no id; the last
@@ -635,72 +636,6 @@ pub(super) fn sort_by_time(events: EventColumns) -> EventColumns {
     }
 }
 
-/// The stable order of `times`: each time packed with its index into one integer when the span
-/// of times allows (it does for any real data) and the integers put in order by their time bits
-/// alone (see [`sort_by_bits`]), else an indirect stable sort.
-pub(super) fn time_order(times: &[Millis]) -> Vec<u32> {
-    let n = times.len();
-    let (Some(&min), Some(&max)) = (times.iter().min(), times.iter().max()) else {
-        return Vec::new();
-    };
-    let index_bits = usize::BITS - n.leading_zeros();
-    let span = (max as i128 - min as i128) as u128;
-    if index_bits < 64 && span < 1u128 << (64 - index_bits) {
-        let mut keys: Vec<u64> = times
-            .iter()
-            .enumerate()
-            .map(|(i, &t)| (((t as i128 - min as i128) as u64) << index_bits) | i as u64)
-            .collect();
-        let time_bits = u128::BITS - span.leading_zeros();
-        sort_by_bits(&mut keys, index_bits, time_bits);
-        let index_mask = (1u64 << index_bits) - 1;
-        return keys.into_iter().map(|k| (k & index_mask) as u32).collect();
-    }
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.sort_by_key(|&i| times[i as usize]);
-    order
-}
-
-/// Bits a pass of [`sort_by_bits`] sorts by.
-const DIGIT_BITS: u32 = 8;
-const DIGITS: usize = 1 << DIGIT_BITS;
-
-/// Puts `keys` in order by their `width` bits from bit `low` up, stably: keys equal in those bits
-/// keep the order they had. A least-significant-digit radix sort, eight bits a pass, and a pass
-/// whose digit is the same in every key is skipped. The keys of [`time_order`] come in index
-/// order with the index in their low bits, so only the time's bits need sorting: four passes
-/// for a span of 49 days (a million events natively: 180 M instructions as a comparison sort of
-/// the whole integers, about 30 M this way).
-fn sort_by_bits(keys: &mut Vec<u64>, low: u32, width: u32) {
-    let passes = width.div_ceil(DIGIT_BITS) as usize;
-    let digit =
-        |key: u64, pass: usize| ((key >> (low + pass as u32 * DIGIT_BITS)) as usize) & (DIGITS - 1);
-    let mut counts = vec![[0usize; DIGITS]; passes];
-    for &key in keys.iter() {
-        for (pass, count) in counts.iter_mut().enumerate() {
-            count[digit(key, pass)] += 1;
-        }
-    }
-    let mut sorted = vec![0u64; keys.len()];
-    for (pass, count) in counts.iter().enumerate() {
-        if count.contains(&keys.len()) {
-            continue;
-        }
-        let mut next = [0usize; DIGITS];
-        let mut at = 0;
-        for (next, &c) in next.iter_mut().zip(count) {
-            *next = at;
-            at += c;
-        }
-        for &key in keys.iter() {
-            let d = digit(key, pass);
-            sorted[next[d]] = key;
-            next[d] += 1;
-        }
-        std::mem::swap(keys, &mut sorted);
-    }
-}
-
 pub(super) fn shrink(events: &mut EventColumns) {
     events.time.shrink_to_fit();
     events.person.shrink_to_fit();
@@ -722,29 +657,6 @@ mod tests {
                 format!("{}\n{}", name.to_lowercase(), user_name.to_lowercase())
             })
             .collect()
-    }
-
-    /// The time order against a plain stable sort: times that tie, negative times, spans from
-    /// none to wider than the packed keys allow (the indirect sort's path), lengths around a
-    /// pass's bucket count.
-    #[test]
-    fn time_order_is_the_stable_order_of_the_times() {
-        let mut rng = crate::model::sample::Rng::new(9);
-        let spans: [u64; 7] = [0, 3, 255, 256, 1 << 20, 30 * 86_400_000, u64::MAX];
-        for (case, &span) in spans.iter().cycle().take(40).enumerate() {
-            let n = [0, 1, 2, 255, 257, 5_000][case % 6];
-            let base = -(rng.below(1 << 30) as i64);
-            let times: Vec<Millis> = (0..n)
-                .map(|_| match span {
-                    0 => base,
-                    u64::MAX => rng.next_u64() as i64,
-                    span => base + (rng.next_u64() % (span + 1)) as i64,
-                })
-                .collect();
-            let mut expected: Vec<u32> = (0..n as u32).collect();
-            expected.sort_by_key(|&i| times[i as usize]);
-            assert_eq!(time_order(&times), expected, "span {span}, {n} times");
-        }
     }
 
     #[test]
