@@ -6,6 +6,7 @@ use super::batch::{Feature, Status, EV_RESET, EV_SUCCESS};
 use super::dataset::{Dataset, U_ADMIN, U_CAPABLE, U_ENABLED, U_GUEST, U_REGISTERED};
 use super::method::{Method, MethodCode, CANONICAL_COUNT, NO_METHOD};
 use super::mfa::filter::{MfaColumn, MfaFilter, MfaMatch};
+use super::order::{signed_key, sort_keyed};
 use super::period::{period_range, Period};
 use super::person_ranks::person_ranks;
 use super::policy::{satisfies_admin_rule, PolicyInputs, WhatIfFilter};
@@ -271,9 +272,8 @@ impl SortKey for bool {
 }
 
 impl SortKey for i64 {
-    /// Flipping the sign bit keeps the order of signed values.
     fn to_u64(self) -> u64 {
-        (self as u64) ^ (1 << 63)
+        signed_key(self)
     }
 }
 
@@ -289,12 +289,18 @@ pub(crate) fn sort_stable<K: SortKey>(order: &mut [u32], descending: bool, key: 
     if !keys.is_empty() && high - low <= keys.len() as u64 + COUNTING_SLACK {
         sort_counting(order, &keys, low, (high - low) as usize + 1);
     } else {
-        let keyed = keys
+        // Through `model::order`'s one sort: (key, position) pairs are all distinct, so its
+        // unstable sort of them is a stable sort by key.
+        let mut keyed: Vec<(u64, u64)> = keys
             .into_iter()
             .enumerate()
-            .map(|(position, k)| (k, position as u32))
+            .map(|(position, k)| (k, position as u64))
             .collect();
-        sort_keyed(order, keyed);
+        sort_keyed(&mut keyed);
+        let before = order.to_vec();
+        for (slot, (_, position)) in order.iter_mut().zip(keyed) {
+            *slot = before[position as usize];
+        }
     }
 }
 
@@ -316,17 +322,6 @@ fn sort_counting(order: &mut [u32], keys: &[u64], low: u64, span: usize) {
         let slot = &mut start[(k - low) as usize];
         order[*slot as usize] = row;
         *slot += 1;
-    }
-}
-
-/// The one sort routine: (key, position) pairs are all distinct, so an unstable sort of them is
-/// a stable sort by key.
-#[inline(never)]
-fn sort_keyed(order: &mut [u32], mut keyed: Vec<(u64, u32)>) {
-    keyed.sort_unstable();
-    let before = order.to_vec();
-    for (slot, (_, position)) in order.iter_mut().zip(keyed) {
-        *slot = before[position as usize];
     }
 }
 
