@@ -8,6 +8,7 @@ use super::dataset::{Dataset, U_ADMIN};
 use super::filters::ResetProfile;
 use super::filters::{reset_profile, EventFilter, UserFilter};
 use super::method::Method;
+use super::order::most_first;
 use super::period::{period_range, previous_period_range, Period};
 use super::policy::satisfies_admin_rule;
 use super::population::{Population, RoleKind};
@@ -256,14 +257,14 @@ fn top_failure_reasons(s: &Scope<'_>) -> Vec<Insight> {
             reason_counts[ds.events.reason[i] as usize] += 1;
         }
     }
-    let mut reasons: Vec<(usize, usize)> = reason_counts
-        .iter()
-        .enumerate()
-        .skip(1) // 0 is "no reason given"
-        .filter(|(_, &n)| n > 0)
-        .map(|(r, &n)| (r, n))
-        .collect();
-    reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let reasons = most_first(
+        reason_counts
+            .iter()
+            .enumerate()
+            .skip(1) // 0 is "no reason given"
+            .filter(|(_, &n)| n > 0)
+            .map(|(r, &n)| (r as u64, n)),
+    );
     reasons
         .iter()
         .take(3)

@@ -27,6 +27,22 @@ pub fn sort_keyed(keyed: &mut [(u64, u64)]) {
     keyed.sort_unstable();
 }
 
+/// (id, count) pairs, the largest count first and equal counts by id (the ids are distinct):
+/// what the insights rank (failure reasons, addresses).
+///
+/// ```
+/// use sspr_insights::model::order::most_first;
+/// assert_eq!(most_first([(7, 2), (3, 5), (1, 2)].into_iter()), vec![(3, 5), (1, 2), (7, 2)]);
+/// ```
+pub fn most_first(pairs: impl Iterator<Item = (u64, usize)>) -> Vec<(u64, usize)> {
+    let mut keyed: Vec<(u64, u64)> = pairs.map(|(id, n)| (u64::MAX - n as u64, id)).collect();
+    sort_keyed(&mut keyed);
+    keyed
+        .into_iter()
+        .map(|(key, id)| (id, (u64::MAX - key) as usize))
+        .collect()
+}
+
 /// A key for an `i64` that sorts as the numbers do (times before 1970 too).
 pub fn signed_key(value: i64) -> u64 {
     (value as u64) ^ (1 << 63)
@@ -179,5 +195,17 @@ mod tests {
         let mut expected: Vec<u32> = (0..floats.len() as u32).collect();
         expected.sort_by(|&a, &b| floats[a as usize].total_cmp(&floats[b as usize]));
         assert_eq!(order_by_key(floats.iter().map(|&f| float_key(f))), expected);
+    }
+
+    #[test]
+    fn most_first_is_the_sort_by_count_then_id() {
+        let mut rng = crate::model::sample::Rng::new(5);
+        let mut pairs: Vec<(u64, usize)> = (0..300u64)
+            .map(|id| (id * 7919 % 1009, (rng.next_u64() % 6) as usize))
+            .collect();
+        pairs.push((5_000, usize::MAX >> 1));
+        let mut expected = pairs.clone();
+        expected.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        assert_eq!(most_first(pairs.into_iter()), expected);
     }
 }

@@ -10,6 +10,7 @@ use super::filter::{after_change, attempts_href, AttemptFilter, AFTER_CHANGE_WIN
 use super::views::{entries_in, stops};
 use crate::model::dataset::Dataset;
 use crate::model::insights::{Insight, InsightKind};
+use crate::model::order::most_first;
 use crate::model::period::Period;
 use crate::model::population::Population;
 use crate::model::time::HOUR;
@@ -53,15 +54,16 @@ fn busy_addresses(ds: &Dataset, base: &AttemptFilter, in_period: &str) -> Vec<In
         users.entry(e.ip[i]).or_default().insert(e.person[i]);
         *attempts.entry(e.ip[i]).or_default() += 1;
     }
-    let mut busy: Vec<(u32, usize)> = users
-        .iter()
-        .map(|(&ip, people)| (ip, people.len()))
-        .filter(|&(_, n)| n >= USERS_PER_ADDRESS)
-        .collect();
-    busy.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let busy = most_first(
+        users
+            .iter()
+            .map(|(&ip, people)| (u64::from(ip), people.len()))
+            .filter(|&(_, n)| n >= USERS_PER_ADDRESS),
+    );
     busy.into_iter()
         .take(ADDRESSES_SHOWN)
         .map(|(ip, n)| {
+            let ip = ip as u32;
             let address = ds.audit.texts.get(ip).to_string();
             let count = attempts.get(&ip).copied().unwrap_or(0);
             Insight {
