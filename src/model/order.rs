@@ -1,8 +1,9 @@
 //! Orders by whole-number keys: the stable order of times (the dataset's events, the audit
-//! log's rows), the positions of any list by a key, ties in the order they came, and the lists'
-//! sorts by a column (`filters::sort_stable`). Every order by key goes through the one sort here: each `sort_by_key` of its own would be another copy of
-//! the standard library's stable sort in the ingest worker's code (about 5 KB of wasm each; six
-//! of them were 32 KB). Knows nothing of what the keys mean.
+//! log's rows), the positions of any list by a key with ties in the order they came, the lists'
+//! sorts by a column (`filters::sort_stable`) and the insights' rankings. Every order by key goes
+//! through the one sort here: each `sort_by_key` of its own would be another copy of the
+//! standard library's stable sort in the wasm (about 5 KB each in the ingest worker; six of them
+//! were 32 KB). Knows nothing of what the keys mean.
 
 use crate::model::time::Millis;
 
