@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::model::batch::BatchUser;
-use crate::model::order::time_order;
+use crate::model::order::{most_first, time_order};
 
 impl Dataset {
     /// Merges batches into a dataset: users keyed by id (user name when there is no id; the last
@@ -459,15 +459,33 @@ fn method_and_name_warnings(
         .iter()
         .filter(|&&p| without_user_name.get(p as usize).copied().unwrap_or(true))
         .count();
-    let mut unknown: Vec<(String, usize)> = methods
-        .other_names()
-        .iter()
-        .enumerate()
-        .map(|(i, name)| (name.to_string(), unknown_counts[CANONICAL_COUNT + i]))
-        .filter(|(_, n)| *n > 0)
-        .collect();
-    unknown.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    warnings.unknown_methods = unknown;
+    warnings.unknown_methods = most_used_first(methods.other_names(), |i| {
+        unknown_counts[CANONICAL_COUNT + i]
+    });
+}
+
+/// The names used (`count` of each name's position above 0), the most used first and equal
+/// counts by name: what a stable sort by both gives. A method table holds at most a few
+/// hundred unknown names, so each name's place by text is counted rather than sorted for (a
+/// sort of strings would be one more copy of the standard library's sort in the worker), and
+/// the counts are put in order by `model::order`'s one sort.
+fn most_used_first(names: &[Box<str>], count: impl Fn(usize) -> usize) -> Vec<(String, usize)> {
+    let place = |i: usize| {
+        names
+            .iter()
+            .enumerate()
+            .filter(|&(j, other)| (other, j) < (&names[i], i))
+            .count()
+    };
+    let mut at_place = vec![0usize; names.len()];
+    for i in 0..names.len() {
+        at_place[place(i)] = i;
+    }
+    let used = (0..names.len()).filter(|&i| count(i) > 0);
+    most_first(used.map(|i| (place(i) as u64, count(i))))
+        .into_iter()
+        .map(|(place, n)| (names[at_place[place as usize]].to_string(), n))
+        .collect()
 }
 
 /// The methods events of each feature use (registration, reset), in code order.
@@ -657,6 +675,26 @@ mod tests {
                 format!("{}\n{}", name.to_lowercase(), user_name.to_lowercase())
             })
             .collect()
+    }
+
+    /// Against the stable sort by count, then name: names that tie, and a name twice (which
+    /// a table never holds, but a bad one must not lose a count over).
+    #[test]
+    fn unknown_names_come_most_used_first_then_by_name() {
+        let names: Vec<Box<str>> = ["qr", "Fido", "zeta", "alpha", "qr", "Beta", "none"]
+            .into_iter()
+            .map(Box::from)
+            .collect();
+        let counts = [3usize, 5, 3, 1, 3, 5, 0];
+        let mut expected: Vec<(String, usize)> = names
+            .iter()
+            .zip(counts)
+            .filter(|&(_, n)| n > 0)
+            .map(|(name, n)| (name.to_string(), n))
+            .collect();
+        expected.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        assert_eq!(most_used_first(&names, |i| counts[i]), expected);
+        assert_eq!(most_used_first(&[], |_| 1), Vec::new());
     }
 
     #[test]
