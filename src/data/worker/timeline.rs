@@ -6,9 +6,9 @@
 use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::model::order::{float_key, gather, order_by_key};
-use wasm_bindgen::JsCast;
 
 thread_local! {
     static MOMENTS: RefCell<Vec<(String, f64)>> = const { RefCell::new(Vec::new()) };

@@ -78,9 +78,10 @@ const EMPTY: Slot = Slot {
 };
 
 /// A key's hash, 64 bits on every target: the tag is its high half, and the slot where a key
-/// starts is the tag's top bits (see [`home`]). (rustc-hash's `FxHasher` keeps a `usize`: in the browser's wasm its high half was
-/// always zero, so every tag was the same and every probe compared whole keys, and its low bits
-/// spread keys over only 2^15 places, so a big index had long runs to probe.)
+/// starts is the tag's top bits (see [`home`]). (rustc-hash's `FxHasher` keeps a `usize`: in
+/// the browser's wasm its high half was always zero, so every tag was the same and every probe
+/// compared whole keys, and its low bits spread keys over only 2^15 places, so a big index had
+/// long runs to probe.)
 fn hash_key(key: &[u8]) -> u64 {
     const MULTIPLIER: u64 = 0x9e37_79b9_7f4a_7c15;
     let mix = |h: u64, w: u64| (h ^ w).wrapping_mul(MULTIPLIER).rotate_left(29);
@@ -112,12 +113,7 @@ fn tag_of(hash: u64) -> u32 {
 /// from the tag it holds), and in the order of its slots: what is in slot `i` moves to about
 /// slot `2i`, so the doubled index is written front to back instead of at random.
 fn home(tag: u32, slots: usize) -> usize {
-    let bits = slots.trailing_zeros();
-    if bits == 0 {
-        0
-    } else {
-        (u64::from(tag) >> (32 - bits.min(32))) as usize
-    }
+    (u64::from(tag) >> (32 - slots.trailing_zeros().min(32))) as usize
 }
 
 /// Appends a person's key: a mark (user name or name) and the lower-case text.
