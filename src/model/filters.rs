@@ -6,7 +6,7 @@ use super::batch::{Feature, Status, EV_RESET, EV_SUCCESS};
 use super::dataset::{Dataset, U_ADMIN, U_CAPABLE, U_ENABLED, U_GUEST, U_REGISTERED};
 use super::method::{Method, MethodCode, CANONICAL_COUNT, NO_METHOD};
 use super::mfa::filter::{MfaColumn, MfaFilter, MfaMatch};
-use super::order::{signed_key, sort_keyed};
+use super::order::{order_by_key, signed_key};
 use super::period::{period_range, Period};
 use super::person_ranks::person_ranks;
 use super::policy::{satisfies_admin_rule, PolicyInputs, WhatIfFilter};
@@ -289,16 +289,8 @@ pub(crate) fn sort_stable<K: SortKey>(order: &mut [u32], descending: bool, key: 
     if !keys.is_empty() && high - low <= keys.len() as u64 + COUNTING_SLACK {
         sort_counting(order, &keys, low, (high - low) as usize + 1);
     } else {
-        // Through `model::order`'s one sort: (key, position) pairs are all distinct, so its
-        // unstable sort of them is a stable sort by key.
-        let mut keyed: Vec<(u64, u64)> = keys
-            .into_iter()
-            .enumerate()
-            .map(|(position, k)| (k, position as u64))
-            .collect();
-        sort_keyed(&mut keyed);
         let before = order.to_vec();
-        for (slot, (_, position)) in order.iter_mut().zip(keyed) {
+        for (slot, position) in order.iter_mut().zip(order_by_key(keys.into_iter())) {
             *slot = before[position as usize];
         }
     }
