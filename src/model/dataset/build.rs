@@ -470,19 +470,21 @@ fn method_and_name_warnings(
 /// sort of strings would be one more copy of the standard library's sort in the worker), and
 /// the counts are put in order by `model::order`'s one sort.
 fn most_used_first(names: &[Box<str>], count: impl Fn(usize) -> usize) -> Vec<(String, usize)> {
-    let place = |i: usize| {
-        names
-            .iter()
-            .enumerate()
-            .filter(|&(j, other)| (other, j) < (&names[i], i))
-            .count()
-    };
+    let places: Vec<usize> = (0..names.len())
+        .map(|i| {
+            names
+                .iter()
+                .enumerate()
+                .filter(|&(j, other)| (other, j) < (&names[i], i))
+                .count()
+        })
+        .collect();
     let mut at_place = vec![0usize; names.len()];
-    for i in 0..names.len() {
-        at_place[place(i)] = i;
+    for (i, &place) in places.iter().enumerate() {
+        at_place[place] = i;
     }
     let used = (0..names.len()).filter(|&i| count(i) > 0);
-    most_first(used.map(|i| (place(i) as u64, count(i))))
+    most_first(used.map(|i| (places[i] as u64, count(i))))
         .into_iter()
         .map(|(place, n)| (names[at_place[place as usize]].to_string(), n))
         .collect()
